@@ -1,0 +1,1 @@
+"""hubindex: a spec-first Docker Hub v1 index."""

@@ -1,0 +1,99 @@
+"""The ASGI application: Connexion, driven by the spec, around the generated glue."""
+
+import logging
+from pathlib import Path
+import yaml
+from connexion import AsyncApp
+from connexion.exceptions import ProblemException
+from connexion.lifecycle import ConnexionRequest, ConnexionResponse
+from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
+from connexion.middleware.security import SecurityMiddleware
+from connexion.options import SwaggerUIOptions
+from connexion.resolver import RelativeResolver
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+
+from server.errors import HubIndexError
+from server.responses import error_response, response_for
+from server.routing import SpecPathMiddleware
+from server.settings import Settings, load_settings
+from server.validation import VALIDATORS
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
+HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+# Credentials are parsed by the generated glue (server.runtime) and checked by the services, so
+# Connexion's own security middleware, which would run argon2 on the event loop, is left out.
+MIDDLEWARES = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
+    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    app = AsyncApp(
+        __name__,
+        middlewares=list(MIDDLEWARES),
+        swagger_ui_options=SwaggerUIOptions(
+            swagger_ui_path="/docs",
+            # No call to the public validator badge: the page works offline.
+            swagger_ui_config={"validatorUrl": None},
+        ),
+    )
+    app.add_api(
+        spec,
+        resolver=RelativeResolver("generated.operations"),
+        validate_responses=settings.validate_responses,
+        validator_map=VALIDATORS,
+    )
+    paths = {
+        template: [method for method in item if method in HTTP_METHODS]
+        for template, item in spec["paths"].items()
+    }
+    app.add_middleware(SpecPathMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, paths=paths)
+    app.add_error_handler(HubIndexError, _domain_error)
+    app.add_error_handler(ProblemException, _problem)
+    app.add_error_handler(HTTPException, _http_error)
+    app.add_error_handler(Exception, _unexpected)
+    return app
+
+
+def create_app_from_environment() -> AsyncApp:
+    """The factory ``hubindex serve`` hands to uvicorn."""
+    return create_app(load_settings())
+
+
+# Connexion's error handlers answer with a ConnexionResponse, not a Starlette one.
+def _domain_error(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    assert isinstance(error, HubIndexError)
+    return _for_connexion(response_for(error))
+
+
+def _problem(_request: ConnexionRequest, problem: Exception) -> ConnexionResponse:
+    """Connexion's own errors (validation, content type) as ``{"error": ...}``."""
+    assert isinstance(problem, ProblemException)
+    message = str(problem.detail or problem.title)
+    return _for_connexion(error_response(problem.status, message, problem.headers))
+
+
+def _http_error(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    assert isinstance(error, HTTPException)
+    return _for_connexion(error_response(error.status_code, str(error.detail), error.headers))
+
+
+def _unexpected(request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    return _for_connexion(error_response(500, "internal server error"))
+
+
+def _for_connexion(response: Response) -> ConnexionResponse:
+    return ConnexionResponse(
+        status_code=response.status_code,
+        mimetype=response.media_type,
+        content_type=response.media_type,
+        body=response.body,
+        headers={
+            name: value
+            for name, value in response.headers.items()
+            if name not in ("content-length", "content-type")
+        },
+    )

@@ -1,0 +1,72 @@
+"""Parsing the ``Authorization`` header into a credential. Pure: nothing here checks one."""
+
+import base64
+import binascii
+from dataclasses import dataclass, field
+
+from server.errors import AuthenticationFailed
+
+
+@dataclass(frozen=True, slots=True)
+class BasicCredential:
+    """``Authorization: Basic base64(username:password)``."""
+
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TokenCredential:
+    """``Authorization: Token signature=...,repository="ns/repo",access=...``."""
+
+    signature: str = field(repr=False)
+    repository: str
+    access: str
+
+
+Credential = BasicCredential | TokenCredential
+
+# The security scheme names of the spec, and the credential each one stands for.
+SCHEME_CREDENTIALS: dict[str, type[BasicCredential] | type[TokenCredential]] = {
+    "basicAuth": BasicCredential,
+    "dockerToken": TokenCredential,
+}
+
+
+def parse_authorization(value: str | None) -> Credential | None:
+    """The credential in an ``Authorization`` header; None when there is no header."""
+    if value is None:
+        return None
+    scheme, _, rest = value.strip().partition(" ")
+    match scheme.lower():
+        case "basic":
+            return _parse_basic(rest.strip())
+        case "token":
+            return parse_token(rest.strip())
+        case _:
+            raise AuthenticationFailed("unsupported authorization scheme: use Basic or Token")
+
+
+def _parse_basic(encoded: str) -> BasicCredential:
+    try:
+        decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        raise AuthenticationFailed("malformed Basic credentials") from None
+    username, colon, password = decoded.partition(":")
+    if not colon or not username:
+        raise AuthenticationFailed("malformed Basic credentials")
+    return BasicCredential(username, password)
+
+
+def parse_token(text: str) -> TokenCredential:
+    """``signature=...,repository="ns/repo",access=...``, the form a token is handed out in."""
+    fields: dict[str, str] = {}
+    for part in text.split(","):
+        key, equals, raw = part.strip().partition("=")
+        if not equals or key in fields:
+            raise AuthenticationFailed("malformed Token credentials")
+        fields[key] = raw.strip().strip('"')
+    try:
+        return TokenCredential(fields["signature"], fields["repository"], fields["access"])
+    except KeyError:
+        raise AuthenticationFailed("malformed Token credentials") from None

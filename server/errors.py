@@ -1,0 +1,64 @@
+"""The errors a client can be told about.
+
+Services raise these; they know nothing of HTTP. ``server.responses`` maps each class, along
+its MRO, to a status code in one table.
+
+    HubIndexError
+    ├── InvalidRequest            the request is malformed or a value is invalid
+    │   └── UserExists            registration of a taken username or email
+    ├── AuthenticationFailed      credentials missing, malformed or wrong
+    ├── PermissionDenied          authenticated, but not allowed to do this
+    │   └── AccountInactive       the account has not confirmed its email yet
+    ├── NotFound                  the user or repository does not exist
+    ├── PayloadTooLarge           the body is larger than the server accepts
+    └── NotImplementedYet         the operation has no handler yet
+"""
+
+
+class HubIndexError(Exception):
+    """Base of every error whose message a client may read."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(HubIndexError):
+    """The request is malformed, or a parameter or field is invalid."""
+
+
+class UserExists(InvalidRequest):
+    """The username or an email address is taken."""
+
+    def __init__(self) -> None:
+        super().__init__("Username or email already exists")
+
+
+class AuthenticationFailed(HubIndexError):
+    """Credentials are missing, malformed or wrong."""
+
+
+class PermissionDenied(HubIndexError):
+    """The caller is known but may not do this."""
+
+
+class AccountInactive(PermissionDenied):
+    """The account exists but has not been activated."""
+
+    def __init__(self) -> None:
+        super().__init__("Account is not Active")
+
+
+class NotFound(HubIndexError):
+    """The user or repository does not exist."""
+
+
+class PayloadTooLarge(HubIndexError):
+    """The request body is larger than the configured limit."""
+
+
+class NotImplementedYet(HubIndexError):
+    """The operation is in the spec but has no handler yet."""
+
+    def __init__(self) -> None:
+        super().__init__("not implemented")

@@ -1,0 +1,55 @@
+"""JSON responses, and the one table that maps errors to HTTP status codes."""
+
+import json
+import logging
+from collections.abc import Mapping
+
+from starlette.responses import Response
+
+from server import errors
+
+logger = logging.getLogger(__name__)
+
+JSON = "application/json"
+
+STATUS_BY_ERROR: Mapping[type[errors.HubIndexError], int] = {
+    errors.InvalidRequest: 400,
+    errors.AuthenticationFailed: 401,
+    errors.PermissionDenied: 403,
+    errors.NotFound: 404,
+    errors.PayloadTooLarge: 413,
+    errors.NotImplementedYet: 501,
+}
+
+BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="hubindex"'}
+
+
+def json_response(
+    body: object, status: int = 200, headers: Mapping[str, str] | None = None
+) -> Response:
+    """A compact JSON body: no spaces, no trailing newline (clients compare some bytes)."""
+    content = json.dumps(body, separators=(",", ":"), ensure_ascii=False).encode()
+    return Response(content, status_code=status, headers=headers, media_type=JSON)
+
+
+def error_response(
+    status: int, message: str, headers: Mapping[str, str] | None = None
+) -> Response:
+    """The one error shape: ``{"error": "..."}``."""
+    return json_response({"error": message}, status, headers)
+
+
+def status_for(error: errors.HubIndexError) -> int:
+    for cls in type(error).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 500
+
+
+def response_for(error: errors.HubIndexError) -> Response:
+    status = status_for(error)
+    if isinstance(error, errors.UserExists):
+        # Docker 1.x compares this body byte for byte, then falls back to logging in.
+        return json_response(error.message, status)
+    headers = BASIC_CHALLENGE if status == 401 else None
+    return error_response(status, error.message, headers)
