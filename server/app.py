@@ -2,6 +2,7 @@
 
 import logging
 from pathlib import Path
+
 import yaml
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException

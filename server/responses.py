@@ -32,9 +32,7 @@ def json_response(
     return Response(content, status_code=status, headers=headers, media_type=JSON)
 
 
-def error_response(
-    status: int, message: str, headers: Mapping[str, str] | None = None
-) -> Response:
+def error_response(status: int, message: str, headers: Mapping[str, str] | None = None) -> Response:
     """The one error shape: ``{"error": "..."}``."""
     return json_response({"error": message}, status, headers)
 

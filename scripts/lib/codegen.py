@@ -113,9 +113,9 @@ def _build_app(spec: dict[str, Any], path: Path) -> None:
             m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware
         ],
     )
-    app.add_api(spec, resolver=Resolver(function_resolver=lambda _: placeholder))
 
     async def first_request() -> None:
+        app.add_api(spec, resolver=Resolver(function_resolver=lambda _: placeholder))
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://spec") as client:
             await client.get("/")
@@ -183,7 +183,12 @@ def _models(spec_path: Path, output: Path, header: str) -> None:
 def _run(*command: str | Path) -> None:
     env = {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
     result = subprocess.run(  # noqa: S603 - our own tools from the virtualenv
-        [str(part) for part in command], cwd=ROOT, env=env, capture_output=True, text=True
+        [str(part) for part in command],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if result.returncode != 0:
         raise SpecError(f"{Path(command[0]).name} failed:\n{result.stderr or result.stdout}")
@@ -286,7 +291,8 @@ def _python_type(spec: dict[str, Any], schema: dict[str, Any], operation_id: str
     try:
         return PYTHON_TYPES[schema["type"]]
     except KeyError:
-        raise SpecError(f"{operation_id}: parameters must be strings, numbers or booleans") from None
+        message = f"{operation_id}: parameters must be strings, numbers or booleans"
+        raise SpecError(message) from None
 
 
 def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

@@ -1,0 +1,106 @@
+"""Every operation of the spec is wired to generated glue, and errors are JSON."""
+
+import httpx
+import pytest
+import yaml
+
+from generated.operations import OPERATIONS
+from server.app import create_app
+from server.settings import Settings
+from tests.conftest import ROOT
+
+SPEC = yaml.safe_load((ROOT / "spec" / "openapi.yaml").read_text())
+METHODS = ("get", "put", "post", "delete")
+
+
+def _spec_operation_ids() -> set[str]:
+    return {
+        item[method]["operationId"]
+        for item in SPEC["paths"].values()
+        for method in METHODS
+        if method in item
+    }
+
+
+def test_every_operation_of_the_spec_has_generated_glue():
+    assert {operation.operation_id for operation in OPERATIONS} == _spec_operation_ids()
+
+
+def test_the_spec_has_the_seed_operations_ping_and_confirmation():
+    # 14 operations of the seed document, GET /v1/_ping and the email confirmation.
+    assert len(_spec_operation_ids()) == 16
+
+
+@pytest.fixture
+async def client():
+    app = create_app(Settings(database_url="sqlite://", validate_responses=True))
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://index") as client:
+        yield client
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize("path", ["/v1/_ping", "/v1/_ping/"])
+async def test_both_spellings_are_served_without_a_redirect(client: httpx.AsyncClient, path: str):
+    response = await client.get(path)
+    assert response.status_code == 200
+    assert response.content == b"true"
+
+
+@pytest.mark.anyio
+async def test_a_wrong_method_is_a_405_that_lists_every_allowed_method(client: httpx.AsyncClient):
+    response = await client.post("/v1/repositories/foo/bar/images")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, HEAD, PUT"
+    assert response.headers["Content-Type"] == "application/json"
+    assert "error" in response.json()
+
+
+@pytest.mark.anyio
+async def test_an_unknown_path_is_a_json_404(client: httpx.AsyncClient):
+    response = await client.get("/v2/whatever")
+    assert response.status_code == 404
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json() == {"error": "Not Found"}
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b"\xff\xfe[]", "the request body is not valid UTF-8"),
+        (b"[{", "the request body is not valid JSON"),
+        (b"[" * 100_000 + b"]" * 100_000, "the request body is nested too deeply"),
+        (b"", "RequestBody is required"),
+    ],
+)
+async def test_a_body_that_is_not_json_is_a_400_that_says_why(
+    client: httpx.AsyncClient, body: bytes, error: str
+):
+    response = await client.post(
+        "/v1/users/", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 400
+    assert response.headers["Content-Type"] == "application/json"
+    assert response.json()["error"].startswith(error)
+
+
+@pytest.mark.anyio
+async def test_a_parameter_error_names_the_parameter(client: httpx.AsyncClient):
+    response = await client.get("/v1/search", params={"q": "x", "n": "500"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "query parameter 'n': 500 is greater than the maximum of 100"
+    }
+
+
+@pytest.mark.anyio
+async def test_a_field_error_names_the_field_and_never_echoes_a_password(
+    client: httpx.AsyncClient,
+):
+    response = await client.post(
+        "/v1/users/", json={"username": "someone", "password": "abc", "email": "a@example.com"}
+    )
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("body.password: ")
+    assert "abc" not in response.text

@@ -1,0 +1,147 @@
+"""scripts/generate on the real spec and on edited copies of the checkout."""
+
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+import yaml
+from openapi_spec_validator import validate
+
+from tests.conftest import ROOT
+
+PYTHON = sys.executable
+
+
+def _generate(checkout: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [PYTHON, str(checkout / "scripts" / "lib" / "codegen.py"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=checkout,
+    )
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A copy of the files scripts/generate reads and the server runs from."""
+    copy = tmp_path / "checkout"
+    for part in ("spec", "templates", "generated", "server", "scripts"):
+        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
+    return copy
+
+
+def _edit_spec(checkout: Path, edit) -> None:
+    path = checkout / "spec" / "openapi.yaml"
+    spec = yaml.safe_load(path.read_text())
+    edit(spec)
+    path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
+
+
+def test_the_spec_is_a_valid_openapi_3_0_document():
+    spec = yaml.safe_load((ROOT / "spec" / "openapi.yaml").read_text())
+    validate(spec)
+    assert spec["openapi"] == "3.0.3"
+
+
+def test_generated_is_up_to_date_with_the_spec():
+    result = _generate(ROOT, "--check")
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_regenerating_twice_gives_the_same_bytes(checkout: Path):
+    first = _generate(checkout)
+    assert first.returncode == 0, first.stderr
+    before = {p: p.read_bytes() for p in (checkout / "generated").rglob("*.py")}
+    second = _generate(checkout)
+    assert second.returncode == 0, second.stderr
+    assert {p: p.read_bytes() for p in (checkout / "generated").rglob("*.py")} == before
+    assert before == {
+        checkout / "generated" / p.relative_to(ROOT / "generated"): p.read_bytes()
+        for p in (ROOT / "generated").rglob("*.py")
+    }
+
+
+def test_check_fails_with_a_diff_after_a_spec_edit_and_changes_nothing(checkout: Path):
+    _edit_spec(checkout, lambda s: s["paths"]["/v1/_ping"]["get"].update(summary="Ping it"))
+    before = (checkout / "generated" / "operations" / "ping.py").read_text()
+    result = _generate(checkout, "--check")
+    assert result.returncode == 1
+    assert '+    """GET /v1/_ping: Ping it."""' in result.stdout
+    assert (checkout / "generated" / "operations" / "ping.py").read_text() == before
+
+
+def test_check_fails_on_a_file_the_generator_would_not_write(checkout: Path):
+    (checkout / "generated" / "operations" / "handwritten.py").write_text("x = 1\n")
+    result = _generate(checkout, "--check")
+    assert result.returncode == 1
+    assert "generated/operations/handwritten.py" in result.stdout
+    assert _generate(checkout).returncode == 0
+    assert not (checkout / "generated" / "operations" / "handwritten.py").exists()
+
+
+def test_a_dangling_ref_in_a_request_body_is_refused(checkout: Path):
+    def dangle(spec):
+        body = spec["paths"]["/v1/users/"]["post"]["requestBody"]
+        body["content"]["application/json"]["schema"] = {"$ref": "#/components/schemas/Nope"}
+
+    _edit_spec(checkout, dangle)
+    result = _generate(checkout)
+    assert result.returncode == 2
+    assert "Nope" in result.stderr
+
+
+def test_a_new_operation_is_answered_501_until_it_has_a_handler(checkout: Path):
+    def add_operation(spec):
+        spec["paths"]["/v1/stars"] = {
+            "get": {
+                "operationId": "stars.count",
+                "summary": "Count stars",
+                "responses": {
+                    "200": {
+                        "description": "The count.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Ok"}}
+                        },
+                    }
+                },
+            }
+        }
+
+    _edit_spec(checkout, add_operation)
+    assert _generate(checkout).returncode == 0
+    assert (checkout / "generated" / "operations" / "stars.py").exists()
+    probe = textwrap.dedent(
+        """
+        import asyncio, httpx, sys
+        from server.app import create_app
+        from server.settings import Settings
+
+        async def main():
+            app = create_app(Settings())
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                for path in ("/v1/stars", "/v1/_ping"):
+                    response = await client.get(path)
+                    print(path, response.status_code, response.text)
+
+        asyncio.run(main())
+        """
+    )
+    result = subprocess.run(
+        [PYTHON, "-W", "ignore", "-c", probe],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=checkout,
+        env={"PYTHONPATH": str(checkout), "HUBINDEX_DATABASE_URL": "sqlite://"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        '/v1/stars 501 {"error":"not implemented"}',
+        "/v1/_ping 200 true",
+    ]

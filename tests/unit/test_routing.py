@@ -1,0 +1,28 @@
+import pytest
+
+from server.routing import compile_routes
+
+ROUTES = compile_routes(
+    {
+        "/v1/repositories/{namespace}/{repository}/": ["put", "delete"],
+        "/v1/repositories/{repository}/images": ["get", "put"],
+    }
+)
+
+
+def _methods(path: str) -> set[str]:
+    return set().union(*(r.methods for r in ROUTES if r.pattern.match(path)))
+
+
+@pytest.mark.parametrize(
+    ("path", "methods"),
+    [
+        ("/v1/repositories/foo/bar/", {"PUT", "DELETE"}),
+        ("/v1/repositories/foo/images", {"GET", "HEAD", "PUT"}),
+        ("/v1/repositories/foo/images/", {"PUT", "DELETE"}),
+        ("/v1/repositories/foo/bar", set()),
+        ("/v1/repositories/a/b/c/", set()),
+    ],
+)
+def test_a_template_parameter_matches_one_segment(path: str, methods: set[str]):
+    assert _methods(path) == methods
