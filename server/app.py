@@ -1,6 +1,8 @@
 """The ASGI application: Connexion, driven by the spec, around the generated glue."""
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import yaml
@@ -18,6 +20,7 @@ from server.errors import HubIndexError
 from server.responses import error_response, response_for
 from server.routing import SpecPathMiddleware
 from server.settings import Settings, load_settings
+from server.state import AppState, StateMiddleware
 from server.validation import VALIDATORS
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
@@ -31,8 +34,16 @@ logger = logging.getLogger(__name__)
 
 def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    state = AppState(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: object) -> AsyncIterator[None]:
+        yield
+        await state.close()
+
     app = AsyncApp(
         __name__,
+        lifespan=lifespan,
         middlewares=list(MIDDLEWARES),
         swagger_ui_options=SwaggerUIOptions(
             swagger_ui_path="/docs",
@@ -51,6 +62,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
         for template, item in spec["paths"].items()
     }
     app.add_middleware(SpecPathMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, paths=paths)
+    app.add_middleware(StateMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, state=state)
     app.add_error_handler(HubIndexError, _domain_error)
     app.add_error_handler(ProblemException, _problem)
     app.add_error_handler(HTTPException, _http_error)

@@ -7,7 +7,9 @@ which checks it against the responses the spec documents and writes it.
 
 import importlib
 import inspect
-from collections.abc import Awaitable, Callable, Mapping
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -16,12 +18,17 @@ from connexion.lifecycle import ConnexionRequest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.responses import Response
 
+from server.auth import Identity
 from server.credentials import SCHEME_CREDENTIALS, Credential, parse_authorization
 from server.errors import AuthenticationFailed, InvalidRequest, NotImplementedYet
 from server.responses import JSON
+from server.settings import Settings
+from server.state import SCOPE_KEY, AppState, Services
 
 Handler = Callable[..., Awaitable[Any]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,15 +40,31 @@ class Reply:
     headers: Mapping[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Call:
     """One request as a handler sees it."""
 
     request: ConnexionRequest
-    credential: Credential | None
+    identity: Identity
+    services: Services
+    settings: Settings
+    _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def header(self, name: str) -> str | None:
         return self.request.headers.get(name)
+
+    def after_commit(self, task: Callable[[], Awaitable[None]]) -> None:
+        """Run ``task`` once the request's transaction is committed (e.g. send a mail)."""
+        self._after_commit.append(task)
+
+    async def _run_after_commit(self) -> None:
+        for task in self._after_commit:
+            try:
+                await task()
+            except Exception:
+                logger.exception(
+                    "a task after %s %s failed", self.request.method, self.request.url.path
+                )
 
 
 def find_handler(module: str, name: str) -> Handler | None:
@@ -88,6 +111,7 @@ class Operation:
     """One operation of the spec, as the generated glue declares it."""
 
     operation_id: str
+    method: str
     handler: Handler | None
     # Alternatives of security schemes, as in the spec; an empty one means anonymous is allowed.
     security: tuple[tuple[str, ...], ...]
@@ -98,12 +122,29 @@ class Operation:
     def success_status(self) -> int:
         return min(status for status in self.responses if 200 <= status < 300)
 
-    def begin(self) -> Call:
-        """Start a call: 501 without a handler; the credential, if the security accepts it."""
+    @property
+    def writes(self) -> bool:
+        return self.method not in ("GET", "HEAD")
+
+    @asynccontextmanager
+    async def call(self) -> AsyncIterator[Call]:
+        """One call of the handler: authenticated, in one transaction committed at the end.
+
+        501 without a handler. Credentials are checked only where the spec asks for them, and
+        refused (401) when wrong even where an anonymous call would have been allowed.
+        """
         if self.handler is None:
             raise NotImplementedYet()
+        state: AppState = current_request.scope[SCOPE_KEY]
+        identity = await state.authenticate(self._credential())
+        async with state.unit_of_work(writes=self.writes) as services:
+            call = Call(current_request, identity, services, state.settings)
+            yield call
+        await call._run_after_commit()
+
+    def _credential(self) -> Credential | None:
         if not self.security:
-            return Call(current_request, None)
+            return None
         credential = parse_authorization(current_request.headers.get("Authorization"))
         if credential is None:
             if () not in self.security:
@@ -111,7 +152,7 @@ class Operation:
         elif not any(_accepts(scheme, credential) for option in self.security for scheme in option):
             kind = type(credential).__name__.removesuffix("Credential")
             raise AuthenticationFailed(f"{kind} credentials are not accepted here")
-        return Call(current_request, credential)
+        return credential
 
     def respond(self, result: Reply | BaseModel | None) -> Response:
         reply = result if isinstance(result, Reply) else Reply(self.success_status, result)

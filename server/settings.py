@@ -1,11 +1,13 @@
 """Configuration: typed settings from HUBINDEX_* environment variables, built once."""
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AnyUrl, Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "HUBINDEX_"
+_HOST_PORT = r"^[A-Za-z0-9.-]+(:[0-9]{1,5})?$"
 
 
 class ConfigurationError(Exception):
@@ -19,17 +21,62 @@ class Settings(BaseSettings):
 
     database_url: str = Field(
         "sqlite:///hubindex.db",
-        description="SQLAlchemy URL of the database; a relative SQLite path is relative to the"
-        " working directory.",
+        description="SQLAlchemy URL of the database: sqlite:///PATH (relative to the working"
+        " directory) or postgresql+psycopg://USER@HOST:PORT/DB.",
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Lowest level of log lines written."
     )
+    email_confirmation: Literal["required", "off"] = Field(
+        "required",
+        description="required: new accounts stay inactive until their email is confirmed;"
+        " off: accounts are active at once.",
+    )
+    smtp_url: AnyUrl | None = Field(
+        None,
+        description="Where confirmation mails go: smtp://[USER:PASSWORD@]HOST[:PORT] (or"
+        " smtps://, or smtp+starttls://). Unset: the confirmation link is written to the log.",
+    )
+    mail_from: str = Field("hubindex@localhost", description="Sender of confirmation mails.")
+    public_url: AnyUrl | None = Field(
+        None,
+        description="The index's public base URL, for links in mails. Unset: taken from the"
+        " request that registered.",
+    )
+    confirmation_ttl_seconds: int = Field(
+        86_400, ge=60, description="How long a confirmation code stays valid."
+    )
+    token_ttl_seconds: int = Field(
+        3600, ge=1, description="How long an access token handed out in X-Docker-Token is valid."
+    )
+    registry_endpoints: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Comma-separated host[:port] of the registries, for X-Docker-Endpoints."
+        " Unset: the Host of the request.",
+    )
+    argon2_time_cost: int = Field(3, ge=1, description="argon2id iterations.")
+    argon2_memory_kib: int = Field(65_536, ge=8, description="argon2id memory, in KiB.")
+    argon2_parallelism: int = Field(4, ge=1, description="argon2id lanes.")
     validate_responses: bool = Field(
         False,
         description="Check every response against the spec (a non-conforming one becomes a 500);"
         " for development and tests.",
     )
+
+    @field_validator("registry_endpoints", mode="before")
+    @classmethod
+    def _split_endpoints(cls, value: object) -> object:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("registry_endpoints")
+    @classmethod
+    def _check_endpoints(cls, endpoints: list[str]) -> list[str]:
+        for endpoint in endpoints:
+            if not re.match(_HOST_PORT, endpoint):
+                raise ValueError(f"{endpoint!r} is not host[:port] (no scheme, no path)")
+        return endpoints
 
 
 def load_settings() -> Settings:
@@ -38,8 +85,6 @@ def load_settings() -> Settings:
         return Settings()
     except ValidationError as error:
         problems = "; ".join(
-            f"{ENV_PREFIX}{'_'.join(str(part) for part in e['loc']).upper()}: {e['msg']}"
-            f" (got {e['input']!r})"
-            for e in error.errors()
+            f"{ENV_PREFIX}{str(e['loc'][0]).upper()}: {e['msg']}" for e in error.errors()
         )
         raise ConfigurationError(problems) from None

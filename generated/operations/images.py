@@ -12,6 +12,7 @@ from server.runtime import Operation, find_handler, parse_body, parse_header
 
 get_operation = Operation(
     operation_id="images.get",
+    method="GET",
     handler=find_handler("server.handlers.images", "get"),
     security=(("basicAuth",), ("dockerToken",), ()),
     responses={
@@ -26,18 +27,19 @@ get_operation = Operation(
 
 async def get(namespace: str, repository: str) -> Response:
     """GET /v1/repositories/{namespace}/{repository}/images: List the images of a repository."""
-    call = get_operation.begin()
-    result = await get_operation.handler(  # type: ignore[misc]
-        call,
-        namespace=namespace,
-        repository=repository,
-        x_docker_token=parse_header(call, "X-Docker-Token", bool | None),
-    )
+    async with get_operation.call() as call:
+        result = await get_operation.handler(  # type: ignore[misc]
+            call,
+            namespace=namespace,
+            repository=repository,
+            x_docker_token=parse_header(call, "X-Docker-Token", str | None),
+        )
     return get_operation.respond(result)
 
 
 put_operation = Operation(
     operation_id="images.put",
+    method="PUT",
     handler=find_handler("server.handlers.images", "put"),
     security=(("basicAuth",), ("dockerToken",)),
     responses={
@@ -54,18 +56,19 @@ put_operation = Operation(
 
 async def put(namespace: str, repository: str, body: Any = None) -> Response:
     """PUT /v1/repositories/{namespace}/{repository}/images: Update the images of a repository."""
-    call = put_operation.begin()
-    result = await put_operation.handler(  # type: ignore[misc]
-        call,
-        namespace=namespace,
-        repository=repository,
-        body=parse_body(models.ImageList, body),
-    )
+    async with put_operation.call() as call:
+        result = await put_operation.handler(  # type: ignore[misc]
+            call,
+            namespace=namespace,
+            repository=repository,
+            body=parse_body(models.ImageList, body),
+        )
     return put_operation.respond(result)
 
 
 get_library_operation = Operation(
     operation_id="images.get_library",
+    method="GET",
     handler=find_handler("server.handlers.images", "get_library"),
     security=(("basicAuth",), ("dockerToken",), ()),
     responses={
@@ -80,17 +83,18 @@ get_library_operation = Operation(
 
 async def get_library(repository: str) -> Response:
     """GET /v1/repositories/{repository}/images: List the images of a library repository."""
-    call = get_library_operation.begin()
-    result = await get_library_operation.handler(  # type: ignore[misc]
-        call,
-        repository=repository,
-        x_docker_token=parse_header(call, "X-Docker-Token", bool | None),
-    )
+    async with get_library_operation.call() as call:
+        result = await get_library_operation.handler(  # type: ignore[misc]
+            call,
+            repository=repository,
+            x_docker_token=parse_header(call, "X-Docker-Token", str | None),
+        )
     return get_library_operation.respond(result)
 
 
 put_library_operation = Operation(
     operation_id="images.put_library",
+    method="PUT",
     handler=find_handler("server.handlers.images", "put_library"),
     security=(("basicAuth",), ("dockerToken",)),
     responses={
@@ -107,10 +111,10 @@ put_library_operation = Operation(
 
 async def put_library(repository: str, body: Any = None) -> Response:
     """PUT /v1/repositories/{repository}/images: Update the images of a library repository."""
-    call = put_library_operation.begin()
-    result = await put_library_operation.handler(  # type: ignore[misc]
-        call,
-        repository=repository,
-        body=parse_body(models.ImageList, body),
-    )
+    async with put_library_operation.call() as call:
+        result = await put_library_operation.handler(  # type: ignore[misc]
+            call,
+            repository=repository,
+            body=parse_body(models.ImageList, body),
+        )
     return put_library_operation.respond(result)

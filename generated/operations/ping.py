@@ -12,6 +12,7 @@ from server.runtime import Operation, find_handler, parse_body, parse_header
 
 get_operation = Operation(
     operation_id="ping.get",
+    method="GET",
     handler=find_handler("server.handlers.ping", "get"),
     security=(),
     responses={
@@ -22,8 +23,8 @@ get_operation = Operation(
 
 async def get() -> Response:
     """GET /v1/_ping: Ping the index."""
-    call = get_operation.begin()
-    result = await get_operation.handler(  # type: ignore[misc]
-        call,
-    )
+    async with get_operation.call() as call:
+        result = await get_operation.handler(  # type: ignore[misc]
+            call,
+        )
     return get_operation.respond(result)

@@ -12,6 +12,7 @@ from server.runtime import Operation, find_handler, parse_body, parse_header
 
 create_operation = Operation(
     operation_id="repositories.create",
+    method="PUT",
     handler=find_handler("server.handlers.repositories", "create"),
     security=(("basicAuth",),),
     responses={
@@ -27,19 +28,20 @@ create_operation = Operation(
 
 async def create(namespace: str, repository: str, body: Any = None) -> Response:
     """PUT /v1/repositories/{namespace}/{repository}/: Create a repository."""
-    call = create_operation.begin()
-    result = await create_operation.handler(  # type: ignore[misc]
-        call,
-        namespace=namespace,
-        repository=repository,
-        x_docker_token=parse_header(call, "X-Docker-Token", bool | None),
-        body=parse_body(models.ImageList, body),
-    )
+    async with create_operation.call() as call:
+        result = await create_operation.handler(  # type: ignore[misc]
+            call,
+            namespace=namespace,
+            repository=repository,
+            x_docker_token=parse_header(call, "X-Docker-Token", str | None),
+            body=parse_body(models.ImageList, body),
+        )
     return create_operation.respond(result)
 
 
 delete_operation = Operation(
     operation_id="repositories.delete",
+    method="DELETE",
     handler=find_handler("server.handlers.repositories", "delete"),
     security=(("basicAuth",),),
     responses={
@@ -54,18 +56,19 @@ delete_operation = Operation(
 
 async def delete(namespace: str, repository: str) -> Response:
     """DELETE /v1/repositories/{namespace}/{repository}/: Delete a repository."""
-    call = delete_operation.begin()
-    result = await delete_operation.handler(  # type: ignore[misc]
-        call,
-        namespace=namespace,
-        repository=repository,
-        x_docker_token=parse_header(call, "X-Docker-Token", bool | None),
-    )
+    async with delete_operation.call() as call:
+        result = await delete_operation.handler(  # type: ignore[misc]
+            call,
+            namespace=namespace,
+            repository=repository,
+            x_docker_token=parse_header(call, "X-Docker-Token", str | None),
+        )
     return delete_operation.respond(result)
 
 
 create_library_operation = Operation(
     operation_id="repositories.create_library",
+    method="PUT",
     handler=find_handler("server.handlers.repositories", "create_library"),
     security=(("basicAuth",),),
     responses={
@@ -81,18 +84,19 @@ create_library_operation = Operation(
 
 async def create_library(repository: str, body: Any = None) -> Response:
     """PUT /v1/repositories/{repository}/: Create a library repository."""
-    call = create_library_operation.begin()
-    result = await create_library_operation.handler(  # type: ignore[misc]
-        call,
-        repository=repository,
-        x_docker_token=parse_header(call, "X-Docker-Token", bool | None),
-        body=parse_body(models.ImageList, body),
-    )
+    async with create_library_operation.call() as call:
+        result = await create_library_operation.handler(  # type: ignore[misc]
+            call,
+            repository=repository,
+            x_docker_token=parse_header(call, "X-Docker-Token", str | None),
+            body=parse_body(models.ImageList, body),
+        )
     return create_library_operation.respond(result)
 
 
 delete_library_operation = Operation(
     operation_id="repositories.delete_library",
+    method="DELETE",
     handler=find_handler("server.handlers.repositories", "delete_library"),
     security=(("basicAuth",),),
     responses={
@@ -107,10 +111,10 @@ delete_library_operation = Operation(
 
 async def delete_library(repository: str) -> Response:
     """DELETE /v1/repositories/{repository}/: Delete a library repository."""
-    call = delete_library_operation.begin()
-    result = await delete_library_operation.handler(  # type: ignore[misc]
-        call,
-        repository=repository,
-        x_docker_token=parse_header(call, "X-Docker-Token", bool | None),
-    )
+    async with delete_library_operation.call() as call:
+        result = await delete_library_operation.handler(  # type: ignore[misc]
+            call,
+            repository=repository,
+            x_docker_token=parse_header(call, "X-Docker-Token", str | None),
+        )
     return delete_library_operation.respond(result)

@@ -12,6 +12,7 @@ from server.runtime import Operation, find_handler, parse_body, parse_header
 
 query_operation = Operation(
     operation_id="search.query",
+    method="GET",
     handler=find_handler("server.handlers.search", "query"),
     security=(("basicAuth",), ()),
     responses={
@@ -24,11 +25,11 @@ query_operation = Operation(
 
 async def query(q: str, n: int = 25, page: int = 1) -> Response:
     """GET /v1/search: Search repositories."""
-    call = query_operation.begin()
-    result = await query_operation.handler(  # type: ignore[misc]
-        call,
-        q=q,
-        n=n,
-        page=page,
-    )
+    async with query_operation.call() as call:
+        result = await query_operation.handler(  # type: ignore[misc]
+            call,
+            q=q,
+            n=n,
+            page=page,
+        )
     return query_operation.respond(result)

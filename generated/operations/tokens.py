@@ -12,6 +12,7 @@ from server.runtime import Operation, find_handler, parse_body, parse_header
 
 check_operation = Operation(
     operation_id="tokens.check",
+    method="PUT",
     handler=find_handler("server.handlers.tokens", "check"),
     security=(("dockerToken",),),
     responses={
@@ -26,17 +27,18 @@ check_operation = Operation(
 
 async def check(namespace: str, repository: str) -> Response:
     """PUT /v1/repositories/{namespace}/{repository}/auth: Check a token for a repository."""
-    call = check_operation.begin()
-    result = await check_operation.handler(  # type: ignore[misc]
-        call,
-        namespace=namespace,
-        repository=repository,
-    )
+    async with check_operation.call() as call:
+        result = await check_operation.handler(  # type: ignore[misc]
+            call,
+            namespace=namespace,
+            repository=repository,
+        )
     return check_operation.respond(result)
 
 
 check_library_operation = Operation(
     operation_id="tokens.check_library",
+    method="PUT",
     handler=find_handler("server.handlers.tokens", "check_library"),
     security=(("dockerToken",),),
     responses={
@@ -51,9 +53,9 @@ check_library_operation = Operation(
 
 async def check_library(repository: str) -> Response:
     """PUT /v1/repositories/{repository}/auth: Check a token for a library repository."""
-    call = check_library_operation.begin()
-    result = await check_library_operation.handler(  # type: ignore[misc]
-        call,
-        repository=repository,
-    )
+    async with check_library_operation.call() as call:
+        result = await check_library_operation.handler(  # type: ignore[misc]
+            call,
+            repository=repository,
+        )
     return check_library_operation.respond(result)

@@ -12,6 +12,7 @@ from server.runtime import Operation, find_handler, parse_body, parse_header
 
 login_operation = Operation(
     operation_id="users.login",
+    method="GET",
     handler=find_handler("server.handlers.users", "login"),
     security=(("basicAuth",),),
     responses={
@@ -24,15 +25,16 @@ login_operation = Operation(
 
 async def login() -> Response:
     """GET /v1/users/: Check a login."""
-    call = login_operation.begin()
-    result = await login_operation.handler(  # type: ignore[misc]
-        call,
-    )
+    async with login_operation.call() as call:
+        result = await login_operation.handler(  # type: ignore[misc]
+            call,
+        )
     return login_operation.respond(result)
 
 
 register_operation = Operation(
     operation_id="users.register",
+    method="POST",
     handler=find_handler("server.handlers.users", "register"),
     security=(),
     responses={
@@ -46,16 +48,17 @@ register_operation = Operation(
 
 async def register(body: Any = None) -> Response:
     """POST /v1/users/: Register an account."""
-    call = register_operation.begin()
-    result = await register_operation.handler(  # type: ignore[misc]
-        call,
-        body=parse_body(models.Registration, body),
-    )
+    async with register_operation.call() as call:
+        result = await register_operation.handler(  # type: ignore[misc]
+            call,
+            body=parse_body(models.Registration, body),
+        )
     return register_operation.respond(result)
 
 
 confirm_operation = Operation(
     operation_id="users.confirm",
+    method="GET",
     handler=find_handler("server.handlers.users", "confirm"),
     security=(),
     responses={
@@ -67,16 +70,17 @@ confirm_operation = Operation(
 
 async def confirm(code: str) -> Response:
     """GET /v1/users/confirm: Confirm an email address."""
-    call = confirm_operation.begin()
-    result = await confirm_operation.handler(  # type: ignore[misc]
-        call,
-        code=code,
-    )
+    async with confirm_operation.call() as call:
+        result = await confirm_operation.handler(  # type: ignore[misc]
+            call,
+            code=code,
+        )
     return confirm_operation.respond(result)
 
 
 update_operation = Operation(
     operation_id="users.update",
+    method="PUT",
     handler=find_handler("server.handlers.users", "update"),
     security=(("basicAuth",),),
     responses={
@@ -93,10 +97,10 @@ update_operation = Operation(
 
 async def update(username: str, body: Any = None) -> Response:
     """PUT /v1/users/{username}/: Change a password or add an email address."""
-    call = update_operation.begin()
-    result = await update_operation.handler(  # type: ignore[misc]
-        call,
-        username=username,
-        body=parse_body(models.UserUpdate, body),
-    )
+    async with update_operation.call() as call:
+        result = await update_operation.handler(  # type: ignore[misc]
+            call,
+            username=username,
+            body=parse_body(models.UserUpdate, body),
+        )
     return update_operation.respond(result)

@@ -1,0 +1,19 @@
+"""What Docker clients need around tokens: the three headers of protocol.md."""
+
+from server.auth import Access, RepositoryName
+from server.runtime import Call
+
+
+def token_headers(
+    call: Call, repository: RepositoryName, access: Access, *, wanted: str | None
+) -> dict[str, str]:
+    """The token headers when the request said ``X-Docker-Token: true``; else none."""
+    if wanted != "true":
+        return {}
+    token = str(call.services.tokens.issue(repository, access))
+    endpoints = call.settings.registry_endpoints or [call.header("Host") or "localhost"]
+    return {
+        "X-Docker-Token": token,
+        "WWW-Authenticate": f"Token {token}",
+        "X-Docker-Endpoints": ",".join(endpoints),
+    }

@@ -1,0 +1,37 @@
+"""``images.*``: the image list of a repository; also how a registry checks a token."""
+
+from generated import models
+from server.auth import Access, RepositoryName, authorize
+from server.handlers._docker import token_headers
+from server.runtime import Call, Reply
+from server.services.repositories import ImageRecord
+
+
+async def get(
+    call: Call, *, namespace: str | None, repository: str, x_docker_token: str | None
+) -> Reply:
+    name = RepositoryName.of(namespace, repository)
+    authorize(call.identity, name, Access.READ)
+    images = await call.services.repositories.images(name)
+    listing = models.ImageRecordList(
+        [models.ImageRecord(id=image.id, checksum=image.checksum) for image in images]
+    )
+    return Reply(200, listing, token_headers(call, name, Access.READ, wanted=x_docker_token))
+
+
+async def get_library(call: Call, *, repository: str, x_docker_token: str | None) -> Reply:
+    return await get(call, namespace=None, repository=repository, x_docker_token=x_docker_token)
+
+
+async def put(
+    call: Call, *, namespace: str | None, repository: str, body: models.ImageList
+) -> Reply:
+    name = RepositoryName.of(namespace, repository)
+    authorize(call.identity, name, Access.WRITE)
+    images = [ImageRecord(entry.id, entry.checksum) for entry in body.root]
+    await call.services.repositories.put_images(name, images)
+    return Reply(204)  # exactly: the Docker client fails on any other success code
+
+
+async def put_library(call: Call, *, repository: str, body: models.ImageList) -> Reply:
+    return await put(call, namespace=None, repository=repository, body=body)

@@ -1,0 +1,48 @@
+"""``users.*``: registration, login, email confirmation, account changes."""
+
+from urllib.parse import urlencode
+
+from generated import models
+from server.auth import Account, authorize_account
+from server.errors import AuthenticationFailed
+from server.runtime import Call, Reply
+from server.services.accounts import Confirmation
+
+
+async def register(call: Call, *, body: models.Registration) -> models.UserCreated:
+    confirmation = await call.services.accounts.register(
+        body.username, body.password.get_secret_value(), str(body.email)
+    )
+    _mail_after_commit(call, confirmation)
+    return models.UserCreated("User Created")
+
+
+async def login(call: Call) -> models.Ok:
+    if not isinstance(call.identity, Account):
+        raise AuthenticationFailed("authentication required")
+    return models.Ok("OK")
+
+
+async def confirm(call: Call, *, code: str) -> models.EmailConfirmed:
+    await call.services.accounts.confirm(code)
+    return models.EmailConfirmed("Email confirmed")
+
+
+async def update(call: Call, *, username: str, body: models.UserUpdate) -> Reply:
+    authorize_account(call.identity, username)
+    confirmation = await call.services.accounts.update(
+        username,
+        email=None if body.email is None else str(body.email),
+        password=None if body.password is None else body.password.get_secret_value(),
+    )
+    _mail_after_commit(call, confirmation)
+    return Reply(204)
+
+
+def _mail_after_commit(call: Call, confirmation: Confirmation | None) -> None:
+    if confirmation is None:
+        return
+    base = str(call.settings.public_url or call.request.base_url).rstrip("/")
+    link = f"{base}/v1/users/confirm?{urlencode({'code': confirmation.code})}"
+    mailer = call.services.mailer
+    call.after_commit(lambda: mailer.send_confirmation(confirmation.address, link))

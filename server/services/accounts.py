@@ -1,0 +1,170 @@
+"""Accounts: registration, email confirmation, login, changes."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth import LIBRARY, Account
+from server.errors import (
+    AccountInactive,
+    AuthenticationFailed,
+    InvalidRequest,
+    NotFound,
+    UserExists,
+)
+from server.services.passwords import Passwords
+from server.storage.tables import Email, EmailConfirmation, User
+
+RESERVED_USERNAMES = frozenset({LIBRARY})
+
+
+@dataclass(frozen=True, slots=True)
+class Confirmation:
+    """A code to mail to ``address``; it confirms the address and activates its account."""
+
+    address: str
+    code: str
+
+
+class AccountService(Protocol):
+    async def register(self, username: str, password: str, email: str) -> Confirmation | None:
+        """Create an account; the confirmation to mail, or None when none is required."""
+
+    async def confirm(self, code: str) -> None:
+        """Confirm the address a code was mailed to and activate its account."""
+
+    async def authenticate(self, username: str, password: str) -> Account:
+        """The account these credentials open; AuthenticationFailed or AccountInactive."""
+
+    async def update(
+        self, username: str, *, email: str | None, password: str | None
+    ) -> Confirmation | None:
+        """Add an address and/or replace the password; the confirmation for a new address."""
+
+    async def create(self, username: str, email: str, password: str, *, admin: bool) -> None:
+        """Create an active account (an operator's command)."""
+
+    async def activate(self, username: str) -> None:
+        """Activate an account without a mailed code (an operator's command)."""
+
+
+class DatabaseAccountService:
+    def __init__(
+        self,
+        session: AsyncSession,
+        passwords: Passwords,
+        *,
+        confirmation_required: bool,
+        confirmation_ttl: timedelta,
+    ) -> None:
+        self._session = session
+        self._passwords = passwords
+        self._confirmation_required = confirmation_required
+        self._confirmation_ttl = confirmation_ttl
+
+    async def register(self, username: str, password: str, email: str) -> Confirmation | None:
+        if username in RESERVED_USERNAMES:
+            raise InvalidRequest(f"username: {username!r} is reserved")
+        user = await self._add_user(
+            username, email, password, active=not self._confirmation_required, admin=False
+        )
+        if not self._confirmation_required:
+            return None
+        return await self._new_confirmation(user.emails[0])
+
+    async def create(self, username: str, email: str, password: str, *, admin: bool) -> None:
+        await self._add_user(username, email, password, active=True, admin=admin)
+
+    async def _add_user(
+        self, username: str, email: str, password: str, *, active: bool, admin: bool
+    ) -> User:
+        user = User(
+            username=username,
+            password_hash=await self._passwords.hash(password),
+            is_active=active,
+            is_admin=admin,
+            emails=[Email(address=email.lower(), confirmed=active)],
+        )
+        self._session.add(user)
+        try:
+            await self._session.flush()
+        except IntegrityError:
+            raise UserExists() from None
+        return user
+
+    async def _new_confirmation(self, email: Email) -> Confirmation:
+        code = secrets.token_urlsafe(32)
+        self._session.add(
+            EmailConfirmation(
+                code_hash=_digest(code),
+                email_id=email.id,
+                expires_at=datetime.now(UTC) + self._confirmation_ttl,
+            )
+        )
+        await self._session.flush()
+        return Confirmation(email.address, code)
+
+    async def confirm(self, code: str) -> None:
+        # Deleting the row is what makes the code single-use, also under concurrent clicks.
+        email_id = await self._session.scalar(
+            delete(EmailConfirmation)
+            .where(
+                EmailConfirmation.code_hash == _digest(code),
+                EmailConfirmation.expires_at > datetime.now(UTC),
+            )
+            .returning(EmailConfirmation.email_id)
+        )
+        if email_id is None:
+            raise InvalidRequest("the confirmation code is unknown, used or expired")
+        email = await self._session.get_one(Email, email_id)
+        email.confirmed = True
+        await self._session.execute(
+            update(User).where(User.id == email.user_id).values(is_active=True)
+        )
+
+    async def authenticate(self, username: str, password: str) -> Account:
+        user = await self._session.scalar(select(User).where(User.username == username))
+        if not await self._passwords.verify(user.password_hash if user else None, password):
+            raise AuthenticationFailed("wrong username or password")
+        assert user is not None
+        if not user.is_active:
+            raise AccountInactive()
+        return Account(user.id, user.username, user.is_admin)
+
+    async def update(
+        self, username: str, *, email: str | None, password: str | None
+    ) -> Confirmation | None:
+        # Hashed before the first statement: on SQLite that opens the write transaction.
+        password_hash = None if password is None else await self._passwords.hash(password)
+        user = await self._session.scalar(select(User).where(User.username == username))
+        if user is None:
+            raise NotFound(f"user {username} not found")
+        if password_hash is not None:
+            user.password_hash = password_hash
+        if email is None:
+            await self._session.flush()
+            return None
+        address = Email(user_id=user.id, address=email.lower(), confirmed=False)
+        self._session.add(address)
+        try:
+            await self._session.flush()
+        except IntegrityError:
+            raise InvalidRequest("email: that address belongs to an account already") from None
+        return await self._new_confirmation(address)
+
+    async def activate(self, username: str) -> None:
+        activated = await self._session.execute(
+            update(User).where(User.username == username).values(is_active=True)
+        )
+        if activated.rowcount == 0:
+            raise NotFound(f"user {username} not found")
+
+
+def _digest(code: str) -> bytes:
+    return hashlib.sha256(code.encode()).digest()

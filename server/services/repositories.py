@@ -1,0 +1,113 @@
+"""Repositories and the image lists recorded for them."""
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from server.auth import RepositoryName
+from server.errors import NotFound
+from server.storage.tables import Image, Repository
+
+
+@dataclass(frozen=True, slots=True)
+class ImageRecord:
+    """An image id of a repository, with the checksum the registry computed, once known."""
+
+    id: str
+    checksum: str | None = None
+
+
+class RepositoryService(Protocol):
+    async def create(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
+        """Create the repository unless it exists, and record the images."""
+
+    async def delete(self, repository: RepositoryName) -> None:
+        """Delete the repository and its image list; NotFound if there is none."""
+
+    async def exists(self, repository: RepositoryName) -> bool: ...
+
+    async def images(self, repository: RepositoryName) -> list[ImageRecord]:
+        """The repository's images; NotFound if there is no such repository."""
+
+    async def put_images(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
+        """Merge images by id: new ids are added, a given checksum replaces an older one."""
+
+
+class DatabaseRepositoryService:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def create(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
+        insert = _insert_for(self._session)
+        await self._session.execute(
+            insert(Repository)
+            .values(namespace=repository.namespace, name=repository.name, description="")
+            .on_conflict_do_nothing(index_elements=["namespace", "name"])
+        )
+        await self._merge(await self._id_of(repository), images)
+
+    async def delete(self, repository: RepositoryName) -> None:
+        deleted = await self._session.scalar(
+            delete(Repository)
+            .where(Repository.namespace == repository.namespace, Repository.name == repository.name)
+            .returning(Repository.id)
+        )
+        if deleted is None:
+            raise NotFound(f"repository {repository} not found")
+
+    async def exists(self, repository: RepositoryName) -> bool:
+        return await self._find(repository) is not None
+
+    async def images(self, repository: RepositoryName) -> list[ImageRecord]:
+        rows = await self._session.execute(
+            select(Image.image_id, Image.checksum)
+            .where(Image.repository_id == await self._id_of(repository))
+            .order_by(Image.image_id)
+        )
+        return [ImageRecord(image_id, checksum) for image_id, checksum in rows]
+
+    async def put_images(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
+        await self._merge(await self._id_of(repository), images)
+
+    async def _find(self, repository: RepositoryName) -> int | None:
+        return await self._session.scalar(
+            select(Repository.id).where(
+                Repository.namespace == repository.namespace, Repository.name == repository.name
+            )
+        )
+
+    async def _id_of(self, repository: RepositoryName) -> int:
+        repository_id = await self._find(repository)
+        if repository_id is None:
+            raise NotFound(f"repository {repository} not found")
+        return repository_id
+
+    async def _merge(self, repository_id: int, images: list[ImageRecord]) -> None:
+        """One upsert, safe under concurrent merges: no id is lost, no checksum forgotten."""
+        checksums: dict[str, str | None] = {}
+        for image in images:  # one row per id: the last checksum given wins
+            checksums[image.id] = image.checksum or checksums.get(image.id)
+        if not checksums:
+            return
+        insert = _insert_for(self._session)
+        statement = insert(Image).values(
+            [
+                {"repository_id": repository_id, "image_id": image_id, "checksum": checksum}
+                for image_id, checksum in checksums.items()
+            ]
+        )
+        await self._session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["repository_id", "image_id"],
+                set_={"checksum": func.coalesce(statement.excluded.checksum, Image.checksum)},
+            )
+        )
+
+
+def _insert_for(session: AsyncSession):
+    """INSERT with ON CONFLICT, which both SQLite and PostgreSQL speak."""
+    dialect = session.get_bind().dialect.name
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert

@@ -1,0 +1,100 @@
+"""What one app instance holds: settings, the database, and the services built per request."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from server.auth import Identity
+from server.credentials import BasicCredential, Credential
+from server.services.accounts import AccountService, DatabaseAccountService
+from server.services.mail import LogMailer, Mailer, SmtpMailer
+from server.services.passwords import Passwords
+from server.services.repositories import DatabaseRepositoryService, RepositoryService
+from server.services.search import DatabaseSearchService, SearchService
+from server.services.tokens import SigningKeyCache, TokenService
+from server.settings import Settings
+from server.storage.database import Database
+
+SCOPE_KEY = "hubindex.state"
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """The services of one unit of work (one request)."""
+
+    accounts: AccountService
+    repositories: RepositoryService
+    search: SearchService
+    tokens: TokenService
+    mailer: Mailer
+
+
+class AppState:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.database = Database(settings.database_url)
+        self.passwords = Passwords(
+            time_cost=settings.argon2_time_cost,
+            memory_kib=settings.argon2_memory_kib,
+            parallelism=settings.argon2_parallelism,
+        )
+        self.mailer: Mailer = (
+            SmtpMailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogMailer()
+        )
+        self._signing_key = SigningKeyCache()
+
+    @asynccontextmanager
+    async def unit_of_work(self, *, writes: bool) -> AsyncIterator[Services]:
+        """Services over one transaction, committed when the block ends without error."""
+        async with self.database.unit_of_work(writes=writes) as session:
+            yield await self._services(session)
+
+    async def authenticate(self, credential: Credential | None) -> Identity:
+        """Who presented ``credential``: AuthenticationFailed or AccountInactive if no one.
+
+        In a read transaction of its own, so that a write transaction is never held open
+        while a password is verified.
+        """
+        if credential is None:
+            return None
+        async with self.unit_of_work(writes=False) as services:
+            if isinstance(credential, BasicCredential):
+                return await services.accounts.authenticate(
+                    credential.username, credential.password
+                )
+            return services.tokens.verify(credential)
+
+    async def _services(self, session: AsyncSession) -> Services:
+        settings = self.settings
+        return Services(
+            accounts=DatabaseAccountService(
+                session,
+                self.passwords,
+                confirmation_required=settings.email_confirmation == "required",
+                confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_seconds),
+            ),
+            repositories=DatabaseRepositoryService(session),
+            search=DatabaseSearchService(session),
+            tokens=TokenService(await self._signing_key.get(session), settings.token_ttl_seconds),
+            mailer=self.mailer,
+        )
+
+    async def close(self) -> None:
+        await self.database.dispose()
+
+
+class StateMiddleware:
+    """Hands the app's state to the generated glue through the ASGI scope."""
+
+    def __init__(self, app: ASGIApp, *, state: AppState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            scope[SCOPE_KEY] = self.state
+        await self.app(scope, receive, send)

@@ -1,0 +1,115 @@
+"""Functional fixtures: every test gets a fresh database, on SQLite and on PostgreSQL.
+
+PostgreSQL runs when HUBINDEX_TEST_POSTGRES_URL names a server whose user may create
+databases (CI sets it); without it those tests are skipped with that reason.
+"""
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from server.storage.migrations import upgrade
+from tests.harness import Index, Mailbox
+
+POSTGRES_URL = os.environ.get("HUBINDEX_TEST_POSTGRES_URL")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def mailbox() -> Iterator[Mailbox]:
+    box = Mailbox()
+    box.start()
+    yield box
+    box.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite database that each test copies."""
+    path = tmp_path_factory.mktemp("template") / "hubindex.db"
+    upgrade(f"sqlite:///{path}")
+    return path
+
+
+class _PostgresDatabases:
+    """Fresh databases cloned from one migrated template database."""
+
+    def __init__(self, url: str) -> None:
+        self.url = make_url(url)
+        self.template = f"hubindex_template_{uuid.uuid4().hex[:8]}"
+        self._admin = psycopg.connect(
+            self.url.set(drivername="postgresql", database="postgres").render_as_string(False),
+            autocommit=True,
+        )
+        self._admin.execute(f'CREATE DATABASE "{self.template}"')
+        upgrade(self._url_of(self.template))
+
+    def _url_of(self, database: str) -> str:
+        return self.url.set(drivername="postgresql+psycopg", database=database).render_as_string(
+            hide_password=False
+        )
+
+    def create(self) -> tuple[str, str]:
+        name = f"hubindex_test_{uuid.uuid4().hex[:12]}"
+        self._admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
+        return name, self._url_of(name)
+
+    def drop(self, name: str) -> None:
+        self._admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def close(self) -> None:
+        self.drop(self.template)
+        self._admin.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_databases() -> Iterator[_PostgresDatabases]:
+    if not POSTGRES_URL:
+        pytest.skip("HUBINDEX_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
+    databases = _PostgresDatabases(POSTGRES_URL)
+    yield databases
+    databases.close()
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """A fresh, migrated database of each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "hubindex.db"
+        shutil.copy(sqlite_template, path)
+        yield f"sqlite:///{path}"
+        return
+    databases = request.getfixturevalue("postgres_databases")
+    name, url = databases.create()
+    yield url
+    databases.drop(name)
+
+
+@pytest.fixture
+def make_index(database_url: str, mailbox: Mailbox) -> Iterator[Callable[..., Index]]:
+    """Start a hubindex on this test's database with the given settings (as Settings fields)."""
+    started: list[Index] = []
+
+    def make(**settings: Any) -> Index:
+        index = Index(database_url, mailbox, **settings).start()
+        started.append(index)
+        return index
+
+    yield make
+    for index in started:
+        index.close()
+
+
+@pytest.fixture
+def index(make_index: Callable[..., Index]) -> Index:
+    """A hubindex with the default settings (email confirmation required)."""
+    return make_index()

@@ -1,0 +1,215 @@
+"""A real hubindex for functional tests: uvicorn on a loopback port, a real database, real SMTP.
+
+Nothing here is mocked. Each ``Index`` is one server process-equivalent (uvicorn in a thread)
+over one database; ``restart()`` stops it and serves the same database again.
+"""
+
+import base64
+import os
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from pathlib import Path
+from typing import Any
+
+import httpx
+import uvicorn
+from aiosmtpd.controller import Controller
+
+from server.app import create_app
+from server.settings import Settings
+from server.storage.migrations import upgrade
+
+HUBINDEX = Path(sys.executable).parent / "hubindex"
+CONFIRM_LINK = re.compile(r"https?://\S+/v1/users/confirm\?code=[A-Za-z0-9_-]+")
+# Cheap argon2id for tests; production keeps the strong defaults.
+FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
+
+
+class Mailbox:
+    """A real SMTP server on loopback that keeps every message it receives."""
+
+    def __init__(self) -> None:
+        self.messages: list[Message] = []
+        self._lock = threading.Lock()
+        self._controller = Controller(self, hostname="127.0.0.1", port=_free_port())
+
+    @property
+    def url(self) -> str:
+        return f"smtp://127.0.0.1:{self._controller.port}"
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        message = message_from_bytes(envelope.content)
+        message["X-Envelope-To"] = ",".join(envelope.rcpt_tos)
+        with self._lock:
+            self.messages.append(message)
+        return "250 Message accepted for delivery"
+
+    def to(self, address: str, timeout: float = 10) -> list[Message]:
+        """Messages sent to ``address``, waiting up to ``timeout`` for the first."""
+        deadline = time.monotonic() + timeout
+        while True:
+            with self._lock:
+                found = [m for m in self.messages if address.lower() in m["X-Envelope-To"].lower()]
+            if found or time.monotonic() > deadline:
+                return found
+            time.sleep(0.02)
+
+    def confirmation_link(self, address: str) -> str:
+        """The confirmation link of the latest mail to ``address``."""
+        messages = self.to(address)
+        assert messages, f"no mail was sent to {address}"
+        body = messages[-1].get_payload(decode=True).decode()
+        match = CONFIRM_LINK.search(body)
+        assert match, f"no confirmation link in the mail to {address}:\n{body}"
+        return match.group(0)
+
+
+@dataclass
+class Account:
+    username: str
+    password: str = field(repr=False)
+    email: str
+
+    @property
+    def auth(self) -> tuple[str, str]:
+        return (self.username, self.password)
+
+    @property
+    def basic(self) -> str:
+        """The ``Authorization`` header value."""
+        return "Basic " + base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
+
+
+class Index:
+    """One running hubindex over one database."""
+
+    def __init__(self, database_url: str, mailbox: Mailbox, **settings: Any) -> None:
+        self.database_url = database_url
+        self.mailbox = mailbox
+        self.settings = Settings(
+            database_url=database_url,
+            smtp_url=mailbox.url,
+            validate_responses=True,
+            **{**FAST_HASHING, **settings},
+        )
+        self._server: uvicorn.Server | None = None
+        self._thread: threading.Thread | None = None
+        self.port = _free_port()
+        self.client = httpx.Client(base_url=self.url, timeout=30)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "Index":
+        upgrade(self.database_url)
+        config = uvicorn.Config(
+            create_app(self.settings), lifespan="on", log_level="warning", access_log=False
+        )
+        self._server = uvicorn.Server(config)
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [listener]}, daemon=True
+        )
+        self._thread.start()
+        deadline = time.monotonic() + 20
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("hubindex did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None and self._thread is not None:
+            self._server.should_exit = True
+            self._thread.join(timeout=20)
+            self._server = self._thread = None
+
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
+    def close(self) -> None:
+        self.stop()
+        self.client.close()
+
+    # Accounts -------------------------------------------------------------------------------
+
+    def register(self, username: str, password: str, email: str) -> httpx.Response:
+        return self.client.post(
+            "/v1/users/", json={"username": username, "password": password, "email": email}
+        )
+
+    def activate(self, email: str) -> httpx.Response:
+        """Follow the confirmation link mailed to ``email``."""
+        return httpx.get(self.mailbox.confirmation_link(email), timeout=30)
+
+    def account(self, *, active: bool = True) -> Account:
+        """A new account, registered over HTTP and, unless told otherwise, confirmed by mail."""
+        account = new_account()
+        response = self.register(account.username, account.password, account.email)
+        assert response.status_code == 201, response.text
+        if active and self.settings.email_confirmation == "required":
+            confirmed = self.activate(account.email)
+            assert confirmed.status_code == 200, confirmed.text
+        return account
+
+    def admin(self) -> Account:
+        """A new administrator, made with the operator command as an operator would."""
+        account = new_account()
+        hubindex(
+            "users", "create", account.username, "--email", account.email, "--admin",
+            "--password-stdin",
+            database_url=self.database_url,
+            stdin=account.password + "\n",
+        )  # fmt: skip
+        return account
+
+
+def new_account() -> Account:
+    suffix = secrets.token_hex(4)
+    return Account(f"user_{suffix}", secrets.token_urlsafe(12), f"user.{suffix}@example.com")
+
+
+def hubindex(
+    *args: str, database_url: str, stdin: str = "", check: bool = True
+) -> subprocess.CompletedProcess[str]:
+    """Run the ``hubindex`` operator command against ``database_url``."""
+    env = {**os.environ, "HUBINDEX_DATABASE_URL": database_url, **_fast_hashing_env()}
+    result = subprocess.run(
+        [str(HUBINDEX), *args], input=stdin, capture_output=True, text=True, env=env, check=False
+    )
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def _fast_hashing_env() -> dict[str, str]:
+    return {f"HUBINDEX_{name.upper()}": str(value) for name, value in FAST_HASHING.items()}
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def token_header(response: httpx.Response) -> str:
+    """The ``Authorization`` value for the token a response handed out."""
+    return "Token " + response.headers["X-Docker-Token"]
