@@ -1,40 +1,99 @@
-"""The ``hubindex`` command."""
+"""The ``hubindex`` command: serve the index, migrate its database, manage accounts."""
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 
 import uvicorn
+from pydantic import TypeAdapter, ValidationError
+from sqlalchemy.exc import DBAPIError
 
-from server.settings import ConfigurationError, load_settings
+from generated import models
+from server.errors import HubIndexError
+from server.operator import activate_user, create_user
+from server.runtime import describe
+from server.settings import ConfigurationError, Settings, load_settings
+from server.storage.database import DatabaseURLError
+from server.storage.migrations import pending, upgrade
+
+
+class UsageError(Exception):
+    """A command-line value is invalid."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    args = _parser().parse_args(argv)
     try:
-        return args.run(args)
+        settings = load_settings()
+        logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(message)s")
+        return args.run(args, settings)
     except ConfigurationError as error:
-        print(f"hubindex: configuration error: {error}", file=sys.stderr)
-        return 2
+        return _fail(f"configuration error: {error}", 2)
+    except (UsageError, HubIndexError, DatabaseURLError) as error:
+        return _fail(str(error), 1)
+    except DBAPIError as error:
+        return _fail(f"database error: {str(error.orig).splitlines()[0]}", 1)
+
+
+def _fail(message: str, status: int) -> int:
+    print(f"hubindex: {message}", file=sys.stderr)
+    return status
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="hubindex",
-        description="A self-hostable Docker Hub v1 index. Configured by HUBINDEX_* variables.",
+        description="A self-hostable Docker Hub v1 index. Configured by HUBINDEX_* environment"
+        " variables (see README); the database is HUBINDEX_DATABASE_URL.",
     )
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve the index over HTTP")
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     serve.add_argument("--port", type=int, default=5000, help="port to listen on (5000)")
+    serve.add_argument(
+        "--no-migrate",
+        action="store_true",
+        help="do not apply pending database migrations at start (refuse to start instead)",
+    )
     serve.set_defaults(run=_serve)
+
+    db = commands.add_parser("db", help="the database").add_subparsers(
+        title="commands", required=True, metavar="COMMAND"
+    )
+    db.add_parser("upgrade", help="apply pending migrations").set_defaults(run=_db_upgrade)
+
+    users = commands.add_parser("users", help="accounts").add_subparsers(
+        title="commands", required=True, metavar="COMMAND"
+    )
+    create = users.add_parser("create", help="create an active account")
+    create.add_argument("name", help="the username")
+    create.add_argument("--email", required=True, help="the account's email address")
+    create.add_argument(
+        "--admin",
+        action="store_true",
+        help="an administrator: may change library repositories and any namespace",
+    )
+    create.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from the first line of standard input",
+    )
+    create.set_defaults(run=_users_create)
+    activate = users.add_parser("activate", help="activate an account without its mailed code")
+    activate.add_argument("name", help="the username")
+    activate.set_defaults(run=_users_activate)
     return parser
 
 
-def _serve(args: argparse.Namespace) -> int:
-    settings = load_settings()  # fail here, with a readable message, not inside uvicorn
+def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.no_migrate:
+        if pending(settings.database_url):
+            raise UsageError("the database needs migrations: run `hubindex db upgrade`")
+    else:
+        upgrade(settings.database_url)
     uvicorn.run(
         "server.app:create_app_from_environment",
         factory=True,
@@ -43,6 +102,43 @@ def _serve(args: argparse.Namespace) -> int:
         log_level=settings.log_level,
     )
     return 0
+
+
+def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
+    upgrade(settings.database_url)
+    print("hubindex: the database is up to date")
+    return 0
+
+
+def _users_create(args: argparse.Namespace, settings: Settings) -> int:
+    password = sys.stdin.readline().rstrip("\r\n")
+    registration = _valid(
+        models.Registration, {"username": args.name, "email": args.email, "password": password}
+    )
+    create_user(
+        settings,
+        registration.username,
+        str(registration.email),
+        registration.password.get_secret_value(),
+        args.admin,
+    )
+    role = "administrator" if args.admin else "account"
+    print(f"hubindex: created {role} {registration.username}")
+    return 0
+
+
+def _users_activate(args: argparse.Namespace, settings: Settings) -> int:
+    activate_user(settings, args.name)
+    print(f"hubindex: activated {args.name}")
+    return 0
+
+
+def _valid(model: type[models.Registration], values: dict[str, str]) -> models.Registration:
+    """The same rules as registration over HTTP, with a one-line message naming the field."""
+    try:
+        return TypeAdapter(model).validate_python(values)
+    except ValidationError as error:
+        raise UsageError(describe(error)) from None
 
 
 if __name__ == "__main__":

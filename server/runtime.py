@@ -101,9 +101,16 @@ def parse_body(model: type[ModelT], body: Any) -> ModelT:
     try:
         return model.model_validate(body)
     except ValidationError as error:
-        first = error.errors()[0]
-        where = ".".join(str(part) for part in ("body", *first["loc"]))
-        raise InvalidRequest(f"{where}: {first['msg']}") from None
+        raise InvalidRequest(describe(error, prefix="body")) from None
+
+
+def describe(error: ValidationError, prefix: str = "") -> str:
+    """The first problem of a pydantic error, naming its field: ``body.password: ...``."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in (prefix, *first["loc"]) if part != "")
+    if first["type"] in ("too_short", "string_too_short"):
+        return f"{where}: must be at least {first['ctx']['min_length']} characters"
+    return f"{where}: {first['msg']}"
 
 
 @dataclass(frozen=True, slots=True)
