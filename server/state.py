@@ -51,7 +51,7 @@ class AppState:
     async def unit_of_work(self, *, writes: bool) -> AsyncIterator[Services]:
         """Services over one transaction, committed when the block ends without error."""
         async with self.database.unit_of_work(writes=writes) as session:
-            yield await self._services(session)
+            yield self._services(session)
 
     async def authenticate(self, credential: Credential | None) -> Identity:
         """Who presented ``credential``: AuthenticationFailed or AccountInactive if no one.
@@ -66,9 +66,9 @@ class AppState:
                 return await services.accounts.authenticate(
                     credential.username, credential.password
                 )
-            return services.tokens.verify(credential)
+            return await services.tokens.verify(credential)
 
-    async def _services(self, session: AsyncSession) -> Services:
+    def _services(self, session: AsyncSession) -> Services:
         settings = self.settings
         return Services(
             accounts=DatabaseAccountService(
@@ -79,7 +79,7 @@ class AppState:
             ),
             repositories=DatabaseRepositoryService(session),
             search=DatabaseSearchService(session),
-            tokens=TokenService(await self._signing_key.get(session), settings.token_ttl_seconds),
+            tokens=TokenService(session, self._signing_key, settings.token_ttl_seconds),
             mailer=self.mailer,
         )
 

@@ -4,13 +4,13 @@ from server.auth import Access, RepositoryName
 from server.runtime import Call
 
 
-def token_headers(
+async def token_headers(
     call: Call, repository: RepositoryName, access: Access, *, wanted: str | None
 ) -> dict[str, str]:
     """The token headers when the request said ``X-Docker-Token: true``; else none."""
     if wanted != "true":
         return {}
-    token = str(call.services.tokens.issue(repository, access))
+    token = str(await call.services.tokens.issue(repository, access))
     endpoints = call.settings.registry_endpoints or [call.header("Host") or "localhost"]
     return {
         "X-Docker-Token": token,

@@ -16,7 +16,7 @@ async def get(
     listing = models.ImageRecordList(
         [models.ImageRecord(id=image.id, checksum=image.checksum) for image in images]
     )
-    return Reply(200, listing, token_headers(call, name, Access.READ, wanted=x_docker_token))
+    return Reply(200, listing, await token_headers(call, name, Access.READ, wanted=x_docker_token))
 
 
 async def get_library(call: Call, *, repository: str, x_docker_token: str | None) -> Reply:

@@ -19,7 +19,7 @@ async def create(
     authorize(call.identity, name, Access.WRITE)
     images = [ImageRecord(entry.id, entry.checksum) for entry in body.root]
     await call.services.repositories.create(name, images)
-    headers = token_headers(call, name, Access.WRITE, wanted=x_docker_token)
+    headers = await token_headers(call, name, Access.WRITE, wanted=x_docker_token)
     return Reply(200, models.Empty(""), headers)
 
 
@@ -37,7 +37,7 @@ async def delete(
     name = RepositoryName.of(namespace, repository)
     authorize(call.identity, name, Access.DELETE)
     await call.services.repositories.delete(name)
-    headers = token_headers(call, name, Access.DELETE, wanted=x_docker_token)
+    headers = await token_headers(call, name, Access.DELETE, wanted=x_docker_token)
     return Reply(202, models.Empty(""), headers)
 
 

@@ -48,16 +48,24 @@ class SigningKeyCache:
 
 
 class TokenService:
-    def __init__(self, key: bytes, ttl_seconds: int, clock: Callable[[], float] = time.time):
-        self._key = key
+    def __init__(
+        self,
+        session: AsyncSession,
+        keys: SigningKeyCache,
+        ttl_seconds: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._session = session
+        self._keys = keys
         self._ttl = ttl_seconds
         self._clock = clock
 
-    def issue(self, repository: RepositoryName, access: Access) -> Token:
+    async def issue(self, repository: RepositoryName, access: Access) -> Token:
         expires = int(self._clock()) + self._ttl
-        return Token(f"{expires}.{self._mac(repository, access, expires)}", repository, access)
+        mac = self._mac(await self._keys.get(self._session), repository, access, expires)
+        return Token(f"{expires}.{mac}", repository, access)
 
-    def verify(self, credential: TokenCredential) -> Grant:
+    async def verify(self, credential: TokenCredential) -> Grant:
         """The grant a presented token carries; AuthenticationFailed if it is not genuine."""
         expires_text, dot, mac = credential.signature.partition(".")
         try:
@@ -66,14 +74,15 @@ class TokenService:
         except ValueError:
             raise AuthenticationFailed("invalid token") from None
         repository = RepositoryName.parse(credential.repository)
-        expected = self._mac(repository, access, expires)
+        expected = self._mac(await self._keys.get(self._session), repository, access, expires)
         if not dot or not hmac.compare_digest(mac.encode(), expected.encode()):
             raise AuthenticationFailed("invalid token")
         if expires <= self._clock():
             raise AuthenticationFailed("the token has expired")
         return Grant(repository, access)
 
-    def _mac(self, repository: RepositoryName, access: Access, expires: int) -> str:
+    @staticmethod
+    def _mac(key: bytes, repository: RepositoryName, access: Access, expires: int) -> str:
         message = f"{repository}\n{access}\n{expires}".encode()
-        digest = hmac.new(self._key, message, hashlib.sha256).digest()
+        digest = hmac.new(key, message, hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
