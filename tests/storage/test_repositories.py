@@ -1,0 +1,78 @@
+import pytest
+
+from server.auth import RepositoryName
+from server.errors import NotFound
+from server.services.repositories import ImageRecord
+from server.state import AppState
+
+pytestmark = pytest.mark.anyio
+
+A, B, C = ("a" * 64, "b" * 64, "c" * 64)
+REPO = RepositoryName("someone", "app")
+
+
+async def _images(state: AppState, repository: RepositoryName = REPO) -> list[ImageRecord]:
+    async with state.unit_of_work(writes=False) as services:
+        return await services.repositories.images(repository)
+
+
+async def test_create_records_the_ids_and_repeating_it_keeps_what_was_there(state: AppState):
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [ImageRecord(A), ImageRecord(B, "sha256:b")])
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [ImageRecord(B), ImageRecord(C)])
+    assert await _images(state) == [ImageRecord(A), ImageRecord(B, "sha256:b"), ImageRecord(C)]
+
+
+async def test_put_images_merges_by_id(state: AppState):
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [ImageRecord(A, "sha256:old"), ImageRecord(B)])
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.put_images(
+            REPO, [ImageRecord(A), ImageRecord(B, "sha256:b"), ImageRecord(C, "sha256:c")]
+        )
+    assert await _images(state) == [
+        ImageRecord(A, "sha256:old"),
+        ImageRecord(B, "sha256:b"),
+        ImageRecord(C, "sha256:c"),
+    ]
+
+
+async def test_one_list_may_name_an_id_twice(state: AppState):
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(
+            REPO, [ImageRecord(A, "sha256:1"), ImageRecord(A), ImageRecord(A, "sha256:2")]
+        )
+    assert await _images(state) == [ImageRecord(A, "sha256:2")]
+
+
+async def test_a_failed_unit_of_work_leaves_nothing_behind(state: AppState):
+    async def create_then_fail() -> None:
+        async with state.unit_of_work(writes=True) as services:
+            await services.repositories.create(REPO, [ImageRecord(A)])
+            raise RuntimeError("the request failed after the write")
+
+    with pytest.raises(RuntimeError):
+        await create_then_fail()
+    async with state.unit_of_work(writes=False) as services:
+        assert not await services.repositories.exists(REPO)
+
+
+async def test_delete_removes_the_repository_and_its_images(state: AppState):
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [ImageRecord(A)])
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.delete(REPO)
+    with pytest.raises(NotFound):
+        await _images(state)
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [])
+    assert await _images(state) == []
+
+
+@pytest.mark.parametrize("operation", ["delete", "images", "put_images"])
+async def test_a_missing_repository_is_not_found(state: AppState, operation: str):
+    async with state.unit_of_work(writes=True) as services:
+        method = getattr(services.repositories, operation)
+        with pytest.raises(NotFound):
+            await (method(REPO) if operation != "put_images" else method(REPO, []))
