@@ -9,7 +9,8 @@ its MRO, to a status code in one table.
     ├── AuthenticationFailed      credentials missing, malformed or wrong
     ├── PermissionDenied          authenticated, but not allowed to do this
     │   └── AccountInactive       the account has not confirmed its email yet
-    ├── NotFound                  the user or repository does not exist
+    ├── NotFound                  the user, repository or confirmation code does not exist
+    ├── Conflict                  the change clashes with what exists (an address in use)
     ├── PayloadTooLarge           the body is larger than the server accepts
     └── NotImplementedYet         the operation has no handler yet
 """
@@ -50,7 +51,11 @@ class AccountInactive(PermissionDenied):
 
 
 class NotFound(HubIndexError):
-    """The user or repository does not exist."""
+    """The user, repository or confirmation code does not exist."""
+
+
+class Conflict(HubIndexError):
+    """The change clashes with existing data, such as an email address of another account."""
 
 
 class PayloadTooLarge(HubIndexError):

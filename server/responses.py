@@ -17,6 +17,7 @@ STATUS_BY_ERROR: Mapping[type[errors.HubIndexError], int] = {
     errors.AuthenticationFailed: 401,
     errors.PermissionDenied: 403,
     errors.NotFound: 404,
+    errors.Conflict: 409,
     errors.PayloadTooLarge: 413,
     errors.NotImplementedYet: 501,
 }

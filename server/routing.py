@@ -1,9 +1,11 @@
 """Serving both spellings of every path, and 405s with a full ``Allow``, from the spec's paths.
 
 Docker clients send some paths with a trailing slash and some without, and a redirect built
-from ``Host`` breaks behind proxies, so the other spelling is routed directly: when a request
-matches no path of the spec for its method, but its path with the trailing slash added or
-removed does, the path is rewritten before Connexion routes it.
+from ``Host`` breaks behind proxies, so the other spelling is routed directly: when a request's
+path matches no path of the spec, but does with its trailing slash added or removed, it is
+rewritten before Connexion routes it. A path that matches as written is never rewritten (so
+``PUT /v1/repositories/foo/images`` stays the library image list), and a method it does not
+allow is a 405 listing the methods it does.
 """
 
 import re
@@ -46,16 +48,19 @@ class SpecPathMiddleware:
             await self.app(scope, receive, send)
             return
         path, method = scope["path"], scope["method"]
-        if self._serves(path, method):
+        allowed = self._methods(path)
+        if method in allowed:
             await self.app(scope, receive, send)
             return
-        other = path[:-1] if path.endswith("/") else path + "/"
-        if self._serves(other, method):
-            raw = scope.get("raw_path", path.encode())
-            raw = raw[:-1] if raw.endswith(b"/") else raw + b"/"
-            await self.app({**scope, "path": other, "raw_path": raw}, receive, send)
-            return
-        allowed = self._methods(path) | self._methods(other)
+        if not allowed:
+            # The spelling as written matches no path: try it with the trailing slash toggled.
+            other = path[:-1] if path.endswith("/") else path + "/"
+            allowed = self._methods(other)
+            if method in allowed:
+                raw = scope.get("raw_path", path.encode())
+                raw = raw[:-1] if raw.endswith(b"/") else raw + b"/"
+                await self.app({**scope, "path": other, "raw_path": raw}, receive, send)
+                return
         if allowed:
             allow = ", ".join(sorted(allowed))
             response = error_response(405, f"{method} is not allowed here; use {allow}")
@@ -63,9 +68,6 @@ class SpecPathMiddleware:
             await response(scope, receive, send)
             return
         await self.app(scope, receive, send)
-
-    def _serves(self, path: str, method: str) -> bool:
-        return any(method in r.methods and r.pattern.match(path) for r in self.routes)
 
     def _methods(self, path: str) -> frozenset[str]:
         return frozenset().union(*(r.methods for r in self.routes if r.pattern.match(path)))

@@ -64,6 +64,7 @@ confirm_operation = Operation(
     responses={
         200: models.EmailConfirmed,
         400: models.Error,
+        404: models.Error,
     },
 )
 
@@ -89,6 +90,7 @@ update_operation = Operation(
         401: models.Error,
         403: models.Error,
         404: models.Error,
+        409: models.Error,
         413: models.Error,
         415: models.Error,
     },

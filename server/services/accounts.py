@@ -14,6 +14,7 @@ from server.auth import LIBRARY, Account
 from server.errors import (
     AccountInactive,
     AuthenticationFailed,
+    Conflict,
     InvalidRequest,
     NotFound,
     UserExists,
@@ -121,7 +122,7 @@ class DatabaseAccountService:
             .returning(EmailConfirmation.email_id)
         )
         if email_id is None:
-            raise InvalidRequest("the confirmation code is unknown, used or expired")
+            raise NotFound("the confirmation code is unknown, used or expired")
         email = await self._session.get_one(Email, email_id)
         email.confirmed = True
         await self._session.execute(
@@ -155,7 +156,7 @@ class DatabaseAccountService:
         try:
             await self._session.flush()
         except IntegrityError:
-            raise InvalidRequest("email: that address belongs to an account already") from None
+            raise Conflict("email: that address belongs to an account already") from None
         return await self._new_confirmation(address)
 
     async def activate(self, username: str) -> None:

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 import pytest
 
-from server.errors import AccountInactive, AuthenticationFailed, InvalidRequest, UserExists
+from server.errors import AccountInactive, AuthenticationFailed, NotFound, UserExists
 from server.services.accounts import DatabaseAccountService
 from server.state import AppState
 
@@ -33,7 +33,7 @@ async def test_a_code_works_once(state: AppState):
     async with state.unit_of_work(writes=True) as services:
         await services.accounts.confirm(confirmation.code)
     async with state.unit_of_work(writes=True) as services:
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(NotFound):
             await services.accounts.confirm(confirmation.code)
 
 
@@ -47,7 +47,7 @@ async def test_an_expired_code_is_refused(state: AppState):
         )
         confirmation = await accounts.register("alice", "password1", "alice@example.com")
     async with state.unit_of_work(writes=True) as services:
-        with pytest.raises(InvalidRequest):
+        with pytest.raises(NotFound):
             await services.accounts.confirm(confirmation.code)
 
 
