@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from server.errors import HubIndexError
+from server.limits import BodyLimitMiddleware
 from server.responses import error_response, response_for
 from server.routing import SpecPathMiddleware
 from server.settings import Settings, load_settings
@@ -61,6 +62,11 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
         template: [method for method in item if method in HTTP_METHODS]
         for template, item in spec["paths"].items()
     }
+    app.add_middleware(
+        BodyLimitMiddleware,
+        position=MiddlewarePosition.BEFORE_ROUTING,
+        max_bytes=settings.max_body_bytes,
+    )
     app.add_middleware(SpecPathMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, paths=paths)
     app.add_middleware(StateMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, state=state)
     app.add_error_handler(HubIndexError, _domain_error)

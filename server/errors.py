@@ -12,6 +12,7 @@ its MRO, to a status code in one table.
     ├── NotFound                  the user, repository or confirmation code does not exist
     ├── Conflict                  the change clashes with what exists (an address in use)
     ├── PayloadTooLarge           the body is larger than the server accepts
+    ├── TooManyFailedLogins       too many wrong passwords lately, for an account or an address
     └── NotImplementedYet         the operation has no handler yet
 """
 
@@ -60,6 +61,14 @@ class Conflict(HubIndexError):
 
 class PayloadTooLarge(HubIndexError):
     """The request body is larger than the configured limit."""
+
+
+class TooManyFailedLogins(HubIndexError):
+    """Too many wrong passwords for this account or from this address within the window."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__(f"too many failed logins: try again in {retry_after_seconds} s")
+        self.retry_after_seconds = retry_after_seconds
 
 
 class NotImplementedYet(HubIndexError):

@@ -19,6 +19,7 @@ STATUS_BY_ERROR: Mapping[type[errors.HubIndexError], int] = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.PayloadTooLarge: 413,
+    errors.TooManyFailedLogins: 429,
     errors.NotImplementedYet: 501,
 }
 
@@ -50,5 +51,9 @@ def response_for(error: errors.HubIndexError) -> Response:
     if isinstance(error, errors.UserExists):
         # Docker 1.x compares this body byte for byte, then falls back to logging in.
         return json_response(error.message, status)
-    headers = BASIC_CHALLENGE if status == 401 else None
+    headers: dict[str, str] = {}
+    if status == 401:
+        headers.update(BASIC_CHALLENGE)
+    if isinstance(error, errors.TooManyFailedLogins):
+        headers["Retry-After"] = str(error.retry_after_seconds)
     return error_response(status, error.message, headers)

@@ -143,7 +143,8 @@ class Operation:
         if self.handler is None:
             raise NotImplementedYet()
         state: AppState = current_request.scope[SCOPE_KEY]
-        identity = await state.authenticate(self._credential())
+        client = current_request.client
+        identity = await state.authenticate(self._credential(), client.host if client else "")
         async with state.unit_of_work(writes=self.writes) as services:
             call = Call(current_request, identity, services, state.settings)
             yield call

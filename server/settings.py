@@ -57,6 +57,27 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(3, ge=1, description="argon2id iterations.")
     argon2_memory_kib: int = Field(65_536, ge=8, description="argon2id memory, in KiB.")
     argon2_parallelism: int = Field(4, ge=1, description="argon2id lanes.")
+    login_failures_per_account: int = Field(
+        10,
+        ge=0,
+        description="Wrong passwords for one account within the window before its logins are"
+        " refused with 429 until the window passes; 0: no limit.",
+    )
+    login_failures_per_address: int = Field(
+        50,
+        ge=0,
+        description="Wrong passwords from one client address within the window before its"
+        " logins are refused with 429; 0: no limit.",
+    )
+    login_failure_window_seconds: int = Field(
+        300, ge=1, description="How long a wrong password counts against those limits."
+    )
+    max_body_bytes: int = Field(
+        4 * 1024 * 1024,
+        ge=1024,
+        description="Largest request body accepted; a larger one is refused with 413 before"
+        " it is read.",
+    )
     validate_responses: bool = Field(
         False,
         description="Check every response against the spec (a non-conforming one becomes a 500);"

@@ -10,7 +10,9 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.auth import Identity
 from server.credentials import BasicCredential, Credential
+from server.errors import AuthenticationFailed
 from server.services.accounts import AccountService, DatabaseAccountService
+from server.services.logins import LoginThrottle
 from server.services.mail import LogMailer, Mailer, SmtpMailer
 from server.services.passwords import Passwords
 from server.services.repositories import DatabaseRepositoryService, RepositoryService
@@ -30,6 +32,7 @@ class Services:
     repositories: RepositoryService
     search: SearchService
     tokens: TokenService
+    logins: LoginThrottle
     mailer: Mailer
 
 
@@ -53,20 +56,35 @@ class AppState:
         async with self.database.unit_of_work(writes=writes) as session:
             yield self._services(session)
 
-    async def authenticate(self, credential: Credential | None) -> Identity:
+    async def authenticate(self, credential: Credential | None, address: str) -> Identity:
         """Who presented ``credential``: AuthenticationFailed or AccountInactive if no one.
 
-        In a read transaction of its own, so that a write transaction is never held open
-        while a password is verified.
+        Outside the request's own transaction, so that a write transaction is never held
+        open while a password is verified. Wrong passwords are counted (per account and per
+        address) and refused with TooManyFailedLogins past the configured limits.
         """
         if credential is None:
             return None
+        if not isinstance(credential, BasicCredential):
+            async with self.unit_of_work(writes=False) as services:
+                return await services.tokens.verify(credential)
+        username = credential.username
         async with self.unit_of_work(writes=False) as services:
-            if isinstance(credential, BasicCredential):
-                return await services.accounts.authenticate(
-                    credential.username, credential.password
-                )
-            return await services.tokens.verify(credential)
+            earlier_failures = await services.logins.check(username, address)
+            try:
+                account = await services.accounts.authenticate(username, credential.password)
+            except AuthenticationFailed:
+                failed = True
+            else:
+                failed = False
+        if failed:
+            async with self.unit_of_work(writes=True) as services:
+                await services.logins.record_failure(username, address)
+            raise AuthenticationFailed("wrong username or password")
+        if earlier_failures:
+            async with self.unit_of_work(writes=True) as services:
+                await services.logins.forget(username)
+        return account
 
     def _services(self, session: AsyncSession) -> Services:
         settings = self.settings
@@ -80,6 +98,12 @@ class AppState:
             repositories=DatabaseRepositoryService(session),
             search=DatabaseSearchService(session),
             tokens=TokenService(session, self._signing_key, settings.token_ttl_seconds),
+            logins=LoginThrottle(
+                session,
+                per_account=settings.login_failures_per_account,
+                per_address=settings.login_failures_per_address,
+                window=timedelta(seconds=settings.login_failure_window_seconds),
+            ),
             mailer=self.mailer,
         )
 

@@ -21,6 +21,7 @@ get_operation = Operation(
         401: models.Error,
         403: models.Error,
         404: models.Error,
+        429: models.Error,
     },
 )
 
@@ -50,6 +51,7 @@ put_operation = Operation(
         404: models.Error,
         413: models.Error,
         415: models.Error,
+        429: models.Error,
     },
 )
 
@@ -77,6 +79,7 @@ get_library_operation = Operation(
         401: models.Error,
         403: models.Error,
         404: models.Error,
+        429: models.Error,
     },
 )
 
@@ -105,6 +108,7 @@ put_library_operation = Operation(
         404: models.Error,
         413: models.Error,
         415: models.Error,
+        429: models.Error,
     },
 )
 

@@ -22,6 +22,7 @@ create_operation = Operation(
         403: models.Error,
         413: models.Error,
         415: models.Error,
+        429: models.Error,
     },
 )
 
@@ -50,6 +51,7 @@ delete_operation = Operation(
         401: models.Error,
         403: models.Error,
         404: models.Error,
+        429: models.Error,
     },
 )
 
@@ -78,6 +80,7 @@ create_library_operation = Operation(
         403: models.Error,
         413: models.Error,
         415: models.Error,
+        429: models.Error,
     },
 )
 
@@ -105,6 +108,7 @@ delete_library_operation = Operation(
         401: models.Error,
         403: models.Error,
         404: models.Error,
+        429: models.Error,
     },
 )
 

@@ -19,6 +19,7 @@ query_operation = Operation(
         200: models.SearchResults,
         400: models.Error,
         401: models.Error,
+        429: models.Error,
     },
 )
 

@@ -19,6 +19,7 @@ login_operation = Operation(
         200: models.Ok,
         401: models.Error,
         403: models.Error,
+        429: models.Error,
     },
 )
 
@@ -93,6 +94,7 @@ update_operation = Operation(
         409: models.Error,
         413: models.Error,
         415: models.Error,
+        429: models.Error,
     },
 )
 

@@ -91,6 +91,17 @@ class Image(Base):
     checksum: Mapped[str | None] = mapped_column(String(512))
 
 
+class LoginFailure(Base):
+    """A wrong password, kept for a while to slow down guessing (per account, per address)."""
+
+    __tablename__ = "login_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(255), index=True)
+    address: Mapped[str] = mapped_column(String(64), index=True)
+    failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class SigningKey(Base):
     """The secret tokens are signed with: in the database, so every process shares it."""
 
