@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.responses import error_response
 
 _PARAMETER = re.compile(r"\{[^/{}]+\}")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +49,11 @@ class SpecPathMiddleware:
             await self.app(scope, receive, send)
             return
         path, method = scope["path"], scope["method"]
+        if _CONTROL.search(path):
+            # Starlette's mounts cannot match them (and would answer a 307 to nowhere).
+            response = error_response(400, "the path contains control characters")
+            await response(scope, receive, send)
+            return
         allowed = self._methods(path)
         if method in allowed:
             await self.app(scope, receive, send)
