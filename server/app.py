@@ -48,8 +48,9 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
         middlewares=list(MIDDLEWARES),
         swagger_ui_options=SwaggerUIOptions(
             swagger_ui_path="/docs",
-            # No call to the public validator badge: the page works offline.
-            swagger_ui_config={"validatorUrl": None},
+            # No call to the public validator badge: the page works offline. Operation ids are
+            # shown, since they name the handlers.
+            swagger_ui_config={"validatorUrl": None, "displayOperationId": True},
         ),
     )
     app.add_api(
