@@ -13,11 +13,13 @@ from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
 from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import RelativeResolver
+from prometheus_client import start_http_server
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from server.errors import HubIndexError
 from server.limits import BodyLimitMiddleware
+from server.observability import Metrics, RequestLogMiddleware
 from server.responses import error_response, response_for
 from server.routing import SpecPathMiddleware
 from server.settings import Settings, load_settings
@@ -37,10 +39,22 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     state = AppState(settings)
 
+    metrics = Metrics(state.database.engine.sync_engine.pool)
+
     @asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:
-        yield
-        await state.close()
+        metrics_server = None
+        if settings.metrics_port is not None:
+            metrics_server, _ = start_http_server(
+                settings.metrics_port, settings.metrics_host, registry=metrics.registry
+            )
+        try:
+            yield
+        finally:
+            if metrics_server is not None:
+                metrics_server.shutdown()
+                metrics_server.server_close()
+            await state.close()
 
     app = AsyncApp(
         __name__,
@@ -60,9 +74,12 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
         validator_map=VALIDATORS,
     )
     paths = {
-        template: [method for method in item if method in HTTP_METHODS]
+        template: {method: item[method]["operationId"] for method in item if method in HTTP_METHODS}
         for template, item in spec["paths"].items()
     }
+    app.add_middleware(
+        RequestLogMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=metrics
+    )
     app.add_middleware(
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_ROUTING,

@@ -2,6 +2,8 @@
 
 import argparse
 import logging
+import logging.config
+import os
 import sys
 from collections.abc import Sequence
 
@@ -11,9 +13,10 @@ from sqlalchemy.exc import DBAPIError
 
 from generated import models
 from server.errors import HubIndexError
+from server.observability import logging_config
 from server.operator import activate_user, create_user
 from server.runtime import describe
-from server.settings import ConfigurationError, Settings, load_settings
+from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
 from server.storage.database import DatabaseURLError
 from server.storage.migrations import pending, upgrade
 
@@ -26,7 +29,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     try:
         settings = load_settings()
-        logging.basicConfig(level=settings.log_level.upper(), format="%(levelname)s %(message)s")
+        if getattr(args, "log_format", None):
+            settings = settings.model_copy(update={"log_format": args.log_format})
+        logging.config.dictConfig(logging_config(settings.log_level, settings.log_format))
         return args.run(args, settings)
     except ConfigurationError as error:
         return _fail(f"configuration error: {error}", 2)
@@ -57,7 +62,15 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="do not apply pending database migrations at start (refuse to start instead)",
     )
+    serve.add_argument(
+        "--log-format",
+        choices=["text", "json"],
+        help="one readable line, or one JSON object, per log event (HUBINDEX_LOG_FORMAT)",
+    )
     serve.set_defaults(run=_serve)
+
+    config = commands.add_parser("config", help="print the effective configuration, secrets masked")
+    config.set_defaults(run=_config)
 
     db = commands.add_parser("db", help="the database").add_subparsers(
         title="commands", required=True, metavar="COMMAND"
@@ -94,13 +107,22 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError("the database needs migrations: run `hubindex db upgrade`")
     else:
         upgrade(settings.database_url)
+    os.environ[f"{ENV_PREFIX}LOG_FORMAT"] = settings.log_format  # for the app's own factory
     uvicorn.run(
         "server.app:create_app_from_environment",
         factory=True,
         host=args.host,
         port=args.port,
-        log_level=settings.log_level,
+        log_config=logging_config(settings.log_level, settings.log_format),
+        access_log=False,  # hubindex writes its own line per request, with the user
+        timeout_graceful_shutdown=30,
     )
+    return 0
+
+
+def _config(_args: argparse.Namespace, settings: Settings) -> int:
+    for name, value in masked(settings).items():
+        print(f"{ENV_PREFIX}{name.upper()}={value}")
     return 0
 
 

@@ -18,9 +18,10 @@ from connexion.lifecycle import ConnexionRequest
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.responses import Response
 
-from server.auth import Identity
+from server.auth import Account, Grant, Identity
 from server.credentials import SCHEME_CREDENTIALS, Credential, parse_authorization
 from server.errors import AuthenticationFailed, InvalidRequest, NotImplementedYet
+from server.observability import REQUEST_INFO
 from server.responses import JSON
 from server.settings import Settings
 from server.state import SCOPE_KEY, AppState, Services
@@ -142,9 +143,12 @@ class Operation:
         """
         if self.handler is None:
             raise NotImplementedYet()
-        state: AppState = current_request.scope[SCOPE_KEY]
+        scope = current_request.scope
+        state: AppState = scope[SCOPE_KEY]
+        info = scope.get(REQUEST_INFO, {})
         client = current_request.client
         identity = await state.authenticate(self._credential(), client.host if client else "")
+        info["user"] = _label(identity)
         async with state.unit_of_work(writes=self.writes) as services:
             call = Call(current_request, identity, services, state.settings)
             yield call
@@ -178,6 +182,17 @@ class Operation:
             )
         content = reply.body.model_dump_json(exclude_none=True).encode()
         return Response(content, reply.status, headers=dict(reply.headers), media_type=JSON)
+
+
+def _label(identity: Identity) -> str:
+    """Who called, for the log: a username, or what a token allowed; never a secret."""
+    match identity:
+        case Account():
+            return identity.username
+        case Grant():
+            return f"token:{identity.repository}:{identity.access}"
+        case _:
+            return "-"
 
 
 def _accepts(scheme: str, credential: Credential) -> bool:

@@ -2,6 +2,7 @@
 
 import re
 from typing import Annotated, Literal
+from urllib.parse import urlsplit, urlunsplit
 
 from pydantic import AnyUrl, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -27,6 +28,16 @@ class Settings(BaseSettings):
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Lowest level of log lines written."
     )
+    log_format: Literal["text", "json"] = Field(
+        "text", description="text: one readable line per event; json: one JSON object per line."
+    )
+    metrics_port: int | None = Field(
+        None,
+        ge=0,
+        le=65535,
+        description="Serve Prometheus metrics at http://METRICS_HOST:PORT/metrics; unset: off.",
+    )
+    metrics_host: str = Field("127.0.0.1", description="Address the metrics port listens on.")
     email_confirmation: Literal["required", "off"] = Field(
         "required",
         description="required: new accounts stay inactive until their email is confirmed;"
@@ -84,6 +95,13 @@ class Settings(BaseSettings):
         " for development and tests.",
     )
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_scheme(cls, url: AnyUrl | None) -> AnyUrl | None:
+        if url is not None and url.scheme not in ("smtp", "smtps", "smtp+starttls"):
+            raise ValueError("use smtp://, smtps:// or smtp+starttls://")
+        return url
+
     @field_validator("registry_endpoints", mode="before")
     @classmethod
     def _split_endpoints(cls, value: object) -> object:
@@ -109,3 +127,31 @@ def load_settings() -> Settings:
             f"{ENV_PREFIX}{str(e['loc'][0]).upper()}: {e['msg']}" for e in error.errors()
         )
         raise ConfigurationError(problems) from None
+
+
+def masked(settings: Settings) -> dict[str, str]:
+    """Every setting as its environment variable would spell it, passwords replaced by ***."""
+    shown = {}
+    for name, value in settings.model_dump().items():
+        if value is None:
+            text = ""
+        elif isinstance(value, list):
+            text = ",".join(value)
+        elif isinstance(value, bool):
+            text = str(value).lower()
+        else:
+            text = str(value)
+        if name in ("database_url", "smtp_url") and text:
+            text = _mask_password(text)
+        shown[name] = text
+    return shown
+
+
+def _mask_password(url: str) -> str:
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    user = parts.username or ""
+    host = parts.hostname or ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{user}:***@{host}{port}"))

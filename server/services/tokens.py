@@ -8,6 +8,7 @@ restarts and across every process serving the database, and cannot be forged or 
 import base64
 import hashlib
 import hmac
+import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -61,7 +62,7 @@ class TokenService:
         self._clock = clock
 
     async def issue(self, repository: RepositoryName, access: Access) -> Token:
-        expires = int(self._clock()) + self._ttl
+        expires = math.ceil(self._clock() + self._ttl)  # valid for at least the whole ttl
         mac = self._mac(await self._keys.get(self._session), repository, access, expires)
         return Token(f"{expires}.{mac}", repository, access)
 

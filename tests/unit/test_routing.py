@@ -4,8 +4,8 @@ from server.routing import compile_routes
 
 ROUTES = compile_routes(
     {
-        "/v1/repositories/{namespace}/{repository}/": ["put", "delete"],
-        "/v1/repositories/{repository}/images": ["get", "put"],
+        "/v1/repositories/{namespace}/{repository}/": {"put": "r.create", "delete": "r.delete"},
+        "/v1/repositories/{repository}/images": {"get": "i.get", "put": "i.put"},
     }
 )
 

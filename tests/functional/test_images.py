@@ -1,0 +1,172 @@
+"""The image list of a repository: listing it and merging into it.
+
+Who may do it, with which credentials, is tabled step by step in `tests/protocol/`.
+"""
+
+from typing import Any
+
+import pytest
+
+from tests.functional.support import (
+    as_user,
+    assert_error,
+    checksum,
+    create_repository,
+    get_images,
+    image_id,
+    listed,
+    new_repository,
+    put_images,
+    repository_name,
+)
+from tests.harness import Index
+
+
+def _assert_204(response: Any) -> None:
+    assert response.status_code == 204, response.text
+    assert response.content == b""
+
+
+@pytest.mark.parametrize("suffix", ["images", "images/"])
+def test_the_listing_has_every_id_of_the_push_without_a_checksum_yet(index: Index, suffix: str):
+    repository = new_repository(index, index.account(), images=3)
+
+    response = index.client.get(f"/v1/repositories/{repository.path}/{suffix}")
+
+    assert response.headers["Content-Type"] == "application/json"
+    assert listed(response) == dict.fromkeys(repository.images)
+
+
+def test_anyone_may_list_the_images(index: Index):
+    repository = new_repository(index, index.account())
+    for headers in ({}, as_user(repository.owner), as_user(index.account())):
+        assert set(listed(get_images(index, repository.path, headers))) == set(repository.images)
+
+
+def test_an_unknown_repository_has_no_listing(index: Index):
+    owner = index.account()
+    assert_error(get_images(index, f"{owner.username}/{repository_name()}"), 404)
+
+
+@pytest.mark.parametrize("suffix", ["images", "images/"])
+def test_a_put_records_checksums_and_adds_new_ids(index: Index, suffix: str):
+    repository = new_repository(index, index.account(), images=2)
+    first, second = repository.images
+    added, first_sum, added_sum = image_id(), checksum(), checksum()
+    entries = [{"id": first, "checksum": first_sum}, {"id": added, "checksum": added_sum}]
+
+    response = index.client.put(
+        f"/v1/repositories/{repository.path}/{suffix}", json=entries, auth=repository.owner.auth
+    )
+
+    _assert_204(response)
+    assert listed(get_images(index, repository.path)) == {
+        first: first_sum,
+        second: None,
+        added: added_sum,
+    }
+
+
+def test_an_entry_without_a_checksum_keeps_the_known_one(index: Index):
+    repository = new_repository(index, index.account())
+    [image] = repository.images
+    known = checksum()
+    owner = as_user(repository.owner)
+    _assert_204(put_images(index, repository.path, owner, [{"id": image, "checksum": known}]))
+
+    _assert_204(put_images(index, repository.path, owner, [{"id": image, "Tag": "latest"}]))
+
+    assert listed(get_images(index, repository.path)) == {image: known}
+
+
+def test_a_new_checksum_replaces_the_known_one(index: Index):
+    repository = new_repository(index, index.account())
+    [image] = repository.images
+    owner = as_user(repository.owner)
+    newer = checksum()
+    _assert_204(put_images(index, repository.path, owner, [{"id": image, "checksum": checksum()}]))
+
+    _assert_204(put_images(index, repository.path, owner, [{"id": image, "checksum": newer}]))
+
+    assert listed(get_images(index, repository.path)) == {image: newer}
+
+
+def test_an_empty_put_changes_nothing(index: Index):
+    repository = new_repository(index, index.account(), images=2)
+    _assert_204(put_images(index, repository.path, as_user(repository.owner), []))
+    assert listed(get_images(index, repository.path)) == dict.fromkeys(repository.images)
+
+
+def test_ids_of_a_later_push_are_listed_with_the_earlier_ones(index: Index):
+    repository = new_repository(index, index.account())
+    later = image_id()
+    pushed = create_repository(index, repository.path, as_user(repository.owner), [{"id": later}])
+    assert pushed.status_code == 200
+    assert set(listed(get_images(index, repository.path))) == {*repository.images, later}
+
+
+def test_images_of_one_repository_are_not_listed_in_another(index: Index):
+    owner = index.account()
+    first, second = new_repository(index, owner), new_repository(index, owner)
+    entries = [{"id": first.images[0], "checksum": checksum()}]
+    _assert_204(put_images(index, first.path, as_user(owner), entries))
+    assert listed(get_images(index, second.path)) == dict.fromkeys(second.images)
+
+
+def test_putting_images_of_an_unknown_repository_is_a_404(index: Index):
+    owner = index.account()
+    path = f"{owner.username}/{repository_name()}"
+    assert_error(put_images(index, path, as_user(owner), []), 404)
+
+
+@pytest.mark.parametrize(
+    "entries",
+    [
+        {"id": "0" * 64},
+        [{"id": "G" * 64}],
+        [{"id": "0" * 65}],
+        [{"Tag": "latest"}],
+        [{"id": "0" * 64, "checksum": ""}],
+        [{"id": "0" * 64, "checksum": "has space"}],
+    ],
+    ids=["not a list", "not hex", "too long", "no id", "empty checksum", "bad checksum"],
+)
+def test_an_invalid_image_list_is_a_400(index: Index, entries: Any):
+    repository = new_repository(index, index.account())
+    response = index.client.put(
+        f"/v1/repositories/{repository.path}/images", json=entries, auth=repository.owner.auth
+    )
+    assert_error(response, 400)
+    assert listed(get_images(index, repository.path)) == dict.fromkeys(repository.images)
+
+
+def test_a_body_that_is_not_json_is_a_400(index: Index):
+    repository = new_repository(index, index.account())
+    response = index.client.put(
+        f"/v1/repositories/{repository.path}/images",
+        content=b"[{",
+        headers={**as_user(repository.owner), "Content-Type": "application/json"},
+    )
+    assert_error(response, 400)
+
+
+def test_library_images_are_the_same_under_both_spellings(index: Index):
+    admin = index.admin()
+    name = repository_name()
+    image = image_id()
+    assert create_repository(index, name, as_user(admin), [{"id": image}]).status_code == 200
+    known = checksum()
+
+    _assert_204(put_images(index, name, as_user(admin), [{"id": image, "checksum": known}]))
+
+    assert listed(get_images(index, name)) == {image: known}
+    assert listed(get_images(index, f"library/{name}")) == {image: known}
+
+
+def test_only_admins_put_library_images(index: Index):
+    admin, user = index.admin(), index.account()
+    name = repository_name()
+    assert create_repository(index, name, as_user(admin)).status_code == 200
+    for path in (name, f"library/{name}"):
+        assert_error(put_images(index, path, as_user(user), [{"id": image_id()}]), 403)
+    assert listed(get_images(index, name)) == {}
