@@ -68,6 +68,13 @@ class Settings(BaseSettings):
     argon2_time_cost: int = Field(3, ge=1, description="argon2id iterations.")
     argon2_memory_kib: int = Field(65_536, ge=8, description="argon2id memory, in KiB.")
     argon2_parallelism: int = Field(4, ge=1, description="argon2id lanes.")
+    password_cache_seconds: int = Field(
+        60,
+        ge=0,
+        description="How long a process remembers a verified password (keyed by an HMAC, never"
+        " the password; a password change ends it), so that Basic auth on every call of a push"
+        " does not pay argon2id each time; 0: never.",
+    )
     login_failures_per_account: int = Field(
         10,
         ge=0,

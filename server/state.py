@@ -44,6 +44,7 @@ class AppState:
             time_cost=settings.argon2_time_cost,
             memory_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
+            remember_seconds=settings.password_cache_seconds,
         )
         self.mailer: Mailer = (
             SmtpMailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogMailer()

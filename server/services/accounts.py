@@ -131,7 +131,8 @@ class DatabaseAccountService:
 
     async def authenticate(self, username: str, password: str) -> Account:
         user = await self._session.scalar(select(User).where(User.username == username))
-        if not await self._passwords.verify(user.password_hash if user else None, password):
+        stored = user.password_hash if user else None
+        if not await self._passwords.verify(username, stored, password):
             raise AuthenticationFailed("wrong username or password")
         assert user is not None
         if not user.is_active:

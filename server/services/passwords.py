@@ -1,25 +1,93 @@
-"""argon2id password hashes, computed off the event loop."""
+"""argon2id password hashes, computed off the event loop, and remembered briefly when good.
+
+A Docker client sends Basic credentials with every call of a push. Verifying argon2id at
+strong parameters costs ~180 ms of CPU here, so a correct password is remembered for a short
+time, per process: keyed by an HMAC of username and password under a key that never leaves
+the process (the password itself is not kept), and valid only while the account's stored
+hash is the one it was checked against — a password change, in any process, ends it. A
+wrong password is never remembered.
+"""
 
 import asyncio
+import hashlib
+import hmac
+import secrets
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 
+class VerifiedPasswords:
+    """A bounded, expiring memo of (username, password) pairs verified against a hash."""
+
+    def __init__(
+        self, *, ttl_seconds: float, max_entries: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._ttl = ttl_seconds
+        self._max = max_entries
+        self._clock = clock
+        self._key = secrets.token_bytes(32)
+        self._entries: OrderedDict[bytes, tuple[str, float]] = OrderedDict()
+
+    def _fingerprint(self, username: str, password: str) -> bytes:
+        message = username.encode() + b"\0" + password.encode()
+        return hmac.new(self._key, message, hashlib.sha256).digest()
+
+    def matches(self, username: str, password: str, password_hash: str) -> bool:
+        if self._ttl <= 0:
+            return False
+        fingerprint = self._fingerprint(username, password)
+        entry = self._entries.get(fingerprint)
+        if entry is None:
+            return False
+        verified_hash, expires = entry
+        if expires <= self._clock() or not hmac.compare_digest(verified_hash, password_hash):
+            del self._entries[fingerprint]
+            return False
+        return True
+
+    def remember(self, username: str, password: str, password_hash: str) -> None:
+        if self._ttl <= 0:
+            return
+        fingerprint = self._fingerprint(username, password)
+        self._entries[fingerprint] = (password_hash, self._clock() + self._ttl)
+        self._entries.move_to_end(fingerprint)
+        while len(self._entries) > self._max:
+            self._entries.popitem(last=False)
+
+
 class Passwords:
-    def __init__(self, *, time_cost: int, memory_kib: int, parallelism: int) -> None:
+    def __init__(
+        self,
+        *,
+        time_cost: int,
+        memory_kib: int,
+        parallelism: int,
+        remember_seconds: float = 0,
+        remember_max: int = 10_000,
+    ) -> None:
         self._hasher = PasswordHasher(
             time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
         )
         # Unknown users are checked against this, so that a login takes as long either way.
         self._dummy = self._hasher.hash("not a password of anyone")
+        self._verified = VerifiedPasswords(ttl_seconds=remember_seconds, max_entries=remember_max)
 
     async def hash(self, password: str) -> str:
         return await asyncio.to_thread(self._hasher.hash, password)
 
-    async def verify(self, password_hash: str | None, password: str) -> bool:
-        """Whether ``password`` matches; with no hash (no such user), False after the same work."""
-        return await asyncio.to_thread(self._verify, password_hash, password)
+    async def verify(self, username: str, password_hash: str | None, password: str) -> bool:
+        """Whether ``password`` is ``username``'s; with no hash (no such user), False after the
+        same work as a wrong password."""
+        if password_hash and self._verified.matches(username, password, password_hash):
+            return True
+        good = await asyncio.to_thread(self._verify, password_hash, password)
+        if good and password_hash:
+            self._verified.remember(username, password, password_hash)
+        return good
 
     def _verify(self, password_hash: str | None, password: str) -> bool:
         try:
@@ -28,6 +96,3 @@ class Passwords:
             )
         except (VerificationError, InvalidHashError):
             return False
-
-    def needs_rehash(self, password_hash: str) -> bool:
-        return self._hasher.check_needs_rehash(password_hash)

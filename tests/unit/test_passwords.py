@@ -1,0 +1,78 @@
+import pytest
+
+from server.services.passwords import Passwords, VerifiedPasswords
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _memo(clock: Clock, ttl: float = 60, size: int = 10) -> VerifiedPasswords:
+    return VerifiedPasswords(ttl_seconds=ttl, max_entries=size, clock=clock)
+
+
+def test_a_remembered_password_matches_only_itself_and_only_that_hash():
+    memo = _memo(Clock())
+    memo.remember("alice", "right", "$hash-1")
+    assert memo.matches("alice", "right", "$hash-1")
+    assert not memo.matches("alice", "wrong", "$hash-1")
+    assert not memo.matches("alicex", "right", "$hash-1")
+    assert not memo.matches("alice", "right", "$hash-2")  # the password changed meanwhile
+
+
+def test_a_remembered_password_expires():
+    clock = Clock()
+    memo = _memo(clock)
+    memo.remember("alice", "right", "$hash")
+    clock.now += 59.9
+    assert memo.matches("alice", "right", "$hash")
+    clock.now += 0.2
+    assert not memo.matches("alice", "right", "$hash")
+
+
+def test_the_memo_is_bounded_and_forgets_the_oldest():
+    memo = _memo(Clock(), size=2)
+    for name in ("a", "b", "c"):
+        memo.remember(name, "pw", "$h")
+    assert not memo.matches("a", "pw", "$h")
+    assert memo.matches("b", "pw", "$h")
+    assert memo.matches("c", "pw", "$h")
+
+
+def test_a_zero_ttl_remembers_nothing():
+    memo = _memo(Clock(), ttl=0)
+    memo.remember("alice", "right", "$hash")
+    assert not memo.matches("alice", "right", "$hash")
+
+
+def test_the_password_is_not_kept_in_memory():
+    memo = _memo(Clock())
+    memo.remember("alice", "a-very-particular-password", "$hash")
+    assert all(b"a-very-particular" not in key for key in memo._entries)
+
+
+@pytest.mark.anyio
+async def test_verify_remembers_good_passwords_and_never_bad_ones(monkeypatch):
+    passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, remember_seconds=60)
+    stored = await passwords.hash("right-password")
+    calls = 0
+    real = passwords._verify
+
+    def counting(password_hash, password):
+        nonlocal calls
+        calls += 1
+        return real(password_hash, password)
+
+    monkeypatch.setattr(passwords, "_verify", counting)
+    assert not await passwords.verify("alice", stored, "wrong-password")
+    assert not await passwords.verify("alice", stored, "wrong-password")
+    assert calls == 2
+    assert await passwords.verify("alice", stored, "right-password")
+    assert await passwords.verify("alice", stored, "right-password")
+    assert calls == 3
+    assert not await passwords.verify("alice", None, "right-password")
+    assert calls == 4
