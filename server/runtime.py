@@ -143,21 +143,23 @@ class Operation:
         """
         if self.handler is None:
             raise NotImplementedYet()
-        scope = current_request.scope
+        request = current_request._get_current_object()  # once: the proxy costs per use
+        scope = request.scope
         state: AppState = scope[SCOPE_KEY]
-        info = scope.get(REQUEST_INFO, {})
-        client = current_request.client
-        identity = await state.authenticate(self._credential(), client.host if client else "")
-        info["user"] = _label(identity)
+        client = request.client
+        identity = await state.authenticate(
+            self._credential(request), client.host if client else ""
+        )
+        scope.get(REQUEST_INFO, {})["user"] = _label(identity)
         async with state.unit_of_work(writes=self.writes) as services:
-            call = Call(current_request, identity, services, state.settings)
+            call = Call(request, identity, services, state.settings)
             yield call
         await call._run_after_commit()
 
-    def _credential(self) -> Credential | None:
+    def _credential(self, request: ConnexionRequest) -> Credential | None:
         if not self.security:
             return None
-        credential = parse_authorization(current_request.headers.get("Authorization"))
+        credential = parse_authorization(request.headers.get("Authorization"))
         if credential is None:
             if () not in self.security:
                 raise AuthenticationFailed("authentication required")

@@ -2,8 +2,8 @@
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -24,16 +24,49 @@ from server.storage.database import Database
 SCOPE_KEY = "hubindex.state"
 
 
-@dataclass(frozen=True, slots=True)
 class Services:
-    """The services of one unit of work (one request)."""
+    """The services of one unit of work (one request), each made when first used."""
 
-    accounts: AccountService
-    repositories: RepositoryService
-    search: SearchService
-    tokens: TokenService
-    logins: LoginThrottle
-    mailer: Mailer
+    def __init__(self, state: "AppState", session: AsyncSession) -> None:
+        self._state = state
+        self._session = session
+
+    @cached_property
+    def accounts(self) -> AccountService:
+        settings = self._state.settings
+        return DatabaseAccountService(
+            self._session,
+            self._state.passwords,
+            confirmation_required=settings.email_confirmation == "required",
+            confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_seconds),
+        )
+
+    @cached_property
+    def repositories(self) -> RepositoryService:
+        return DatabaseRepositoryService(self._session)
+
+    @cached_property
+    def search(self) -> SearchService:
+        return DatabaseSearchService(self._session)
+
+    @cached_property
+    def tokens(self) -> TokenService:
+        keys, ttl = self._state.signing_key, self._state.settings.token_ttl_seconds
+        return TokenService(self._session, keys, ttl)
+
+    @cached_property
+    def logins(self) -> LoginThrottle:
+        settings = self._state.settings
+        return LoginThrottle(
+            self._session,
+            per_account=settings.login_failures_per_account,
+            per_address=settings.login_failures_per_address,
+            window=timedelta(seconds=settings.login_failure_window_seconds),
+        )
+
+    @property
+    def mailer(self) -> Mailer:
+        return self._state.mailer
 
 
 class AppState:
@@ -49,13 +82,13 @@ class AppState:
         self.mailer: Mailer = (
             SmtpMailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogMailer()
         )
-        self._signing_key = SigningKeyCache()
+        self.signing_key = SigningKeyCache()
 
     @asynccontextmanager
     async def unit_of_work(self, *, writes: bool) -> AsyncIterator[Services]:
         """Services over one transaction, committed when the block ends without error."""
         async with self.database.unit_of_work(writes=writes) as session:
-            yield self._services(session)
+            yield Services(self, session)
 
     async def authenticate(self, credential: Credential | None, address: str) -> Identity:
         """Who presented ``credential``: AuthenticationFailed or AccountInactive if no one.
@@ -86,27 +119,6 @@ class AppState:
             async with self.unit_of_work(writes=True) as services:
                 await services.logins.forget(username)
         return account
-
-    def _services(self, session: AsyncSession) -> Services:
-        settings = self.settings
-        return Services(
-            accounts=DatabaseAccountService(
-                session,
-                self.passwords,
-                confirmation_required=settings.email_confirmation == "required",
-                confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_seconds),
-            ),
-            repositories=DatabaseRepositoryService(session),
-            search=DatabaseSearchService(session),
-            tokens=TokenService(session, self._signing_key, settings.token_ttl_seconds),
-            logins=LoginThrottle(
-                session,
-                per_account=settings.login_failures_per_account,
-                per_address=settings.login_failures_per_address,
-                window=timedelta(seconds=settings.login_failure_window_seconds),
-            ),
-            mailer=self.mailer,
-        )
 
     async def close(self) -> None:
         await self.database.dispose()

@@ -93,10 +93,26 @@ class Database:
 
     @asynccontextmanager
     async def unit_of_work(self, *, writes: bool) -> AsyncIterator[AsyncSession]:
-        """A session whose transaction commits when the block ends and rolls back on error."""
-        sessions = self._writes if writes else self._reads
-        async with sessions() as session, session.begin():
+        """A session whose transaction commits when the block ends and rolls back on error.
+
+        The transaction begins with the first statement; a block that runs none (a ping, a
+        request refused early) costs no connection and no round trip.
+        """
+        session = (self._writes if writes else self._reads)()
+        began = False
+        try:
             yield session
+            began = session.in_transaction()
+            if began:
+                await session.commit()
+        except BaseException:
+            began = began or session.in_transaction()
+            if session.in_transaction():
+                await session.rollback()
+            raise
+        finally:
+            if began:
+                await session.close()
 
     async def dispose(self) -> None:
         await self.engine.dispose()
