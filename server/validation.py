@@ -1,14 +1,45 @@
 """Connexion's request validators, with errors that name what was wrong and never echo secrets."""
 
 import json
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Callable
 from typing import Any
 
 from connexion.datastructures import MediaTypeDict
 from connexion.exceptions import BadRequestProblem
+from connexion.json_schema import Draft4RequestValidator
+from connexion.utils import is_null, is_nullable
 from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
-from jsonschema import ValidationError
+from jsonschema import Draft4Validator, ValidationError
 from starlette.types import Scope
+
+
+class _Compiled:
+    """JSON-schema validators compiled once per schema, not once per request as Connexion does.
+
+    Keyed by the identity of the schema dict, which lives as long as the app; the dict is kept
+    beside its validator so that an id is never reused while cached.
+    """
+
+    def __init__(self, build: Callable[[dict[str, Any]], Any]) -> None:
+        self._build = build
+        self._cache: dict[int, tuple[dict[str, Any], Any]] = {}
+
+    def __call__(self, schema: dict[str, Any]) -> Any:
+        entry = self._cache.get(id(schema))
+        if entry is None or entry[0] is not schema:
+            entry = (schema, self._build(schema))
+            self._cache[id(schema)] = entry
+        return entry[1]
+
+
+_parameter_validators = _Compiled(
+    lambda param: Draft4Validator(
+        param.get("schema", param), format_checker=Draft4Validator.FORMAT_CHECKER
+    )
+)
+_body_validators = _Compiled(
+    lambda schema: Draft4RequestValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+)
 
 
 class NamedParameterValidator(ParameterValidator):
@@ -18,10 +49,18 @@ class NamedParameterValidator(ParameterValidator):
     def validate_parameter(
         parameter_type: str, value: Any, param: dict[str, Any], param_name: str | None = None
     ) -> str | None:
-        error = ParameterValidator.validate_parameter(parameter_type, value, param, param_name)
-        if error is None or error.startswith("Missing"):
-            return error
-        return f"{parameter_type} parameter '{param['name']}': {_first_line(error)}"
+        if is_nullable(param) and is_null(value):
+            return None
+        if value is None:
+            if param.get("required"):
+                return f"Missing {parameter_type} parameter '{param['name']}'"
+            return None
+        try:
+            _parameter_validators(param).validate(value)
+        except ValidationError as error:
+            message = _first_line(str(error))
+            return f"{parameter_type} parameter '{param['name']}': {message}"
+        return None
 
 
 class JSONBodyValidator(JSONRequestBodyValidator):
@@ -41,6 +80,10 @@ class JSONBodyValidator(JSONRequestBodyValidator):
             raise BadRequestProblem(detail=f"the request body is not valid JSON: {error}") from None
         except RecursionError:
             raise BadRequestProblem(detail="the request body is nested too deeply") from None
+
+    @property
+    def _validator(self) -> Any:
+        return _body_validators(self._schema)
 
     def _validate(self, body: Any) -> dict[str, Any] | None:
         if body is None and not self._nullable:
