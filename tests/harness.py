@@ -24,6 +24,7 @@ import uvicorn
 from aiosmtpd.controller import Controller
 
 from server.app import create_app
+from server.operator import create_user
 from server.settings import Settings
 from server.storage.migrations import upgrade
 
@@ -171,14 +172,10 @@ class Index:
         return account
 
     def admin(self) -> Account:
-        """A new administrator, made with the operator command as an operator would."""
+        """A new administrator, made by what ``hubindex users create --admin`` runs (in this
+        process: the command itself has its own tests in functional/test_operator.py)."""
         account = new_account()
-        hubindex(
-            "users", "create", account.username, "--email", account.email, "--admin",
-            "--password-stdin",
-            database_url=self.database_url,
-            stdin=account.password + "\n",
-        )  # fmt: skip
+        create_user(self.settings, account.username, account.email, account.password, True)
         return account
 
 

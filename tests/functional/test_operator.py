@@ -29,6 +29,47 @@ def test_every_command_has_help(command: list[str]):
     assert "help" in result.stdout
 
 
+def test_users_create_makes_an_active_administrator_from_a_password_on_stdin(index: Index):
+    hubindex(
+        "users", "create", "operator_made", "--email", "op@example.com", "--admin",
+        "--password-stdin",
+        database_url=index.database_url,
+        stdin="op-password\n",
+    )  # fmt: skip
+    assert index.client.get("/v1/users/", auth=("operator_made", "op-password")).text == '"OK"'
+    created = index.client.put(
+        "/v1/repositories/library/made_by_admin/", json=[], auth=("operator_made", "op-password")
+    )
+    assert created.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("args", "stdin", "message"),
+    [
+        (["users", "create", "ab", "--email", "x@example.com"], "pw-long-enough\n", "username"),
+        (["users", "create", "abcd", "--email", "nope"], "pw-long-enough\n", "email"),
+        (["users", "create", "abcd", "--email", "x@example.com"], "pw\n", "password"),
+        (["users", "activate", "nobody_here"], "", "nobody_here"),
+    ],
+)
+def test_bad_operator_input_is_one_line_and_no_traceback(
+    index: Index, args: list[str], stdin: str, message: str
+):
+    if args[1] == "create":
+        args = [*args, "--password-stdin"]
+    result = hubindex(*args, database_url=index.database_url, stdin=stdin, check=False)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_users_activate_activates_without_the_mailed_code(index: Index):
+    account = index.account(active=False)
+    assert index.client.get("/v1/users/", auth=account.auth).status_code == 403
+    hubindex("users", "activate", account.username, database_url=index.database_url)
+    assert index.client.get("/v1/users/", auth=account.auth).status_code == 200
+
+
 def test_config_prints_every_setting_with_passwords_masked(tmp_path: Path):
     url = "postgresql+psycopg://hub:db-secret@127.0.0.1:1/hub"
     result = hubindex("config", database_url=url)

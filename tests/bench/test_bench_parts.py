@@ -1,0 +1,90 @@
+"""The benchmark's pure parts: its data set, wrk's output, the verdicts."""
+
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+from bench import cpu, data, targets, wrk
+
+WRK_OUTPUT = """Running 1s test @ http://127.0.0.1:1/v1/_ping
+  2 threads and 32 connections
+BENCH_RESULT {"requests": 1500, "duration_us": 1000000, "bytes": 9000, "p50_us": 1500, \
+"p90_us": 4000, "p99_us": 9000, "max_us": 12000, "mean_us": 2000.5, "errors": {"connect": 0, \
+"read": 1, "write": 0, "status": 2, "timeout": 3}}
+"""
+
+
+def test_repositories_are_deterministic_and_unique_by_name():
+    rows = list(data.repositories(2000))
+    assert rows == list(data.repositories(2000))
+    assert [row[0] for row in rows] == list(range(1, 2001))
+    assert len({(namespace, name) for _, namespace, name, _ in rows}) == 2000
+    assert len(data.WORDS) == len(set(data.WORDS)) == data.VOCABULARY_SIZE
+
+
+def test_every_query_term_matches_about_half_a_percent():
+    rows = list(data.repositories(20_000))
+    for term in data.QUERY_TERMS:
+        matches = sum(1 for _, ns, name, text in rows if term in f"{ns}/{name} {text}")
+        assert 40 <= matches <= 200, term
+
+
+def test_wrk_result_line_is_parsed_exactly():
+    used = cpu.Usage(server=0.5, database=0.0, loadgen=0.25, other=0.1)
+    result = wrk.parse(WRK_OUTPUT, used, elapsed=1.01)
+    assert result.requests == 1500
+    assert result.rps == pytest.approx(1500)
+    assert (result.p50_ms, result.p99_ms) == (1.5, 9.0)
+    assert result.failed == 3
+    assert result.errors["timeout"] == 3
+    assert result.cpu_us_per_request == pytest.approx(333.3, abs=0.1)
+    assert result.other_cpu_share == pytest.approx(0.1)
+
+
+def test_cpu_usage_leaves_the_rest_of_the_machine_as_other():
+    before = cpu.Sample(server=1.0, database=5.0, loadgen=0.0, machine=100.0)
+    after = cpu.Sample(server=2.0, database=5.5, loadgen=0.25, machine=104.0)
+    used = cpu.Usage.between(before, after)
+    assert (used.server, used.database, used.loadgen) == (1.0, 0.5, 0.25)
+    assert used.other == pytest.approx(2.25)
+    assert cpu.process_seconds(os.getpid()) > 0
+
+
+def test_wrk_without_a_result_line_is_an_error():
+    with pytest.raises(wrk.LoadError):
+        wrk.parse("unable to connect", cpu.Usage(0, 0, 0, 0), elapsed=1)
+
+
+@pytest.mark.parametrize(
+    ("measured", "higher", "status", "text"),
+    [
+        (0.25, True, "MISSED", "MISSED (needs 2.0x)"),
+        (1.0, True, "MET", "MET (2.0x headroom)"),
+        (40.0, False, "MISSED", "MISSED (needs 2.0x)"),
+        (10.0, False, "MET", "MET (2.0x headroom)"),
+        (0.0, True, "MISSED", "MISSED"),
+        (None, True, "NOT MEASURED", "NOT MEASURED"),
+    ],
+)
+def test_verdicts_say_by_what_factor(measured, higher, status, text):
+    goal = 0.5 if higher else 20.0
+    verdict = targets.Verdict("x", measured, goal, higher, "x" if higher else "ms")
+    assert verdict.status == status
+    assert verdict.describe() == text
+
+
+def test_seeded_sqlite_database_has_the_rows_and_the_user(tmp_path: Path):
+    from bench import seed
+
+    path = tmp_path / "seeded.db"
+    seed.seed_sqlite(path, 50)
+    connection = sqlite3.connect(path)
+    try:
+        assert connection.execute("SELECT count(*) FROM repositories").fetchone() == (52,)
+        assert connection.execute("SELECT count(*) FROM images").fetchone() == (200,)
+        assert connection.execute("SELECT username, is_active FROM users").fetchall() == [
+            (data.BENCH_USER, 1)
+        ]
+    finally:
+        connection.close()
