@@ -13,8 +13,8 @@ async def get(
     name = RepositoryName.of(namespace, repository)
     authorize(call.identity, name, Access.READ)
     images = await call.services.repositories.images(name)
-    listing = models.ImageRecordList(
-        [models.ImageRecord(id=image.id, checksum=image.checksum) for image in images]
+    listing = models.ImageRecordList.model_validate(
+        [{"id": image.id, "checksum": image.checksum} for image in images]
     )
     return Reply(200, listing, await token_headers(call, name, Access.READ, wanted=x_docker_token))
 

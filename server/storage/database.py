@@ -18,6 +18,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from server.storage import inline_sqlite
+
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 _DRIVERS = {
@@ -51,10 +53,14 @@ def sync_engine(url: str, **options: Any) -> Engine:
 
 
 def async_engine(url: str, **options: Any) -> AsyncEngine:
-    engine = create_async_engine(parse_url(url, asynchronous=True), **options)
-    if engine.dialect.name == "sqlite":
+    parsed = parse_url(url, asynchronous=True)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_async_engine(
+            parsed, async_creator=inline_sqlite.connector(parsed.database or ""), **options
+        )
         _configure_sqlite(engine.sync_engine)
-    return engine
+        return engine
+    return create_async_engine(parsed, pool_pre_ping=True, **options)
 
 
 def _configure_sqlite(engine: Engine) -> None:
@@ -85,7 +91,7 @@ class Database:
     """The server's engine, and one session (one transaction) per unit of work."""
 
     def __init__(self, url: str) -> None:
-        self.engine = async_engine(url, pool_pre_ping=True)
+        self.engine = async_engine(url)
         self._reads = async_sessionmaker(self.engine, expire_on_commit=False)
         self._writes = async_sessionmaker(
             self.engine.execution_options(hubindex_writes=True), expire_on_commit=False
