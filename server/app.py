@@ -1,16 +1,20 @@
 """The ASGI application: Connexion, driven by the spec, around the generated glue."""
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import yaml
 from connexion import AsyncApp
+from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
 from connexion.middleware.security import SecurityMiddleware
+from connexion.operations import AbstractOperation
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import RelativeResolver
 from prometheus_client import start_http_server
@@ -67,6 +71,9 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
             swagger_ui_config={"validatorUrl": None, "displayOperationId": True},
         ),
     )
+    # Connexion 3.3 decorates the handler anew on every request (AsyncOperation.fn); the
+    # decorated function depends only on the operation, so it is made once.
+    app._middleware_app.api_cls = _DecoratedOnceApi
     app.add_api(
         spec,
         resolver=RelativeResolver("generated.operations"),
@@ -92,6 +99,19 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     app.add_error_handler(HTTPException, _http_error)
     app.add_error_handler(Exception, _unexpected)
     return app
+
+
+class _DecoratedOnce(AsyncOperation):
+    @cached_property
+    def fn(self) -> Callable[..., Any]:  # type: ignore[override]
+        return AsyncOperation.fn.fget(self)  # type: ignore[attr-defined]
+
+
+class _DecoratedOnceApi(AsyncApi):
+    def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
+        return _DecoratedOnce.from_operation(
+            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
+        )
 
 
 def create_app_from_environment() -> AsyncApp:

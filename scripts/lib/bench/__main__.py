@@ -1,0 +1,16 @@
+"""``python -m bench [options]`` runs the benchmark; ``python -m bench seed ...`` only seeds."""
+
+import sys
+
+from bench import run, seed
+
+
+def main() -> int:
+    argv = sys.argv[1:]
+    if argv[:1] == ["seed"]:
+        return seed.main(argv[1:])
+    return run.main(argv)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,71 @@
+"""The reference: a plain Starlette app answering the scenario paths with precomputed bytes.
+
+It is the practical ceiling for a Python ASGI app on this machine: same uvicorn, same loop and
+HTTP implementation, same access log, no work but routing (and reading the request body).
+The responses are recorded from hubindex itself (see ``capture``), so the reference sends
+exactly the same status, headers and body.
+
+    python -m bench.reference --port P --responses FILE.json
+"""
+
+import argparse
+import base64
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+# Set per response by uvicorn or Starlette, so never copied from the recording.
+HOP_HEADERS = frozenset({"date", "server", "content-length", "transfer-encoding", "connection"})
+
+
+def recorded(status: int, headers: list[tuple[str, str]], body: bytes) -> dict[str, object]:
+    """One recorded response, as the responses file stores it."""
+    return {
+        "status": status,
+        "headers": [[k, v] for k, v in headers if k.lower() not in HOP_HEADERS],
+        "body": base64.b64encode(body).decode(),
+    }
+
+
+def _endpoint(response: dict[str, object]) -> Callable[[Request], Awaitable[Response]]:
+    body = base64.b64decode(str(response["body"]))
+    status = int(str(response["status"]))
+    headers = {str(k): str(v) for k, v in response["headers"]}  # type: ignore[union-attr]
+
+    async def endpoint(request: Request) -> Response:
+        if request.method in ("PUT", "POST"):
+            await request.body()
+        return Response(body, status, headers=headers)
+
+    return endpoint
+
+
+def create_app(responses_file: Path) -> Starlette:
+    """Routes from ``[{"method", "path", "response": recorded(...)}]``."""
+    routes = [
+        Route(entry["path"], _endpoint(entry["response"]), methods=[entry["method"]])
+        for entry in json.loads(responses_file.read_text())
+    ]
+    return Starlette(routes=routes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--responses", type=Path, required=True)
+    args = parser.parse_args()
+    # As `hubindex serve` does (server/cli.py): the same logging set-up and uvicorn settings.
+    logging.basicConfig(level="INFO", format="%(levelname)s %(message)s")
+    uvicorn.run(create_app(args.responses), host=args.host, port=args.port, log_level="info")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,210 @@
+"""Build a benchmark database fast: the migrated schema, then bulk inserts.
+
+    scripts/bench seed --size 1000000                       SQLite, into the cache
+    scripts/bench seed --size 1000 --out /tmp/bench.db      SQLite, to a file
+    scripts/bench seed --size 1000 --postgres-url URL       into an existing, empty database
+
+SQLite: ``executemany`` inside one transaction (journal off while loading). PostgreSQL: ``COPY``
+through psycopg. The schema is made by the project's own migrations (``hubindex db upgrade``),
+and the benchmark user by the operator command's code, so both stay the server's.
+SQLite databases are cached (see paths.py: ``~/.cache/hubindex-bench``), keyed by size and by
+the sources that shape them (this file, data.py, the tables and the migrations).
+"""
+
+import argparse
+import hashlib
+import json
+import shutil
+import sqlite3
+import sys
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict, dataclass
+from itertools import islice
+from pathlib import Path
+
+from bench import data
+from bench.paths import CACHE, ROOT
+
+_BATCH = 50_000
+_KEY_SOURCES = (
+    Path(__file__),
+    Path(data.__file__),
+    ROOT / "server" / "storage" / "tables.py",
+    ROOT / "server" / "storage" / "migrations" / "versions",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Seeded:
+    """A seeded database and what building it cost."""
+
+    size: int
+    url: str  # SQLAlchemy URL
+    seconds: float  # time to build it (when it came from the cache: when it was built)
+    cached: bool  # taken from the cache in this run
+
+
+def cache_key() -> str:
+    digest = hashlib.sha256()
+    for source in _KEY_SOURCES:
+        files = sorted(source.glob("*.py")) if source.is_dir() else [source]
+        for file in files:
+            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def sqlite_cached(size: int, *, refresh: bool = False, log: bool = True) -> Seeded:
+    """The cached SQLite database of ``size`` repositories, seeded first when missing."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    key = cache_key()
+    path = CACHE / f"sqlite-{size}-{key}.db"
+    meta = path.with_suffix(".json")
+    if path.exists() and meta.exists() and not refresh:
+        built = json.loads(meta.read_text())
+        return Seeded(size, f"sqlite:///{path}", built["seconds"], cached=True)
+    for stale in CACHE.glob(f"sqlite-{size}-*"):
+        stale.unlink()
+    partial = path.with_suffix(".partial")
+    partial.unlink(missing_ok=True)
+    if log:
+        print(f"bench: seeding {size:,} repositories (SQLite) ...", file=sys.stderr, flush=True)
+    seconds = seed_sqlite(partial, size)
+    partial.rename(path)
+    seeded = Seeded(size, f"sqlite:///{path}", seconds, cached=False)
+    meta.write_text(json.dumps(asdict(seeded)))
+    if log:
+        print(f"bench: seeded {size:,} repositories in {seconds:.1f} s", file=sys.stderr)
+    return seeded
+
+
+def copy_sqlite(seeded: Seeded, target: Path) -> str:
+    """A fresh copy of a cached SQLite database; its URL."""
+    shutil.copyfile(seeded.url.removeprefix("sqlite:///"), target)
+    return f"sqlite:///{target}"
+
+
+def seed_sqlite(path: Path, size: int) -> float:
+    """Create ``path`` with the migrated schema and ``size`` repositories; seconds taken."""
+    from server.storage.migrations import upgrade
+
+    started = time.perf_counter()
+    url = f"sqlite:///{path}"
+    upgrade(url)
+    _create_bench_user(url)
+    connection = sqlite3.connect(path, isolation_level=None)
+    try:
+        connection.execute("PRAGMA journal_mode = OFF")
+        connection.execute("PRAGMA synchronous = OFF")
+        connection.execute("BEGIN")
+        for batch in _batches(data.repositories(size)):
+            connection.executemany(
+                "INSERT INTO repositories (id, namespace, name, description, created_at)"
+                " VALUES (?, ?, ?, ?, CURRENT_TIMESTAMP)",
+                batch,
+            )
+        _insert_bench_repositories_sqlite(connection, size)
+        connection.execute("COMMIT")
+        connection.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        connection.close()
+    return time.perf_counter() - started
+
+
+def _insert_bench_repositories_sqlite(connection: sqlite3.Connection, size: int) -> None:
+    for offset, name in enumerate((data.READ_REPOSITORY, data.WRITE_REPOSITORY), start=1):
+        repository_id = size + offset
+        connection.execute(
+            "INSERT INTO repositories (id, namespace, name, description, created_at)"
+            " VALUES (?, ?, ?, '', CURRENT_TIMESTAMP)",
+            (repository_id, data.BENCH_USER, name),
+        )
+        connection.executemany(
+            "INSERT INTO images (repository_id, image_id, checksum) VALUES (?, ?, ?)",
+            [(repository_id, image, checksum) for image, checksum in data.images(name)],
+        )
+
+
+def seed_postgresql(url: str, size: int) -> float:
+    """Migrate the empty database at ``url`` and COPY ``size`` repositories in; seconds taken."""
+    import psycopg
+
+    from server.storage.migrations import upgrade
+
+    started = time.perf_counter()
+    upgrade(url)
+    _create_bench_user(url)
+    with psycopg.connect(libpq_url(url)) as connection, connection.cursor() as cursor:
+        columns = "repositories (id, namespace, name, description)"
+        with cursor.copy(f"COPY {columns} FROM STDIN") as copy:
+            for batch in _batches(data.repositories(size)):
+                copy.write("".join(f"{i}\t{ns}\t{n}\t{d}\n" for i, ns, n, d in batch))
+        for offset, name in enumerate((data.READ_REPOSITORY, data.WRITE_REPOSITORY), start=1):
+            repository_id = size + offset
+            cursor.execute(
+                "INSERT INTO repositories (id, namespace, name, description)"
+                " VALUES (%s, %s, %s, '')",
+                (repository_id, data.BENCH_USER, name),
+            )
+            cursor.executemany(
+                "INSERT INTO images (repository_id, image_id, checksum) VALUES (%s, %s, %s)",
+                [(repository_id, image, checksum) for image, checksum in data.images(name)],
+            )
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('repositories', 'id'),"
+            " (SELECT max(id) FROM repositories))"
+        )
+    # Autovacuum would analyze the new rows soon anyway; do it now, not during a measurement.
+    with psycopg.connect(libpq_url(url), autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
+    return time.perf_counter() - started
+
+
+def libpq_url(url: str) -> str:
+    """A SQLAlchemy ``postgresql+psycopg://`` URL as libpq takes it."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
+def _create_bench_user(url: str) -> None:
+    """The benchmark user, made as ``hubindex users create`` makes it (default argon2 costs)."""
+    from server.operator import create_user
+    from server.settings import Settings
+
+    settings = Settings(database_url=url, email_confirmation="off")
+    create_user(settings, data.BENCH_USER, data.BENCH_EMAIL, data.BENCH_PASSWORD, False)
+
+
+def _batches(
+    rows: Iterable[tuple[int, str, str, str]],
+) -> Iterator[list[tuple[int, str, str, str]]]:
+    iterator = iter(rows)
+    while batch := list(islice(iterator, _BATCH)):
+        yield batch
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="scripts/bench seed", description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, required=True, help="number of repositories")
+    target = parser.add_mutually_exclusive_group()
+    target.add_argument("--out", type=Path, help="SQLite file to write (default: the cache)")
+    target.add_argument("--postgres-url", help="an existing empty PostgreSQL database")
+    parser.add_argument("--refresh", action="store_true", help="rebuild even if cached")
+    args = parser.parse_args(argv)
+    if args.size < 1:
+        parser.error("--size must be at least 1")
+    if args.postgres_url:
+        seconds = seed_postgresql(args.postgres_url, args.size)
+        where = args.postgres_url
+    elif args.out:
+        if args.out.exists():
+            parser.error(f"{args.out} exists; choose a new file")
+        seconds = seed_sqlite(args.out, args.size)
+        where = str(args.out)
+    else:
+        seeded = sqlite_cached(args.size, refresh=args.refresh, log=False)
+        seconds, where = seeded.seconds, seeded.url.removeprefix("sqlite:///")
+        if seeded.cached:
+            print(f"bench seed: cached (built in {seconds:.1f} s): {where}")
+            return 0
+    print(f"bench seed: {args.size:,} repositories in {seconds:.1f} s: {where}")
+    return 0

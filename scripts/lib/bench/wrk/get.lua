@@ -1,0 +1,1 @@
+-- A plain GET of the URL's path: wrk's default request.
