@@ -69,7 +69,17 @@ class Registration(BaseModel):
     )
     username: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
     password: Annotated[SecretStr, Field(max_length=1024, min_length=5)]
-    email: Annotated[EmailStr, Field(examples=["sam@docker.com"], max_length=254)]
+    """
+    At least 5 characters, none of them a control character.
+    """
+    email: Annotated[
+        EmailStr,
+        Field(
+            examples=["sam@docker.com"],
+            max_length=254,
+            pattern="^[^\\x00-\\x20\\x7f]+$",
+        ),
+    ]
 
 
 class UserUpdate(BaseModel):
@@ -80,8 +90,18 @@ class UserUpdate(BaseModel):
     model_config = ConfigDict(
         extra="allow",
     )
-    email: Annotated[EmailStr | None, Field(examples=["sam@docker.com"], max_length=254)] = None
+    email: Annotated[
+        EmailStr | None,
+        Field(
+            examples=["sam@docker.com"],
+            max_length=254,
+            pattern="^[^\\x00-\\x20\\x7f]+$",
+        ),
+    ] = None
     password: Annotated[SecretStr | None, Field(max_length=1024, min_length=5)] = None
+    """
+    At least 5 characters, none of them a control character.
+    """
 
 
 class ImageEntry(BaseModel):

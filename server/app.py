@@ -92,7 +92,8 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
         position=MiddlewarePosition.BEFORE_ROUTING,
         max_bytes=settings.max_body_bytes,
     )
-    app.add_middleware(SpecPathMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, paths=paths)
+    # Before the Swagger UI middleware: its router would answer a 307 for some paths first.
+    app.add_middleware(SpecPathMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, paths=paths)
     app.add_middleware(StateMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, state=state)
     app.add_error_handler(HubIndexError, _domain_error)
     app.add_error_handler(ProblemException, _problem)

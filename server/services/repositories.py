@@ -42,12 +42,18 @@ class DatabaseRepositoryService:
 
     async def create(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
         insert = _insert_for(self._session)
-        await self._session.execute(
-            insert(Repository)
-            .values(namespace=repository.namespace, name=repository.name, description="")
-            .on_conflict_do_nothing(index_elements=["namespace", "name"])
+        statement = insert(Repository).values(
+            namespace=repository.namespace, name=repository.name, description=""
         )
-        await self._merge(await self._id_of(repository), images)
+        # DO UPDATE (of nothing) rather than DO NOTHING: it returns the id of a repository that
+        # exists already, and locks its row until commit, so a concurrent delete waits.
+        repository_id = await self._session.scalar(
+            statement.on_conflict_do_update(
+                index_elements=["namespace", "name"], set_={"name": statement.excluded.name}
+            ).returning(Repository.id)
+        )
+        assert repository_id is not None
+        await self._merge(repository_id, images)
 
     async def delete(self, repository: RepositoryName) -> None:
         deleted = await self._session.scalar(
@@ -70,17 +76,20 @@ class DatabaseRepositoryService:
         return [ImageRecord(image_id, checksum) for image_id, checksum in rows]
 
     async def put_images(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
-        await self._merge(await self._id_of(repository), images)
+        await self._merge(await self._id_of(repository, lock=True), images)
 
-    async def _find(self, repository: RepositoryName) -> int | None:
-        return await self._session.scalar(
-            select(Repository.id).where(
-                Repository.namespace == repository.namespace, Repository.name == repository.name
-            )
+    async def _find(self, repository: RepositoryName, *, lock: bool = False) -> int | None:
+        query = select(Repository.id).where(
+            Repository.namespace == repository.namespace, Repository.name == repository.name
         )
+        if lock:
+            # PostgreSQL: FOR KEY SHARE keeps a concurrent delete from removing the row before
+            # the images referring to it are written. SQLite's writes are serialized already.
+            query = query.with_for_update(read=True, key_share=True)
+        return await self._session.scalar(query)
 
-    async def _id_of(self, repository: RepositoryName) -> int:
-        repository_id = await self._find(repository)
+    async def _id_of(self, repository: RepositoryName, *, lock: bool = False) -> int:
+        repository_id = await self._find(repository, lock=lock)
         if repository_id is None:
             raise NotFound(f"repository {repository} not found")
         return repository_id

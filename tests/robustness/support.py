@@ -4,8 +4,11 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -13,6 +16,29 @@ from typing import IO
 import httpx
 
 from tests.harness import FAST_HASHING, HUBINDEX, _free_port, hubindex
+
+
+@contextmanager
+def pool_client(base_url: str, size: int) -> Iterator[httpx.Client]:
+    """A client with room for ``size`` requests at once."""
+    limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
+    with httpx.Client(base_url=base_url, timeout=60, limits=limits) as client:
+        yield client
+
+
+def burst(requests: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
+    """Run every request at once, each on its own thread (a barrier lets them go together);
+    the responses in the order of the requests."""
+    start = threading.Barrier(len(requests))
+
+    def run(request: Callable[[], httpx.Response]) -> httpx.Response:
+        start.wait(timeout=30)
+        response = request()
+        response.read()
+        return response
+
+    with ThreadPoolExecutor(max_workers=len(requests)) as executor:
+        return list(executor.map(run, requests))
 
 
 @dataclass
@@ -90,6 +116,15 @@ class ServeProcess:
             stdout=self._log,
             stderr=subprocess.STDOUT,
         )
+        try:
+            self._wait_until_up(timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def _wait_until_up(self, timeout: float) -> None:
+        assert self.process is not None
         deadline = time.monotonic() + timeout
         with httpx.Client(base_url=self.url, timeout=2) as client:
             while True:
@@ -97,11 +132,13 @@ class ServeProcess:
                     raise RuntimeError(f"hubindex serve exited:\n{self.log_path.read_text()}")
                 try:
                     if client.get("/v1/_ping").status_code == 200:
-                        return self
+                        return
                 except httpx.TransportError:
                     pass
                 if time.monotonic() > deadline:
-                    raise RuntimeError(f"hubindex serve did not start:\n{self.log_path.read_text()}")
+                    raise RuntimeError(
+                        f"hubindex serve did not start:\n{self.log_path.read_text()}"
+                    )
                 time.sleep(0.05)
 
     def kill(self) -> None:

@@ -4,38 +4,15 @@ Every burst starts its requests together (a barrier across threads) on one conne
 """
 
 import secrets
-import threading
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import httpx
 
 from tests.harness import Index
+from tests.robustness.support import burst, pool_client
 from tests.security.helpers import TAKEN, image_id, listed_ids, query
 
 BURST = 50
-
-
-@contextmanager
-def pool_client(index: Index, size: int) -> Iterator[httpx.Client]:
-    limits = httpx.Limits(max_connections=size, max_keepalive_connections=size)
-    with httpx.Client(base_url=index.url, timeout=60, limits=limits) as client:
-        yield client
-
-
-def burst(requests: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
-    """Run every request at once, each on its own thread; the responses in the same order."""
-    start = threading.Barrier(len(requests))
-
-    def run(request: Callable[[], httpx.Response]) -> httpx.Response:
-        start.wait(timeout=30)
-        response = request()
-        response.read()
-        return response
-
-    with ThreadPoolExecutor(max_workers=len(requests)) as executor:
-        return list(executor.map(run, requests))
 
 
 def _no_server_errors(responses: list[httpx.Response]) -> None:
@@ -53,7 +30,7 @@ def test_one_username_registered_at_once_fifty_times_has_one_winner(
          "email": f"race.{n}.{secrets.token_hex(3)}@example.com"}
         for n in range(BURST)
     ]  # fmt: skip
-    with pool_client(index, BURST) as client:
+    with pool_client(index.url, BURST) as client:
         responses = burst([lambda a=a: client.post("/v1/users/", json=a) for a in attempts])
 
     _no_server_errors(responses)
@@ -85,7 +62,7 @@ def test_fifty_image_updates_at_once_lose_nothing(make_index: Callable[..., Inde
     as_owner = {"Authorization": owner.basic}
     assert index.client.put(f"{path}/", json=[], headers=as_owner).status_code == 200
     ids = [image_id() for _ in range(BURST)]
-    with pool_client(index, BURST) as client:
+    with pool_client(index.url, BURST) as client:
         responses = burst(
             [lambda i=i: client.put(f"{path}/images", json=[{"id": i}], headers=as_owner)
              for i in ids]
@@ -106,14 +83,15 @@ def test_creates_and_deletes_of_one_repository_at_once_stay_consistent(
     as_owner = {"Authorization": owner.basic}
     assert index.client.put(f"{path}/", json=[], headers=as_owner).status_code == 200
     created_ids = [image_id() for _ in range(20)]
-    creates = [
-        lambda i=i: client.put(f"{path}/", json=[{"id": i}], headers=as_owner)
-        for i in created_ids
-    ]
-    deletes = [lambda: client.delete(f"{path}/", headers=as_owner) for _ in range(20)]
-    interleaved = [request for pair in zip(creates, deletes, strict=True) for request in pair]
-    with pool_client(index, len(interleaved)) as client:
-        responses = burst(interleaved)
+    with pool_client(index.url, 2 * len(created_ids)) as client:
+        creates = [
+            lambda i=i: client.put(f"{path}/", json=[{"id": i}], headers=as_owner)
+            for i in created_ids
+        ]
+        deletes = [lambda: client.delete(f"{path}/", headers=as_owner) for _ in created_ids]
+        responses = burst(
+            [request for pair in zip(creates, deletes, strict=True) for request in pair]
+        )
 
     _no_server_errors(responses)
     create_statuses = [r.status_code for r in responses if r.request.method == "PUT"]
@@ -133,3 +111,41 @@ def test_creates_and_deletes_of_one_repository_at_once_stay_consistent(
         assert ids, "the repository exists with none of the ids of the creates"
         assert ids <= set(created_ids)
         assert names == [f"{owner.username}/{name}"]
+
+
+def test_image_updates_racing_a_delete_are_recorded_or_not_found(
+    make_index: Callable[..., Index],
+):
+    index = make_index(email_confirmation="off")
+    owner = index.account()
+    as_owner = {"Authorization": owner.basic}
+    for _ in range(3):  # a few rounds: the race is won or lost by microseconds
+        _race_image_updates_against_deletes(index, owner.username, as_owner)
+
+
+def _race_image_updates_against_deletes(
+    index: Index, username: str, as_owner: dict[str, str]
+) -> None:
+    name = f"doomed-{secrets.token_hex(4)}"
+    path = f"/v1/repositories/{username}/{name}"
+    assert index.client.put(f"{path}/", json=[], headers=as_owner).status_code == 200
+    with pool_client(index.url, 24) as client:
+        updates = [
+            lambda: client.put(f"{path}/images", json=[{"id": image_id()}], headers=as_owner)
+            for _ in range(20)
+        ]
+        deletes = [lambda: client.delete(f"{path}/", headers=as_owner) for _ in range(4)]
+        responses = burst(updates[:10] + deletes + updates[10:])
+
+    _no_server_errors(responses)
+    update_statuses = [r.status_code for r in responses if r.request.method == "PUT"]
+    delete_statuses = sorted(r.status_code for r in responses if r.request.method == "DELETE")
+    assert set(update_statuses) <= {204, 404}, update_statuses
+    assert delete_statuses == [202, 404, 404, 404], delete_statuses
+    assert index.client.get(f"{path}/images").status_code == 404
+    assert index.client.get("/v1/search", params={"q": name}).json()["num_results"] == 0
+    orphans = query(
+        index.database_url,
+        "SELECT count(*) FROM images WHERE repository_id NOT IN (SELECT id FROM repositories)",
+    )
+    assert orphans == [(0,)]

@@ -25,7 +25,7 @@ from tests.functional.conftest import (  # noqa: F401 - fixtures shared with the
 def module_database_url(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
-    sqlite_template: Path,  # noqa: F811
+    sqlite_template: Path,
 ) -> Iterator[str]:
     """A fresh, migrated database of each backend, shared by the tests of one module."""
     if request.param == "sqlite":

@@ -37,7 +37,9 @@ def test_unknown_users_take_as_long_as_wrong_passwords(make_index: Callable[...,
         wrong.append(_timed_login(index, known.username, f"{known.password}-wrong-{round_}"))
 
     unknown_median, wrong_median = statistics.median(unknown), statistics.median(wrong)
-    timings = f"unknown user {unknown_median * 1000:.0f} ms, wrong password {wrong_median * 1000:.0f} ms"
+    timings = (
+        f"unknown user {unknown_median * 1000:.0f} ms, wrong password {wrong_median * 1000:.0f} ms"
+    )
     assert unknown_median >= 0.05, f"an unknown user is answered without hashing: {timings}"
     assert wrong_median >= 0.05, f"a wrong password is answered without hashing: {timings}"
     assert 0.5 <= unknown_median / wrong_median <= 2, timings
