@@ -63,6 +63,12 @@ def _parser() -> argparse.ArgumentParser:
         help="do not apply pending database migrations at start (refuse to start instead)",
     )
     serve.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="worker processes (1); more than one wants PostgreSQL, where they share the work",
+    )
+    serve.add_argument(
         "--log-format",
         choices=["text", "json"],
         help="one readable line, or one JSON object, per log event (HUBINDEX_LOG_FORMAT)",
@@ -102,6 +108,13 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
+    if args.workers < 1:
+        raise UsageError("--workers must be at least 1")
+    if args.workers > 1 and settings.metrics_port is not None:
+        raise UsageError(
+            "HUBINDEX_METRICS_PORT serves one process's metrics: use --workers 1, or run one"
+            " hubindex serve per port behind the load balancer"
+        )
     if args.no_migrate:
         if pending(settings.database_url):
             raise UsageError("the database needs migrations: run `hubindex db upgrade`")
@@ -113,6 +126,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         factory=True,
         host=args.host,
         port=args.port,
+        workers=args.workers,
         log_config=logging_config(settings.log_level, settings.log_format),
         access_log=False,  # hubindex writes its own line per request, with the user
         timeout_graceful_shutdown=30,
