@@ -1,7 +1,10 @@
 import pytest
+from sqlalchemy import delete, text, update
 
 from server.auth import RepositoryName
+from server.services import search as search_module
 from server.state import AppState
+from server.storage.tables import Repository
 
 pytestmark = pytest.mark.anyio
 
@@ -12,10 +15,27 @@ async def _create(state: AppState, *names: str) -> None:
             await services.repositories.create(RepositoryName.parse(name), [])
 
 
+async def _update(state: AppState, full_name: str, **values: str) -> None:
+    """Change a repository's row directly (the API has no rename, nor descriptions yet)."""
+    repository = RepositoryName.parse(full_name)
+    async with state.database.unit_of_work(writes=True) as session:
+        await session.execute(
+            update(Repository)
+            .where(Repository.namespace == repository.namespace)
+            .where(Repository.name == repository.name)
+            .values(**values)
+        )
+
+
 async def _names(state: AppState, query: str, page: int = 1, per_page: int = 25) -> list[str]:
     async with state.unit_of_work(writes=False) as services:
         found = await services.search.search(query, page=page, per_page=per_page)
     return [hit.name for hit in found.hits]
+
+
+async def _total(state: AppState, query: str, page: int = 1, per_page: int = 25) -> int:
+    async with state.unit_of_work(writes=False) as services:
+        return (await services.search.search(query, page=page, per_page=per_page)).total
 
 
 async def test_exact_then_prefix_then_substring_ties_by_name(state: AppState):
@@ -52,3 +72,225 @@ async def test_library_repositories_are_official(state: AppState):
         ("library/ubuntu", True),
         ("someone/ubuntu", False),
     ]
+
+
+async def test_description_matches_come_after_every_name_match(state: AppState):
+    await _create(state, "zzz_user/sql", "aaa_user/other", "mmm_user/mysqlite", "aaa_user/sqlx")
+    await _update(state, "aaa_user/other", description="Runs SQL fast")
+    await _update(state, "zzz_user/sql", description="sql too")  # both: ranked by its name
+    assert await _names(state, "sql") == [
+        "zzz_user/sql",
+        "aaa_user/sqlx",
+        "mmm_user/mysqlite",
+        "aaa_user/other",
+    ]
+    assert await _total(state, "sql") == 4
+
+
+async def test_the_namespace_and_the_full_name_match_too(state: AppState):
+    await _create(state, "webber/app", "other/webber", "someone/x-webbe")
+    # namespace/name is exact; a namespace prefix ranks with the name prefixes.
+    assert await _names(state, "webber/app") == ["webber/app"]
+    assert await _names(state, "webbe") == ["other/webber", "webber/app", "someone/x-webbe"]
+    assert await _names(state, "r/a") == ["webber/app"]
+    assert await _names(state, "er/") == ["other/webber", "webber/app"]
+
+
+@pytest.mark.parametrize("query", ["a", "A", "b", "ab", "AB", "b-"])
+async def test_terms_shorter_than_a_trigram_match_and_rank_alike(state: AppState, query: str):
+    await _create(state, "user1/ab", "user1/abc", "user1/xab", "user1/b-ab", "user2/none")
+    await _update(state, "user2/none", description="A tab")
+    expected = _expected(
+        {
+            "user1/ab": "",
+            "user1/abc": "",
+            "user1/xab": "",
+            "user1/b-ab": "",
+            "user2/none": "A tab",
+        },
+        query,
+    )
+    assert await _names(state, query) == expected
+    assert await _total(state, query) == len(expected)
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ('"hi"', ["user1/quoted"]),
+        ('say "', ["user1/quoted"]),
+        ('"', ["user1/quoted"]),
+        ("100%", ["user1/percent"]),
+        ("0%", ["user1/percent"]),
+        ("%", ["user1/percent"]),
+        ("a_b", ["user1/a_b"]),
+        ("_b", ["user1/a_b"]),
+        ("a\\b", ["user1/backslash"]),
+        ("\\", ["user1/backslash"]),
+        ("10", ["user1/percent"]),
+        ("axb", []),
+        ("a%b", []),
+    ],
+)
+async def test_quotes_and_like_wildcards_match_only_themselves(
+    state: AppState, query: str, found: list[str]
+):
+    await _create(state, "user1/quoted", "user1/percent", "user1/a_b", "user1/backslash")
+    await _update(state, "user1/quoted", description='They say "hi"')
+    await _update(state, "user1/percent", description="100% sure")
+    await _update(state, "user1/backslash", description="a\\b")
+    assert await _names(state, query) == found
+    assert await _total(state, query) == len(found)
+
+
+async def test_a_deleted_repository_leaves_the_index(state: AppState):
+    await _create(state, "user1/gonerepo", "user1/keptrepo")
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.delete(RepositoryName.parse("user1/gonerepo"))
+    assert await _names(state, "repo") == ["user1/keptrepo"]
+    assert await _names(state, "gonere") == []
+    assert await _total(state, "gonere") == 0
+    await _create(state, "user1/gonerepo")  # a new row: found again
+    assert await _names(state, "gonere") == ["user1/gonerepo"]
+
+
+async def test_a_renamed_or_redescribed_repository_is_found_by_its_new_texts(state: AppState):
+    await _create(state, "user1/oldname", "user1/other")
+    await _update(state, "user1/other", description="first words")
+    await _update(state, "user1/oldname", name="newname")
+    await _update(state, "user1/other", description="second words")
+
+    assert (await _names(state, "oldname"), await _total(state, "oldname")) == ([], 0)
+    assert await _names(state, "newname") == ["user1/newname"]
+    assert await _names(state, "first") == []
+    assert await _names(state, "second") == ["user1/other"]
+    assert await _names(state, "words") == ["user1/other"]
+
+
+async def test_deleting_many_rows_at_once_leaves_the_index(state: AppState):
+    await _create(state, *(f"user1/bulk{i}" for i in range(5)), "user2/bulk9")
+    async with state.database.unit_of_work(writes=True) as session:
+        await session.execute(delete(Repository).where(Repository.namespace == "user1"))
+    assert await _names(state, "bulk") == ["user2/bulk9"]
+    assert await _total(state, "bulk") == 1
+
+
+async def test_sqlite_index_agrees_with_the_table_after_writes(state: AppState):
+    if state.database.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL maintains its indexes itself")
+    await _create(state, "user1/one", "user1/two", "user1/three")
+    await _create(state, "user1/one")  # exists: the upsert updates the row to itself
+    await _update(state, "user1/two", name="deux", description="Zwei")
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.delete(RepositoryName.parse("user1/three"))
+    async with state.database.unit_of_work(writes=True) as session:
+        # Raises unless the index holds exactly the texts of the rows (rank 1: compare them).
+        await session.execute(
+            text(
+                "INSERT INTO repositories_search (repositories_search, rank)"
+                " VALUES ('integrity-check', 1)"
+            )
+        )
+
+
+# A data set for comparing every page with a model of the order: names and descriptions that
+# share words, in several cases, a few with the term at the start, in the middle, at the end.
+_REPOSITORIES = {
+    "library/redis": "In-memory store",
+    "library/postgres": "The PostgreSQL database",
+    "library/nginx": "Web server and reverse proxy",
+    "bitnami/redis": "Redis, packaged",
+    "bitnami/redis-cluster": "",
+    "bitnami/postgresql": "PostgreSQL by Bitnami",
+    "someone/myredis": "a redis fork",
+    "someone/web": "a web server",
+    "someone/webserver": "serves the web",
+    "someone/server": "Nginx-like WEB server",
+    "redisfan/tools": "Tools for Redis users",
+    "redisfan/redis": "",
+    "webdev/site": "My site, café edition",
+    "webdev/webapp": "an app for the web",
+    "proxy_co/revproxy": "Reverse proxy; 50% faster",
+    "proxy_co/proxy": "proxy_pass",
+    "u1234/a": "aaa",
+    "u1234/ab": "b-a-b",
+    "u1234/x.y-z": "x_y z",
+}
+_QUERIES = [
+    "redis",
+    "REDIS",
+    "red",
+    "re",
+    "r",
+    "is/r",
+    "library/redis",
+    "web",
+    "we",
+    "server",
+    "proxy",
+    "proxy_",
+    "reverse proxy",
+    "50% f",
+    "post",
+    "postgres",
+    "a",
+    "ab",
+    "b-",
+    "café",
+    "CAFÉ",
+    "x.y",
+    ".y-",
+    "/",
+    "-",
+    "  redis  ",
+    "nothing here",
+]
+
+
+def _expected(repositories: dict[str, str], query: str) -> list[str]:
+    """The documented order, computed in Python."""
+    term = query.strip().lower()
+    ranked = []
+    for full_name, description in repositories.items():
+        namespace, _, name = full_name.partition("/")
+        lowered = full_name.lower()
+        if term in lowered:
+            if term in (name.lower(), lowered):
+                rank = 0
+            elif name.lower().startswith(term) or lowered.startswith(term):
+                rank = 1
+            else:
+                rank = 2
+        elif term in description.lower():
+            rank = 3
+        else:
+            continue
+        ranked.append((rank, namespace, name))
+    return [f"{namespace}/{name}" for _, namespace, name in sorted(ranked)]
+
+
+@pytest.mark.parametrize("walk", [False, True], ids=["sorted", "walked"])
+async def test_every_page_follows_the_model_and_totals_are_exact(
+    state: AppState, monkeypatch: pytest.MonkeyPatch, walk: bool
+):
+    if walk:
+        if state.database.engine.dialect.name != "sqlite":
+            pytest.skip("only SQLite walks the (namespace, name) index")
+        # Find description-only matches by walking the index, however few they are.
+        monkeypatch.setattr(search_module, "_WALK_MINIMUM", 0)
+        monkeypatch.setattr(search_module, "_WALK_COST", 0)
+    await _create(state, *sorted(_REPOSITORIES, reverse=True))  # ids against name order
+    for full_name, description in _REPOSITORIES.items():
+        if description:
+            await _update(state, full_name, description=description)
+    for query in _QUERIES:
+        expected = _expected(_REPOSITORIES, query)
+        assert await _names(state, query, per_page=100) == expected, query
+        for per_page in (1, 2, 3, 7):
+            found = []
+            for page in range(1, -(-len(expected) // per_page) + 2):  # and one past the end
+                async with state.unit_of_work(writes=False) as services:
+                    result = await services.search.search(query, page=page, per_page=per_page)
+                assert result.total == len(expected), (query, per_page, page)
+                found += [hit.name for hit in result.hits]
+            assert found == expected, (query, per_page)

@@ -1,10 +1,25 @@
 """Alembic environment: runs migrations on the synchronous engine for the configured URL."""
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy import pool
 
 from server.storage.database import sync_engine
 from server.storage.tables import Base
+
+# The search indexes of migration 0003, which the models do not declare: SQLite's FTS5 table
+# (and the tables FTS5 keeps it in), PostgreSQL's trigram indexes.
+SEARCH_OBJECTS = ("repositories_search", "ix_repositories_search_")
+
+
+def include_object(
+    _object: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
+    """Whether autogenerate compares this object: not the search indexes the database has."""
+    search_index = type_ in ("table", "index") and (name or "").startswith(SEARCH_OBJECTS)
+    return not (reflected and compare_to is None and search_index)
+
 
 alembic = context.config
 engine = sync_engine(alembic.attributes["database_url"], poolclass=pool.NullPool)
@@ -16,6 +31,7 @@ try:
             # SQLite cannot ALTER most things: batch mode copies the table instead.
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             context.run_migrations()
