@@ -72,6 +72,8 @@ class DatabaseSearchService:
 
     async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
         term = query.strip().lower()
+        if "\0" in term:  # in no text: PostgreSQL cannot store it, FTS5 cannot query it
+            return SearchPage(0, [])
         groups = self._groups(term)
         offset = (page - 1) * per_page
         rows = (await self._session.execute(groups.named().limit(per_page).offset(offset))).all()

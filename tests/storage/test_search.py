@@ -143,6 +143,12 @@ async def test_quotes_and_like_wildcards_match_only_themselves(
     assert await _total(state, query) == len(found)
 
 
+@pytest.mark.parametrize("query", ["\0", "ab\0", "abc\0def"])
+async def test_a_term_with_a_nul_character_matches_nothing(state: AppState, query: str):
+    await _create(state, "user1/abcdef", "user1/ab")
+    assert (await _names(state, query), await _total(state, query)) == ([], 0)
+
+
 async def test_a_deleted_repository_leaves_the_index(state: AppState):
     await _create(state, "user1/gonerepo", "user1/keptrepo")
     async with state.unit_of_work(writes=True) as services:
