@@ -118,10 +118,7 @@ class Index:
 
     def start(self) -> "Index":
         upgrade(self.database_url)
-        config = uvicorn.Config(
-            create_app(self.settings), lifespan="on", log_level="warning", access_log=False
-        )
-        self._server = uvicorn.Server(config)
+        self._server = uvicorn.Server(self.uvicorn_config())
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listener.bind(("127.0.0.1", self.port))
@@ -135,6 +132,11 @@ class Index:
                 raise RuntimeError("hubindex did not start")
             time.sleep(0.01)
         return self
+
+    def uvicorn_config(self) -> uvicorn.Config:
+        return uvicorn.Config(
+            create_app(self.settings), lifespan="on", log_level="warning", access_log=False
+        )
 
     def stop(self) -> None:
         if self._server is not None and self._thread is not None:

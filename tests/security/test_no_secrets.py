@@ -10,9 +10,6 @@ secret may appear is the token headers of the answer that hands the token out.
 import base64
 import logging
 import secrets
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -22,7 +19,6 @@ import pytest
 import uvicorn
 
 from server.app import create_app
-from server.storage.migrations import upgrade
 from tests.harness import Index, Mailbox
 from tests.security.helpers import (
     WANT_TOKEN,
@@ -45,29 +41,14 @@ class LoggedIndex(Index):
     """The harness's index, served by a uvicorn that logs at DEBUG, access log included,
     through the standard logging tree (no handlers of its own)."""
 
-    def start(self) -> "LoggedIndex":
-        upgrade(self.database_url)
-        config = uvicorn.Config(
+    def uvicorn_config(self) -> uvicorn.Config:
+        return uvicorn.Config(
             create_app(self.settings),
             lifespan="on",
             log_config=None,
             log_level="debug",
             access_log=True,
         )
-        self._server = uvicorn.Server(config)
-        listener = socket.socket()
-        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listener.bind(("127.0.0.1", self.port))
-        self._thread = threading.Thread(
-            target=self._server.run, kwargs={"sockets": [listener]}, daemon=True
-        )
-        self._thread.start()
-        deadline = time.monotonic() + 20
-        while not self._server.started:
-            if not self._thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("hubindex did not start")
-            time.sleep(0.01)
-        return self
 
 
 @contextmanager
