@@ -1,6 +1,8 @@
 """The storage suite: services over a real database, the same tests on SQLite and PostgreSQL."""
 
+import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +20,17 @@ from tests.harness import FAST_HASHING
 async def state(database_url: str) -> AsyncIterator[AppState]:
     app_state = AppState(
         Settings(database_url=database_url, email_confirmation="required", **FAST_HASHING)
+    )
+    yield app_state
+    await app_state.close()
+
+
+@pytest.fixture
+async def sqlite_state(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[AppState]:
+    """For what only SQLite has (its FTS5 index): a fresh SQLite database, no PostgreSQL run."""
+    shutil.copy(sqlite_template, tmp_path / "hubindex.db")
+    app_state = AppState(
+        Settings(database_url=f"sqlite:///{tmp_path / 'hubindex.db'}", **FAST_HASHING)
     )
     yield app_state
     await app_state.close()

@@ -181,9 +181,8 @@ async def test_deleting_many_rows_at_once_leaves_the_index(state: AppState):
     assert await _total(state, "bulk") == 1
 
 
-async def test_sqlite_index_agrees_with_the_table_after_writes(state: AppState):
-    if state.database.engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL maintains its indexes itself")
+async def test_sqlite_index_agrees_with_the_table_after_writes(sqlite_state: AppState):
+    state = sqlite_state
     await _create(state, "user1/one", "user1/two", "user1/three")
     await _create(state, "user1/one")  # exists: the upsert updates the row to itself
     await _update(state, "user1/two", name="deux", description="Zwei")
@@ -275,16 +274,20 @@ def _expected(repositories: dict[str, str], query: str) -> list[str]:
     return [f"{namespace}/{name}" for _, namespace, name in sorted(ranked)]
 
 
-@pytest.mark.parametrize("walk", [False, True], ids=["sorted", "walked"])
-async def test_every_page_follows_the_model_and_totals_are_exact(
-    state: AppState, monkeypatch: pytest.MonkeyPatch, walk: bool
+async def test_every_page_follows_the_model_and_totals_are_exact(state: AppState):
+    await _every_page_follows_the_model(state)
+
+
+async def test_every_page_follows_the_model_when_sqlite_walks_the_name_index(
+    sqlite_state: AppState, monkeypatch: pytest.MonkeyPatch
 ):
-    if walk:
-        if state.database.engine.dialect.name != "sqlite":
-            pytest.skip("only SQLite walks the (namespace, name) index")
-        # Find description-only matches by walking the index, however few they are.
-        monkeypatch.setattr(search_module, "_WALK_MINIMUM", 0)
-        monkeypatch.setattr(search_module, "_WALK_COST", 0)
+    # Find description-only matches by walking the index, however few they are.
+    monkeypatch.setattr(search_module, "_WALK_MINIMUM", 0)
+    monkeypatch.setattr(search_module, "_WALK_COST", 0)
+    await _every_page_follows_the_model(sqlite_state)
+
+
+async def _every_page_follows_the_model(state: AppState) -> None:
     await _create(state, *sorted(_REPOSITORIES, reverse=True))  # ids against name order
     for full_name, description in _REPOSITORIES.items():
         if description:
