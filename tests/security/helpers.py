@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
 from server.storage.database import sync_engine
+from tests.functional.support import basic, image_id  # noqa: F401 - shared with these suites
 
 TOKEN = re.compile(
     r'^signature=(?P<signature>[^,"\s]+),repository="(?P<repository>[^"]+)",'
@@ -22,18 +23,8 @@ WANT_TOKEN = {"X-Docker-Token": "true"}
 TAKEN = b'"Username or email already exists"'
 
 
-def image_id() -> str:
-    """A fresh v1 image id: 64 lower-case hex digits."""
-    return secrets.token_hex(32)
-
-
 def repository_name(prefix: str = "repo") -> str:
     return f"{prefix}-{secrets.token_hex(4)}"
-
-
-def basic(username: str, password: str) -> dict[str, str]:
-    value = base64.b64encode(f"{username}:{password}".encode()).decode()
-    return {"Authorization": f"Basic {value}"}
 
 
 def with_token(token: str) -> dict[str, str]:
