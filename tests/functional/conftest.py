@@ -83,8 +83,15 @@ def database_url(
     request: pytest.FixtureRequest, tmp_path: Path, sqlite_template: Path
 ) -> Iterator[str]:
     """A fresh, migrated database of each backend."""
+    yield from fresh_database(request, tmp_path, sqlite_template)
+
+
+def fresh_database(
+    request: pytest.FixtureRequest, directory: Path, sqlite_template: Path
+) -> Iterator[str]:
+    """The URL of a new database of ``request.param``'s backend, dropped afterwards."""
     if request.param == "sqlite":
-        path = tmp_path / "hubindex.db"
+        path = directory / "hubindex.db"
         shutil.copy(sqlite_template, path)
         yield f"sqlite:///{path}"
         return

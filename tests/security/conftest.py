@@ -4,7 +4,6 @@ Fixtures are shared with the functional suite; ``module_database_url`` adds one 
 module and backend, for tables of cases that share their accounts.
 """
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import pytest
 from tests.functional.conftest import (  # noqa: F401 - fixtures shared with the functional suite
     BACKENDS,
     database_url,
+    fresh_database,
     index,
     mailbox,
     make_index,
@@ -28,12 +28,4 @@ def module_database_url(
     sqlite_template: Path,
 ) -> Iterator[str]:
     """A fresh, migrated database of each backend, shared by the tests of one module."""
-    if request.param == "sqlite":
-        path = tmp_path_factory.mktemp("module") / "hubindex.db"
-        shutil.copy(sqlite_template, path)
-        yield f"sqlite:///{path}"
-        return
-    databases = request.getfixturevalue("postgres_databases")
-    name, url = databases.create()
-    yield url
-    databases.drop(name)
+    yield from fresh_database(request, tmp_path_factory.mktemp("module"), sqlite_template)
