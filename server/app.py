@@ -1,37 +1,33 @@
 """The ASGI application: Connexion, driven by the spec, around the generated glue."""
 
 import logging
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from functools import cached_property
 from pathlib import Path
-from typing import Any
 
 import yaml
 from connexion import AsyncApp
-from connexion.apps.asynchronous import AsyncApi, AsyncOperation
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
 from connexion.middleware.security import SecurityMiddleware
-from connexion.operations import AbstractOperation
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import RelativeResolver
+from connexion.utils import get_function_from_name
 from prometheus_client import start_http_server
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from server.dispatch import Dispatcher
 from server.errors import HubIndexError
 from server.limits import BodyLimitMiddleware
 from server.observability import Metrics, RequestLogMiddleware
 from server.responses import error_response, response_for
-from server.routing import SpecPathMiddleware
 from server.settings import Settings, load_settings
-from server.state import AppState, StateMiddleware
-from server.validation import VALIDATORS
+from server.state import AppState
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+GLUE_PACKAGE = "generated.operations"
 # Credentials are parsed by the generated glue (server.runtime) and checked by the services, so
 # Connexion's own security middleware, which would run argon2 on the event loop, is left out.
 MIDDLEWARES = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
@@ -71,48 +67,31 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
             swagger_ui_config={"validatorUrl": None, "displayOperationId": True},
         ),
     )
-    # Connexion 3.3 decorates the handler anew on every request (AsyncOperation.fn); the
-    # decorated function depends only on the operation, so it is made once.
-    app._middleware_app.api_cls = _DecoratedOnceApi
-    app.add_api(
-        spec,
-        resolver=RelativeResolver("generated.operations"),
-        validate_responses=settings.validate_responses,
-        validator_map=VALIDATORS,
-    )
-    paths = {
-        template: {method: item[method]["operationId"] for method in item if method in HTTP_METHODS}
-        for template, item in spec["paths"].items()
-    }
+    resolver = RelativeResolver(GLUE_PACKAGE)
+    # Connexion resolves every operation to its glue now, failing early on a missing one, and
+    # serves the docs; the operations themselves are answered by the Dispatcher, in front.
+    app.add_api(spec, resolver=resolver)
     app.add_middleware(
         RequestLogMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=metrics
     )
     app.add_middleware(
         BodyLimitMiddleware,
-        position=MiddlewarePosition.BEFORE_ROUTING,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
         max_bytes=settings.max_body_bytes,
     )
-    # Before the Swagger UI middleware: its router would answer a 307 for some paths first.
-    app.add_middleware(SpecPathMiddleware, position=MiddlewarePosition.BEFORE_SWAGGER, paths=paths)
-    app.add_middleware(StateMiddleware, position=MiddlewarePosition.BEFORE_ROUTING, state=state)
+    app.add_middleware(
+        Dispatcher,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        spec=spec,
+        resolve=lambda operation_id: get_function_from_name(f"{GLUE_PACKAGE}.{operation_id}"),
+        state=state,
+        validate_responses=settings.validate_responses,
+    )
     app.add_error_handler(HubIndexError, _domain_error)
     app.add_error_handler(ProblemException, _problem)
     app.add_error_handler(HTTPException, _http_error)
     app.add_error_handler(Exception, _unexpected)
     return app
-
-
-class _DecoratedOnce(AsyncOperation):
-    @cached_property
-    def fn(self) -> Callable[..., Any]:  # type: ignore[override]
-        return AsyncOperation.fn.fget(self)  # type: ignore[attr-defined]
-
-
-class _DecoratedOnceApi(AsyncApi):
-    def make_operation(self, operation: AbstractOperation) -> AsyncOperation:
-        return _DecoratedOnce.from_operation(
-            operation, pythonic_params=self.pythonic_params, jsonifier=self.jsonifier
-        )
 
 
 def create_app_from_environment() -> AsyncApp:

@@ -12,6 +12,7 @@ its MRO, to a status code in one table.
     ├── NotFound                  the user, repository or confirmation code does not exist
     ├── Conflict                  the change clashes with what exists (an address in use)
     ├── PayloadTooLarge           the body is larger than the server accepts
+    ├── UnsupportedMediaType      the body is of a media type the operation does not take
     ├── TooManyFailedLogins       too many wrong passwords lately, for an account or an address
     └── NotImplementedYet         the operation has no handler yet
 """
@@ -61,6 +62,10 @@ class Conflict(HubIndexError):
 
 class PayloadTooLarge(HubIndexError):
     """The request body is larger than the configured limit."""
+
+
+class UnsupportedMediaType(HubIndexError):
+    """The request body's Content-Type is not one the operation accepts."""
 
 
 class TooManyFailedLogins(HubIndexError):

@@ -19,6 +19,7 @@ STATUS_BY_ERROR: Mapping[type[errors.HubIndexError], int] = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.PayloadTooLarge: 413,
+    errors.UnsupportedMediaType: 415,
     errors.TooManyFailedLogins: 429,
     errors.NotImplementedYet: 501,
 }

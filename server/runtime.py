@@ -10,12 +10,12 @@ import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from connexion import request as current_request
-from connexion.lifecycle import ConnexionRequest
 from pydantic import BaseModel, TypeAdapter, ValidationError
+from starlette.requests import Request
 from starlette.responses import Response
 
 from server.auth import Account, Grant, Identity
@@ -28,6 +28,9 @@ from server.state import SCOPE_KEY, AppState, Services
 
 Handler = Callable[..., Awaitable[Any]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
+
+# The request being answered, set by the dispatcher (server.dispatch) around the glue's call.
+CURRENT_REQUEST: ContextVar[Request] = ContextVar("hubindex.request")
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +48,7 @@ class Reply:
 class Call:
     """One request as a handler sees it."""
 
-    request: ConnexionRequest
+    request: Request
     identity: Identity
     services: Services
     settings: Settings
@@ -143,7 +146,7 @@ class Operation:
         """
         if self.handler is None:
             raise NotImplementedYet()
-        request = current_request._get_current_object()  # once: the proxy costs per use
+        request = CURRENT_REQUEST.get()
         scope = request.scope
         state: AppState = scope[SCOPE_KEY]
         client = request.client
@@ -156,7 +159,7 @@ class Operation:
             yield call
         await call._run_after_commit()
 
-    def _credential(self, request: ConnexionRequest) -> Credential | None:
+    def _credential(self, request: Request) -> Credential | None:
         if not self.security:
             return None
         credential = parse_authorization(request.headers.get("Authorization"))

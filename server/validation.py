@@ -1,40 +1,24 @@
-"""Connexion's request validators, with errors that name what was wrong and never echo secrets."""
+"""Checking values against the spec's schemas, with errors that name what was wrong and never
+echo a secret or a huge input back.
+
+The validators are JSON-schema validators built once per schema (by ``server.dispatch``, when it
+compiles the spec), with the two corrections OpenAPI needs over Python's defaults: a pattern is
+an ECMA regex, and a string holding an unpaired surrogate is no text.
+"""
 
 import functools
 import json
 import re
-from collections.abc import AsyncGenerator, Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
-from connexion.datastructures import MediaTypeDict
-from connexion.exceptions import BadRequestProblem
-from connexion.json_schema import Draft4RequestValidator
-from connexion.utils import is_null, is_nullable
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from jsonschema import Draft4Validator, ValidationError, validators
-from starlette.types import Scope
+
+from server.errors import InvalidRequest
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _QUOTE_LIMIT = 80
-
-
-class _Compiled:
-    """JSON-schema validators compiled once per schema, not once per request as Connexion does.
-
-    Keyed by the identity of the schema dict, which lives as long as the app; the dict is kept
-    beside its validator so that an id is never reused while cached.
-    """
-
-    def __init__(self, build: Callable[[dict[str, Any]], Any]) -> None:
-        self._build = build
-        self._cache: dict[int, tuple[dict[str, Any], Any]] = {}
-
-    def __call__(self, schema: dict[str, Any]) -> Any:
-        entry = self._cache.get(id(schema))
-        if entry is None or entry[0] is not schema:
-            entry = (schema, self._build(schema))
-            self._cache[id(schema)] = entry
-        return entry[1]
 
 
 @functools.cache
@@ -53,72 +37,67 @@ def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any) -> Itera
 
 _ParameterValidator = validators.extend(Draft4Validator, {"pattern": _pattern})
 _BodyValidator = validators.extend(Draft4RequestValidator, {"pattern": _pattern})
-_parameter_validators = _Compiled(
-    lambda param: _ParameterValidator(
-        param.get("schema", param), format_checker=Draft4Validator.FORMAT_CHECKER
-    )
-)
-_body_validators = _Compiled(
-    lambda schema: _BodyValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
-)
+_ResponseValidator = validators.extend(Draft4ResponseValidator, {"pattern": _pattern})
 
 
-class NamedParameterValidator(ParameterValidator):
-    """Parameter errors say which parameter: ``query parameter 'n': 500 is greater than ...``."""
+class ParameterCheck:
+    """One parameter's schema: ``check(value)`` says what is wrong with a value, or None."""
 
-    @staticmethod
-    def validate_parameter(
-        parameter_type: str, value: Any, param: dict[str, Any], param_name: str | None = None
-    ) -> str | None:
-        if is_nullable(param) and is_null(value):
-            return None
-        if value is None:
-            if param.get("required"):
-                return f"Missing {parameter_type} parameter '{param['name']}'"
-            return None
+    def __init__(self, location: str, name: str, schema: dict[str, Any]) -> None:
+        self._prefix = f"{location} parameter '{name}'"
+        self._validator = _ParameterValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+    def check(self, value: Any) -> str | None:
         try:
-            _parameter_validators(param).validate(value)
+            self._validator.validate(value)
         except ValidationError as error:
-            return f"{parameter_type} parameter '{param['name']}': {_shortened(error)}"
+            return f"{self._prefix}: {_shortened(error)}"
         return None
 
 
-class JSONBodyValidator(JSONRequestBodyValidator):
-    """JSON bodies: undecodable, malformed and invalid ones are 400s that say why and where."""
+class BodyCheck:
+    """A request body's schema: ``check(body)`` raises InvalidRequest naming where and why."""
 
-    async def _parse(self, stream: AsyncGenerator[bytes, None], scope: Scope) -> Any:
-        raw = b"".join([chunk async for chunk in stream])
-        try:
-            text = raw.decode(self._encoding)
-        except (UnicodeDecodeError, LookupError):
-            raise BadRequestProblem(detail="the request body is not valid UTF-8") from None
-        if not text:
-            return None
-        try:
-            body = json.loads(text)
-        except RecursionError:
-            raise BadRequestProblem(detail="the request body is nested too deeply") from None
-        except ValueError as error:  # malformed, or a number too long to convert
-            raise BadRequestProblem(detail=f"the request body is not valid JSON: {error}") from None
-        if _has_lone_surrogate(body):
-            # JSON may escape one (\ud800), but it is no character: nothing downstream could
-            # encode it.
-            raise BadRequestProblem(detail="the request body holds an unpaired \\u surrogate")
-        return body
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self._validator = _BodyValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
 
-    @property
-    def _validator(self) -> Any:
-        return _body_validators(self._schema)
-
-    def _validate(self, body: Any) -> dict[str, Any] | None:
-        if body is None and not self._nullable:
-            raise BadRequestProblem(detail="the request body must not be empty")
+    def check(self, body: Any) -> None:
         try:
-            return self._validator.validate(body)
+            self._validator.validate(body)
         except ValidationError as error:
-            raise BadRequestProblem(detail=f"{_location(error)}: {_message(error)}") from None
+            raise InvalidRequest(f"{_location(error)}: {_message(error)}") from None
         except RecursionError:
-            raise BadRequestProblem(detail="the request body is nested too deeply") from None
+            raise InvalidRequest("the request body is nested too deeply") from None
+
+
+class ResponseCheck:
+    """A documented response body's schema, for checking our own answers in development."""
+
+    def __init__(self, schema: dict[str, Any]) -> None:
+        self._validator = _ResponseValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+
+    def problem(self, body: Any) -> str | None:
+        error = next(iter(self._validator.iter_errors(body)), None)
+        return None if error is None else f"{_location(error)}: {_shortened(error)}"
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """A request body as JSON (which is UTF-8, whatever charset is declared), or InvalidRequest."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidRequest("the request body is not valid UTF-8") from None
+    try:
+        body = json.loads(text)
+    except RecursionError:
+        raise InvalidRequest("the request body is nested too deeply") from None
+    except ValueError as error:  # malformed, or a number too long to convert
+        raise InvalidRequest(f"the request body is not valid JSON: {error}") from None
+    if _has_lone_surrogate(body):
+        # JSON may escape one (\ud800), but it is no character: nothing downstream could
+        # encode it.
+        raise InvalidRequest("the request body holds an unpaired \\u surrogate")
+    return body
 
 
 def _has_lone_surrogate(value: Any) -> bool:
@@ -161,10 +140,3 @@ def _shortened(error: ValidationError) -> str:
 
 def _first_line(message: str) -> str:
     return message.split("\n", 1)[0]
-
-
-VALIDATORS = {
-    **VALIDATOR_MAP,
-    "parameter": NamedParameterValidator,
-    "body": MediaTypeDict({"*/*json": JSONBodyValidator}),
-}

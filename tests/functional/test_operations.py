@@ -71,7 +71,7 @@ async def test_an_unknown_path_is_a_json_404(client: httpx.AsyncClient):
         (b"\xff\xfe[]", "the request body is not valid UTF-8"),
         (b"[{", "the request body is not valid JSON"),
         (b"[" * 100_000 + b"]" * 100_000, "the request body is nested too deeply"),
-        (b"", "RequestBody is required"),
+        (b"", "the request body must not be empty"),
     ],
 )
 async def test_a_body_that_is_not_json_is_a_400_that_says_why(
