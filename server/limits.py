@@ -1,8 +1,4 @@
-"""Refusing an oversized request body before it is read whole.
-
-A chunked body (no ``Content-Length``) is read up to the limit and handed on with its length,
-since Connexion's validators take a body without ``Content-Length`` for a missing one.
-"""
+"""Refusing an oversized request body: at once when Content-Length says so, else as it is read."""
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -11,7 +7,11 @@ from server.responses import error_response
 
 
 class BodyLimitMiddleware:
-    """413 when ``Content-Length`` says too much; a streamed body is cut off at the limit."""
+    """413 when ``Content-Length`` says too much; a streamed body is cut off at the limit.
+
+    Reading past the limit raises PayloadTooLarge in whoever reads the body (the dispatcher
+    answers it with a 413), so a chunked upload never holds more than the limit in memory.
+    """
 
     def __init__(self, app: ASGIApp, *, max_bytes: int) -> None:
         self.app = app
@@ -21,7 +21,7 @@ class BodyLimitMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        declared = dict(scope["headers"]).get(b"content-length")
+        declared = next((v for k, v in scope["headers"] if k == b"content-length"), None)
         if declared is not None:
             if not declared.isdigit():
                 await error_response(400, "Content-Length is not a number")(scope, receive, send)
@@ -29,35 +29,7 @@ class BodyLimitMiddleware:
             if int(declared) > self.max_bytes:
                 await error_response(413, self._message)(scope, receive, send)
                 return
-        headers = dict(scope["headers"])
-        if declared is None and b"chunked" in headers.get(b"transfer-encoding", b"").lower():
-            try:
-                body = await self._read_all(receive)
-            except PayloadTooLarge:
-                await error_response(413, self._message)(scope, receive, send)
-                return
-            scope = {
-                **scope,
-                "headers": [
-                    *(h for h in scope["headers"] if h[0] != b"transfer-encoding"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-            await self.app(scope, _replay(body, receive), send)
-            return
         await self.app(scope, self._counting(receive), send)
-
-    async def _read_all(self, receive: Receive) -> bytes:
-        counted = self._counting(receive)
-        chunks = []
-        while True:
-            message = await counted()
-            if message["type"] != "http.request":
-                break
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        return b"".join(chunks)
 
     @property
     def _message(self) -> str:
@@ -76,16 +48,3 @@ class BodyLimitMiddleware:
             return message
 
         return counted
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replayed() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()  # a disconnect, once the app waits for one
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replayed

@@ -41,6 +41,19 @@ class Metrics:
             registry=self.registry,
         )
         self.registry.register(_PoolCollector(pool))
+        self._children: dict[tuple[str, int], tuple[Any, Any]] = {}
+
+    def observe(self, operation: str, status: int, seconds: float) -> None:
+        # Looking a labelled child up costs more than the count itself: keep them.
+        children = self._children.get((operation, status))
+        if children is None:
+            children = (
+                self.requests.labels(operation, str(status)),
+                self.latency.labels(operation),
+            )
+            self._children[(operation, status)] = children
+        children[0].inc()
+        children[1].observe(seconds)
 
 
 class _PoolCollector(Collector):
@@ -92,8 +105,7 @@ class RequestLogMiddleware:
         operation = info.get("operation", "-")
         status = info["status"]
         if self.metrics is not None:
-            self.metrics.requests.labels(operation, str(status)).inc()
-            self.metrics.latency.labels(operation).observe(seconds)
+            self.metrics.observe(operation, status, seconds)
         access_log.info(
             "%s %s %s %.1fms op=%s user=%s",
             scope["method"],

@@ -1,0 +1,212 @@
+"""The dispatcher compiled from a small spec, in front of a stand-in for the rest of the app."""
+
+from typing import Any
+
+import httpx
+import pytest
+from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
+
+from server.dispatch import Dispatcher
+
+SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/things/{name}/": {
+            "parameters": [
+                {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "get": {
+                "operationId": "things.get",
+                "parameters": [
+                    {"$ref": "#/components/parameters/Size"},
+                    {"name": "X-Flag", "in": "header", "schema": {"enum": ["on", "off"]}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "ok",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}
+                        },
+                    },
+                    "404": {"description": "no"},
+                },
+            },
+            "put": {
+                "operationId": "things.put",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}
+                    },
+                },
+                "responses": {"204": {"description": "stored"}},
+            },
+        }
+    },
+    "components": {
+        "parameters": {
+            "Size": {
+                "name": "n",
+                "in": "query",
+                "schema": {"type": "integer", "minimum": 1, "maximum": 10},
+            }
+        },
+        "schemas": {
+            "Thing": {
+                "type": "object",
+                "required": ["name"],
+                "properties": {"name": {"type": "string", "pattern": "^[a-z]+$"}},
+            }
+        },
+    },
+}
+
+
+class Glue:
+    """Stand-ins for the generated glue, recording what they were called with."""
+
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, dict[str, Any]]] = []
+        self.answer: Response = JSONResponse({"name": "ok"})
+
+    def resolve(self, operation_id: str) -> Any:
+        if operation_id == "things.get":
+
+            async def get(name: str, n: int = 5) -> Response:
+                self.calls.append((operation_id, {"name": name, "n": n}))
+                return self.answer
+
+            return get
+
+        async def put(name: str, body: Any = None) -> Response:
+            self.calls.append((operation_id, {"name": name, "body": body}))
+            return Response(status_code=204)
+
+        return put
+
+
+async def _rest_of_the_app(scope: Scope, receive: Receive, send: Send) -> None:
+    await JSONResponse({"error": "not an operation"}, 404)(scope, receive, send)
+
+
+@pytest.fixture
+def glue() -> Glue:
+    return Glue()
+
+
+def _client(glue: Glue, *, validate_responses: bool = False) -> httpx.AsyncClient:
+    dispatcher = Dispatcher(
+        _rest_of_the_app,
+        spec=SPEC,
+        resolve=glue.resolve,
+        state=None,  # type: ignore[arg-type]  # the stand-in glue uses no state
+        validate_responses=validate_responses,
+    )
+    return httpx.AsyncClient(transport=httpx.ASGITransport(dispatcher), base_url="http://t")
+
+
+@pytest.mark.anyio
+async def test_parameters_are_coerced_and_passed_by_name_and_headers_are_left_to_the_glue(
+    glue: Glue,
+):
+    async with _client(glue) as client:
+        response = await client.get("/things/box/?n=3&n=7", headers={"X-Flag": "on"})
+    assert response.status_code == 200
+    # A repeated query parameter keeps its last value, as Connexion did.
+    assert glue.calls == [("things.get", {"name": "box", "n": 7})]
+
+
+@pytest.mark.anyio
+async def test_both_slash_spellings_and_head_reach_the_operation(glue: Glue):
+    async with _client(glue) as client:
+        assert (await client.get("/things/box")).status_code == 200
+        assert (await client.head("/things/box/")).status_code == 200
+    assert [call[1]["name"] for call in glue.calls] == ["box", "box"]
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("query", "headers", "error"),
+    [
+        ("n=abc", {}, "query parameter 'n': 'abc' is not of type 'integer'"),
+        ("n=11", {}, "query parameter 'n': 11 is greater than the maximum of 10"),
+        ("", {"X-Flag": "maybe"}, "header parameter 'X-Flag': 'maybe' is not one of ['on', 'off']"),
+    ],
+)
+async def test_a_bad_parameter_is_a_400_naming_it(
+    glue: Glue, query: str, headers: dict[str, str], error: str
+):
+    async with _client(glue) as client:
+        response = await client.get(f"/things/box/?{query}", headers=headers)
+    assert (response.status_code, response.json()) == (400, {"error": error})
+    assert glue.calls == []
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("content", "content_type", "status", "error"),
+    [
+        (b'{"name": "ok"}', "text/plain", 415, "Content-Type text/plain is not accepted here"),
+        (b'{"name": "ok"}', None, 400, "the request body has no Content-Type"),
+        (b"", "application/json", 400, "the request body must not be empty"),
+        (b'{"name": 1}', "application/json", 400, "body.name: 1 is not of type 'string'"),
+        (b'{"name": "a\\n"}', "application/json", 400, "body.name: 'a\\n' does not match"),
+    ],
+)
+async def test_a_bad_body_is_refused_before_the_glue_runs(
+    glue: Glue, content: bytes, content_type: str | None, status: int, error: str
+):
+    headers = {} if content_type is None else {"Content-Type": content_type}
+    async with _client(glue) as client:
+        response = await client.put("/things/box/", content=content, headers=headers)
+    assert response.status_code == status
+    assert response.json()["error"].startswith(error)
+    assert glue.calls == []
+
+
+@pytest.mark.anyio
+async def test_a_good_body_reaches_the_glue_parsed(glue: Glue):
+    async with _client(glue) as client:
+        response = await client.put(
+            "/things/box/", json={"name": "ok", "extra": [1]}, headers={"X-Flag": "on"}
+        )
+    assert response.status_code == 204
+    assert glue.calls == [("things.put", {"name": "box", "body": {"name": "ok", "extra": [1]}})]
+
+
+@pytest.mark.anyio
+async def test_a_method_the_path_does_not_allow_is_a_405_listing_those_it_does(glue: Glue):
+    async with _client(glue) as client:
+        response = await client.delete("/things/box")
+    assert response.status_code == 405
+    assert response.headers["Allow"] == "GET, HEAD, PUT"
+
+
+@pytest.mark.anyio
+async def test_what_is_not_an_operation_goes_on_to_the_rest_of_the_app(glue: Glue):
+    async with _client(glue) as client:
+        response = await client.get("/elsewhere")
+    assert (response.status_code, response.json()) == (404, {"error": "not an operation"})
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        (JSONResponse({"name": "NOT lower case"}), "body.name: 'NOT lower case' does not match"),
+        (JSONResponse({"name": "ok"}, 201), "status 201 is not documented"),
+        (Response("ok", media_type="text/plain"), "must be application/json"),
+    ],
+)
+async def test_with_response_validation_an_answer_against_the_spec_is_a_500(
+    glue: Glue, answer: Response, problem: str
+):
+    glue.answer = answer
+    async with _client(glue, validate_responses=True) as client:
+        response = await client.get("/things/box/")
+    assert response.status_code == 500
+    assert problem in response.json()["error"]
+    async with _client(glue, validate_responses=False) as client:
+        assert (await client.get("/things/box/")).status_code == answer.status_code
