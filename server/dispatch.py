@@ -107,7 +107,9 @@ class CompiledOperation:
     body: Body | None
     responses: Mapping[int, ResponseCheck | None]  # None: no JSON body documented
 
-    async def answer(self, scope: Scope, receive: Receive, path_values: dict[str, str]) -> Response:
+    async def answer(
+        self, scope: Scope, receive: Receive, path_values: Mapping[str, str]
+    ) -> Response:
         arguments: dict[str, Any] = {}
         query: dict[str, str] | None = None
         for parameter in self.parameters:
@@ -197,7 +199,7 @@ class Dispatcher:
         operation: CompiledOperation,
         scope: Scope,
         receive: Receive,
-        path_values: dict[str, str],
+        path_values: Mapping[str, str],
     ) -> Response:
         scope[SCOPE_KEY] = self.state
         reset = CURRENT_REQUEST.set(Request(scope, receive))
