@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     login_failure_window_seconds: int = Field(
         300, ge=1, description="How long a wrong password counts against those limits."
     )
+    search_cache_entries: int = Field(
+        1000,
+        ge=0,
+        description="Search result pages each process keeps for repeated searches (least"
+        " recently used dropped first); a write that changes what search finds, in any process,"
+        " empties them; 0: no cache.",
+    )
     max_body_bytes: int = Field(
         4 * 1024 * 1024,
         ge=1024,

@@ -16,7 +16,12 @@ from server.services.logins import LoginThrottle
 from server.services.mail import LogMailer, Mailer, SmtpMailer
 from server.services.passwords import Passwords
 from server.services.repositories import DatabaseRepositoryService, RepositoryService
-from server.services.search import DatabaseSearchService, SearchService
+from server.services.search import (
+    CachedSearchService,
+    DatabaseSearchService,
+    SearchResultCache,
+    SearchService,
+)
 from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
 from server.storage.database import Database
@@ -47,7 +52,9 @@ class Services:
 
     @cached_property
     def search(self) -> SearchService:
-        return DatabaseSearchService(self._session)
+        searches = DatabaseSearchService(self._session)
+        cache = self._state.search_cache
+        return searches if cache is None else CachedSearchService(self._session, searches, cache)
 
     @cached_property
     def tokens(self) -> TokenService:
@@ -83,6 +90,8 @@ class AppState:
             SmtpMailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogMailer()
         )
         self.signing_key = SigningKeyCache()
+        entries = settings.search_cache_entries
+        self.search_cache = SearchResultCache(entries) if entries else None
 
     @asynccontextmanager
     async def unit_of_work(self, *, writes: bool) -> AsyncIterator[Services]:

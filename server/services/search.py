@@ -18,9 +18,13 @@ Each backend answers from its own text index (migration 0003):
 
 A page takes one statement when it lies among the name matches (the usual first page): their
 page, with both counts. Only a page past them reads the description-only matches.
+
+``CachedSearchService`` answers repeated searches from a process's ``SearchResultCache``,
+kept correct across processes by the search generation of migration 0004.
 """
 
 import re
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -41,7 +45,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import LIBRARY
-from server.storage.tables import Repository
+from server.storage.tables import Repository, SearchGeneration
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +58,7 @@ class SearchHit:
 @dataclass(frozen=True, slots=True)
 class SearchPage:
     total: int
-    hits: list[SearchHit]
+    hits: tuple[SearchHit, ...]  # a tuple: a cached page is shared by the requests it serves
 
 
 class SearchService(Protocol):
@@ -71,9 +75,9 @@ class DatabaseSearchService:
         self._sqlite = session.get_bind().dialect.name == "sqlite"
 
     async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
-        term = query.strip().lower()
+        term = _term_of(query)
         if "\0" in term:  # in no text: PostgreSQL cannot store it, FTS5 cannot query it
-            return SearchPage(0, [])
+            return SearchPage(0, ())
         groups = self._groups(term)
         offset = (page - 1) * per_page
         rows = (await self._session.execute(groups.named().limit(per_page).offset(offset))).all()
@@ -87,7 +91,7 @@ class DatabaseSearchService:
             described = await self._described(groups, total - named, skip, limit)
             rows = (await self._session.execute(described.limit(limit).offset(skip))).all()
             hits += [_hit(row.namespace, row.name, row.description) for row in rows]
-        return SearchPage(total, hits)
+        return SearchPage(total, tuple(hits))
 
     def _groups(self, term: str) -> "_Groups":
         if self._sqlite and len(term) >= _TRIGRAM:
@@ -114,6 +118,87 @@ class DatabaseSearchService:
             if walked * _WALK_COST < count:
                 return groups.described_by_walking()
         return groups.described()
+
+
+class CachedSearchService:
+    """Another search service's answers, kept in a process's cache for as long as the search
+    generation (migration 0004) stays the same: a write that may change an answer, in any
+    process, raises it as it commits, and the next search here computes afresh.
+
+    Every repository is public, so one answer serves every caller: should search ever depend
+    on who asks, the key must say who.
+    """
+
+    def __init__(
+        self, session: AsyncSession, searches: SearchService, cache: "SearchResultCache"
+    ) -> None:
+        self._session = session
+        self._searches = searches
+        self._cache = cache
+
+    async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
+        # The generation first, then the answer. The other way round, a write committing in
+        # between (PostgreSQL, READ COMMITTED: each statement sees the latest commits) would
+        # file the answer from before it under its new generation. This way an answer is at
+        # worst newer than its generation.
+        generation = (await self._session.execute(_GENERATION)).scalar_one()
+        key = (_term_of(query), page, per_page)
+        found = self._cache.get(generation, key)
+        if found is None:
+            found = await self._searches.search(query, page=page, per_page=per_page)
+            self._cache.put(generation, key, found)
+        return found
+
+
+_GENERATION = select(SearchGeneration.__table__.c.generation)  # one row
+
+_Key = tuple[str, int, int]  # term, page, per page
+
+
+class SearchResultCache:
+    """Search pages of one search generation, at most ``entries`` of them, the least recently
+    used dropped first. Process-local; the event loop is its only user.
+
+    It holds the newest generation it has been given: a newer one empties it; an older one
+    (a search that read the generation before a write committed) finds and keeps nothing.
+    """
+
+    def __init__(self, entries: int) -> None:
+        if entries < 1:
+            raise ValueError("a cache holds at least one entry")
+        self._entries = entries
+        self._generation: int | None = None
+        self._pages: OrderedDict[_Key, SearchPage] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._pages)
+
+    def get(self, generation: int, key: _Key) -> SearchPage | None:
+        if not self._current(generation):
+            return None
+        found = self._pages.get(key)
+        if found is not None:
+            self._pages.move_to_end(key)
+        return found
+
+    def put(self, generation: int, key: _Key, found: SearchPage) -> None:
+        if not self._current(generation):
+            return
+        self._pages[key] = found
+        self._pages.move_to_end(key)
+        if len(self._pages) > self._entries:
+            self._pages.popitem(last=False)
+
+    def _current(self, generation: int) -> bool:
+        if self._generation is None or generation > self._generation:
+            self._generation = generation
+            self._pages.clear()
+        return generation == self._generation
+
+
+def _term_of(query: str) -> str:
+    """What is searched for: the query, trimmed and lower-cased."""
+    return query.strip().lower()
 
 
 _TRIGRAM = 3  # trigram indexes find no shorter term

@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     DateTime,
     ForeignKey,
@@ -77,6 +78,17 @@ class Repository(Base):
     name: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class SearchGeneration(Base):
+    """One row, ``id`` 1: a number that triggers on ``repositories`` (migration 0004) raise in
+    the writing transaction whenever a write may change what a search finds. A process may
+    keep search results for as long as the number it read before searching stays the same."""
+
+    __tablename__ = "search_generation"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    generation: Mapped[int] = mapped_column(BigInteger)
 
 
 class Image(Base):

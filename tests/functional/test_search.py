@@ -2,6 +2,7 @@
 
 import math
 import secrets
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -176,4 +177,24 @@ def test_a_deleted_repository_is_not_found(index: Index):
     response = search(index, q=term)
 
     assert _names(response) == [kept]
+    assert response.json()["num_results"] == 1
+
+
+def test_another_server_on_the_database_finds_a_create_and_a_delete_at_once(
+    make_index: Callable[..., Index],
+):
+    """Each server keeps the searches it answered; a write through another server, on the
+    same database, shows in its very next answer."""
+    writer, reader = make_index(), make_index()
+    owner = writer.account()
+    term = _term()
+    [kept] = _create(writer, owner, f"{term}a")
+    assert _names(search(reader, q=term)) == [kept]  # the reader keeps this answer
+
+    [added] = _create(writer, owner, f"{term}b")
+    assert _names(search(reader, q=term)) == [kept, added]
+
+    assert delete_repository(writer, kept, as_user(owner)).status_code == 202
+    response = search(reader, q=term)
+    assert _names(response) == [added]
     assert response.json()["num_results"] == 1

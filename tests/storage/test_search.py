@@ -1,10 +1,16 @@
+from collections.abc import Awaitable
+
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, func, select, text, update
 
 from server.auth import RepositoryName
 from server.services import search as search_module
+from server.services.repositories import ImageRecord
+from server.services.search import CachedSearchService, DatabaseSearchService
+from server.settings import Settings
 from server.state import AppState
-from server.storage.tables import Repository
+from server.storage.tables import Repository, SearchGeneration
+from tests.harness import FAST_HASHING
 
 pytestmark = pytest.mark.anyio
 
@@ -25,6 +31,11 @@ async def _update(state: AppState, full_name: str, **values: str) -> None:
             .where(Repository.name == repository.name)
             .values(**values)
         )
+
+
+async def _delete(state: AppState, full_name: str) -> None:
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.delete(RepositoryName.parse(full_name))
 
 
 async def _names(state: AppState, query: str, page: int = 1, per_page: int = 25) -> list[str]:
@@ -196,6 +207,107 @@ async def test_sqlite_index_agrees_with_the_table_after_writes(sqlite_state: App
                 " VALUES ('integrity-check', 1)"
             )
         )
+
+
+async def _generation(state: AppState) -> int:
+    async with state.database.unit_of_work(writes=False) as session:
+        return (await session.execute(select(SearchGeneration.generation))).scalar_one()
+
+
+async def test_writes_that_change_what_search_finds_raise_the_search_generation(
+    state: AppState,
+):
+    async def raised(write: Awaitable[None]) -> bool:
+        before = await _generation(state)
+        await write
+        return await _generation(state) > before
+
+    assert await raised(_create(state, "user1/one"))
+    assert await raised(_update(state, "user1/one", description="words"))
+    assert await raised(_update(state, "user1/one", name="two"))
+    assert await raised(_update(state, "user1/two", namespace="user2"))
+    assert await raised(_delete(state, "user2/two"))
+
+
+async def test_writes_search_cannot_see_leave_the_search_generation_alone(state: AppState):
+    await _create(state, "user1/one")
+    await _update(state, "user1/one", description="words")
+    before = await _generation(state)
+    await _create(state, "user1/one")  # exists: the upsert rewrites the row to itself
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.put_images(
+            RepositoryName.parse("user1/one"), [ImageRecord("a" * 64, "sha256:" + "0" * 64)]
+        )
+    await _update(state, "user1/one", description="words")  # the same text again
+    async with state.database.unit_of_work(writes=True) as session:
+        await session.execute(update(Repository).values(created_at=func.now()))
+        await session.execute(delete(Repository).where(Repository.namespace == "nobody"))
+    async with state.unit_of_work(writes=False) as services:
+        await services.search.search("one", page=1, per_page=25)
+    assert await _generation(state) == before
+
+
+async def test_one_statement_over_many_rows_raises_it_once_on_postgresql(state: AppState):
+    """PostgreSQL's triggers run per statement, so that a bulk write locks the row once;
+    SQLite's run per row."""
+    await _create(state, *(f"user1/bulk{i}" for i in range(5)))
+    before = await _generation(state)
+    async with state.database.unit_of_work(writes=True) as session:
+        await session.execute(
+            update(Repository).where(Repository.namespace == "user1").values(description="bulk")
+        )
+    per_statement = state.database.engine.dialect.name == "postgresql"
+    assert await _generation(state) - before == (1 if per_statement else 5)
+
+
+async def test_a_write_through_another_process_is_found_at_once(state: AppState, database_url: str):
+    """Two app states on one database: two processes, each with its own cache."""
+    other = AppState(Settings(database_url=database_url, **FAST_HASHING))
+    try:
+        await _create(state, "user1/cachedrepo")
+        assert await _names(state, "cachedrepo") == ["user1/cachedrepo"]  # now cached
+        await _create(other, "user2/cachedrepo")
+        assert await _names(state, "cachedrepo") == ["user1/cachedrepo", "user2/cachedrepo"]
+        await _delete(other, "user1/cachedrepo")
+        assert await _names(state, "cachedrepo") == ["user2/cachedrepo"]
+        assert await _total(state, "cachedrepo") == 1
+        await _update(other, "user2/cachedrepo", name="renamed")
+        assert await _names(state, "cachedrepo") == []
+    finally:
+        await other.close()
+
+
+async def test_a_search_is_kept_under_its_term_page_and_page_size(state: AppState):
+    await _create(state, "user1/keptrepo")
+    cache = state.search_cache
+    assert cache is not None
+    assert await _names(state, " KeptRepo ") == ["user1/keptrepo"]
+    assert len(cache) == 1
+    assert await _names(state, "keptrepo") == ["user1/keptrepo"]  # the same search
+    assert len(cache) == 1
+    assert await _names(state, "keptrepo", page=2) == []
+    assert len(cache) == 2
+    await _create(state, "user1/other")  # a new generation: the pages kept are gone
+    assert await _names(state, "keptrepo") == ["user1/keptrepo"]
+    assert len(cache) == 1
+
+
+async def test_no_cache_when_its_size_is_zero(database_url: str):
+    state = AppState(Settings(database_url=database_url, search_cache_entries=0, **FAST_HASHING))
+    try:
+        assert state.search_cache is None
+        async with state.unit_of_work(writes=False) as services:
+            assert isinstance(services.search, DatabaseSearchService)
+        await _create(state, "user1/uncached")
+        assert await _names(state, "uncached") == ["user1/uncached"]
+    finally:
+        await state.close()
+    cached = AppState(Settings(database_url=database_url, **FAST_HASHING))
+    try:
+        async with cached.unit_of_work(writes=False) as services:
+            assert isinstance(services.search, CachedSearchService)
+    finally:
+        await cached.close()
 
 
 # A data set for comparing every page with a model of the order: names and descriptions that
