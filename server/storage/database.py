@@ -84,7 +84,14 @@ def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         immediate = connection.get_execution_options().get("hubindex_writes", False)
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        driver = connection.connection.driver_connection
+        if isinstance(driver, inline_sqlite.InlineConnection):
+            # Straight to sqlite3: SQLAlchemy's statement machinery costs more than the query
+            # of a short read.
+            driver.begin(statement)
+        else:
+            connection.exec_driver_sql(statement)
 
 
 class Database:

@@ -101,6 +101,10 @@ class InlineConnection:
     async def create_function(self, *args: Any, **kwargs: Any) -> None:
         self._conn.create_function(*args, **kwargs)
 
+    def begin(self, statement: str = "BEGIN") -> None:
+        """Begin a transaction now: ``BEGIN``, or ``BEGIN IMMEDIATE`` to take the write lock."""
+        self._conn.execute(statement)
+
     async def commit(self) -> None:
         self._conn.commit()
 
