@@ -39,7 +39,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     state = AppState(settings)
 
-    metrics = Metrics(state.database.engine.sync_engine.pool)
+    metrics = Metrics(state.database.pool)
 
     @asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:

@@ -5,7 +5,6 @@ from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import cached_property
 
-from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.auth import Identity
@@ -24,7 +23,7 @@ from server.services.search import (
 )
 from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
-from server.storage.database import Database
+from server.storage.database import Database, DatabaseSession
 
 SCOPE_KEY = "hubindex.state"
 
@@ -32,7 +31,7 @@ SCOPE_KEY = "hubindex.state"
 class Services:
     """The services of one unit of work (one request), each made when first used."""
 
-    def __init__(self, state: "AppState", session: AsyncSession) -> None:
+    def __init__(self, state: "AppState", session: DatabaseSession) -> None:
         self._state = state
         self._session = session
 

@@ -42,9 +42,9 @@ from sqlalchemy import (
     select,
     table,
 )
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import LIBRARY
+from server.storage.database import DatabaseSession
 from server.storage.tables import Repository, SearchGeneration
 
 
@@ -70,7 +70,7 @@ class SearchService(Protocol):
 class DatabaseSearchService:
     """Searches with the text indexes of the session's backend."""
 
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DatabaseSession) -> None:
         self._session = session
         self._sqlite = session.get_bind().dialect.name == "sqlite"
 
@@ -130,7 +130,7 @@ class CachedSearchService:
     """
 
     def __init__(
-        self, session: AsyncSession, searches: SearchService, cache: "SearchResultCache"
+        self, session: DatabaseSession, searches: SearchService, cache: "SearchResultCache"
     ) -> None:
         self._session = session
         self._searches = searches

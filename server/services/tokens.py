@@ -14,11 +14,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import Access, Grant, RepositoryName
 from server.credentials import TokenCredential
 from server.errors import AuthenticationFailed
+from server.storage.database import DatabaseSession
 from server.storage.tables import SigningKey
 
 
@@ -39,7 +39,7 @@ class SigningKeyCache:
     def __init__(self) -> None:
         self._key: bytes | None = None
 
-    async def get(self, session: AsyncSession) -> bytes:
+    async def get(self, session: DatabaseSession) -> bytes:
         if self._key is None:
             key = await session.scalar(select(SigningKey.secret).where(SigningKey.id == 1))
             if key is None:
@@ -51,7 +51,7 @@ class SigningKeyCache:
 class TokenService:
     def __init__(
         self,
-        session: AsyncSession,
+        session: DatabaseSession,
         keys: SigningKeyCache,
         ttl_seconds: int,
         clock: Callable[[], float] = time.time,
