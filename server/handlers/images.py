@@ -14,7 +14,7 @@ async def get(
     authorize(call.identity, name, Access.READ)
     images = await call.services.repositories.images(name)
     listing = models.ImageRecordList.model_validate(
-        [{"id": image.id, "checksum": image.checksum} for image in images]
+        [{"id": image_id, "checksum": checksum} for image_id, checksum in images]
     )
     return Reply(200, listing, await token_headers(call, name, Access.READ, wanted=x_docker_token))
 

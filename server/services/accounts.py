@@ -6,9 +6,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import LIBRARY, Account
 from server.errors import (
@@ -20,9 +19,17 @@ from server.errors import (
     UserExists,
 )
 from server.services.passwords import Passwords
+from server.storage.database import DatabaseSession
 from server.storage.tables import Email, EmailConfirmation, User
 
 RESERVED_USERNAMES = frozenset({LIBRARY})
+
+_users = User.__table__
+# Every call with a password reads this: a Core statement built once, looked up in
+# SQLAlchemy's compiled cache, answered as a plain row.
+_LOGIN = select(
+    _users.c.id, _users.c.username, _users.c.password_hash, _users.c.is_active, _users.c.is_admin
+).where(_users.c.username == bindparam("username"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,7 +65,7 @@ class AccountService(Protocol):
 class DatabaseAccountService:
     def __init__(
         self,
-        session: AsyncSession,
+        session: DatabaseSession,
         passwords: Passwords,
         *,
         confirmation_required: bool,
@@ -130,7 +137,7 @@ class DatabaseAccountService:
         )
 
     async def authenticate(self, username: str, password: str) -> Account:
-        user = await self._session.scalar(select(User).where(User.username == username))
+        user = (await self._session.execute(_LOGIN, {"username": username})).first()
         stored = user.password_hash if user else None
         if not await self._passwords.verify(username, stored, password):
             raise AuthenticationFailed("wrong username or password")

@@ -2,22 +2,40 @@
 
 Failures are kept in the database, so every process serving it counts them together; they
 expire after the window, so an owner is never locked out for longer than that.
+
+Every login reads both counts, so they come from one statement, built once: SQLAlchemy then
+only looks its compiled form up per call.
 """
 
 import math
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, delete, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, delete, func, insert, or_, select
 
 from server.errors import TooManyFailedLogins
+from server.storage.database import DatabaseSession
 from server.storage.tables import LoginFailure
+
+_failures = LoginFailure.__table__
+_by_account = _failures.c.username == bindparam("username")
+_by_address = _failures.c.address == bindparam("address")
+
+# The failures since :since of the account and of the address: how many, and the oldest.
+_RECENT = select(
+    func.count().filter(_by_account),
+    func.min(_failures.c.failed_at).filter(_by_account),
+    func.count().filter(_by_address),
+    func.min(_failures.c.failed_at).filter(_by_address),
+).where(_failures.c.failed_at > bindparam("since"), or_(_by_account, _by_address))
+_EXPIRE = delete(_failures).where(_failures.c.failed_at <= bindparam("before"))
+_RECORD = insert(_failures)
+_FORGET = delete(_failures).where(_by_account)
 
 
 class LoginThrottle:
     def __init__(
         self,
-        session: AsyncSession,
+        session: DatabaseSession,
         *,
         per_account: int,
         per_address: int,
@@ -31,41 +49,30 @@ class LoginThrottle:
     async def check(self, username: str, address: str) -> int:
         """The account's recent failures; TooManyFailedLogins when a limit is reached."""
         since = datetime.now(UTC) - self._window
-        by_account = await self._recent(LoginFailure.username == username, since)
-        by_address = await self._recent(LoginFailure.address == address, since)
-        for (count, oldest), limit in (
-            (by_account, self._per_account),
-            (by_address, self._per_address),
+        parameters = {"username": username, "address": address, "since": since}
+        by_account, account_oldest, by_address, address_oldest = (
+            await self._session.execute(_RECENT, parameters)
+        ).one()
+        for count, oldest, limit in (
+            (by_account, account_oldest, self._per_account),
+            (by_address, address_oldest, self._per_address),
         ):
             if limit and count >= limit:
                 retry_after = _aware(oldest) + self._window - datetime.now(UTC)
                 raise TooManyFailedLogins(max(1, math.ceil(retry_after.total_seconds())))
-        return by_account[0]
-
-    async def _recent(
-        self, condition: ColumnElement[bool], since: datetime
-    ) -> tuple[int, datetime | None]:
-        count, oldest = (
-            await self._session.execute(
-                select(func.count(), func.min(LoginFailure.failed_at)).where(
-                    condition, LoginFailure.failed_at > since
-                )
-            )
-        ).one()
-        return count, oldest
+        return by_account
 
     async def record_failure(self, username: str, address: str) -> None:
         now = datetime.now(UTC)
+        await self._session.execute(_EXPIRE, {"before": now - self._window})
         await self._session.execute(
-            delete(LoginFailure).where(LoginFailure.failed_at <= now - self._window)
+            _RECORD, {"username": username[:255], "address": address, "failed_at": now}
         )
-        self._session.add(LoginFailure(username=username[:255], address=address, failed_at=now))
-        await self._session.flush()
 
     async def forget(self, username: str) -> None:
         """A correct password clears that account's failures (not the address's: one good
         account of an attacker's must not reset the count of their guesses at others)."""
-        await self._session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+        await self._session.execute(_FORGET, {"username": username})
 
 
 def _aware(moment: datetime | None) -> datetime:

@@ -1,20 +1,26 @@
-"""Repositories and the image lists recorded for them."""
+"""Repositories and the image lists recorded for them.
+
+The statements are built once, at import, and run with parameters: SQLAlchemy then only looks
+their compiled form up in its cache, and a read answers plain rows, no ORM objects.
+"""
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Insert, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import RepositoryName
 from server.errors import NotFound
+from server.storage.database import DatabaseSession
 from server.storage.tables import Image, Repository
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRecord:
-    """An image id of a repository, with the checksum the registry computed, once known."""
+class ImageRecord(NamedTuple):
+    """An image id of a repository, with the checksum the registry computed, once known.
+
+    A named tuple, not a dataclass: an image list has thousands of them, and a tuple is made
+    at a fraction of the cost."""
 
     id: str
     checksum: str | None = None
@@ -36,87 +42,121 @@ class RepositoryService(Protocol):
         """Merge images by id: new ids are added, a given checksum replaces an older one."""
 
 
+_repositories = Repository.__table__
+_images = Image.__table__
+_named = (
+    _repositories.c.namespace == bindparam("namespace"),
+    _repositories.c.name == bindparam("name"),
+)
+
+_FIND = select(_repositories.c.id).where(*_named)
+_DELETE = delete(_repositories).where(*_named).returning(_repositories.c.id)
+# The images in id order; a repository without any is one row of NULLs, a missing one no row.
+_IMAGES = (
+    select(_images.c.image_id, _images.c.checksum)
+    .select_from(_repositories.outerjoin(_images, _images.c.repository_id == _repositories.c.id))
+    .where(*_named)
+    .order_by(_images.c.image_id)
+)
+
+
+@dataclass(frozen=True, slots=True)
+class _Upserts:
+    """The INSERT ... ON CONFLICT statements, in one dialect's construct (both speak it)."""
+
+    repository: Insert
+    images: Insert
+
+    @classmethod
+    def of(cls, insert) -> "_Upserts":
+        repository = insert(_repositories).values(
+            namespace=bindparam("namespace"), name=bindparam("name"), description=""
+        )
+        # One image of the named repository, run once per image (executemany). PostgreSQL:
+        # FOR KEY SHARE keeps a concurrent delete from removing the repository's row before
+        # its images are written; the delete waits for the commit, or has removed the row and
+        # nothing is written. SQLite's writes are serialized already (it renders no lock).
+        images = insert(_images).from_select(
+            ["repository_id", "image_id", "checksum"],
+            select(
+                _repositories.c.id,
+                bindparam("image_id", type_=_images.c.image_id.type),
+                bindparam("checksum", type_=_images.c.checksum.type),
+            )
+            .where(*_named)
+            .with_for_update(read=True, key_share=True),
+        )
+        return cls(
+            # DO UPDATE (of nothing) rather than DO NOTHING: it locks the row of a repository
+            # that exists already until commit, so a concurrent delete waits.
+            repository=repository.on_conflict_do_update(
+                index_elements=["namespace", "name"], set_={"name": repository.excluded.name}
+            ),
+            images=images.on_conflict_do_update(
+                index_elements=["repository_id", "image_id"],
+                set_={"checksum": func.coalesce(images.excluded.checksum, _images.c.checksum)},
+            ).execution_options(preserve_rowcount=True),  # the rows written tell NotFound
+        )
+
+
+_UPSERTS = {"postgresql": _Upserts.of(postgresql.insert), "sqlite": _Upserts.of(sqlite.insert)}
+
+
 class DatabaseRepositoryService:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: DatabaseSession) -> None:
         self._session = session
 
     async def create(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
-        insert = _insert_for(self._session)
-        statement = insert(Repository).values(
-            namespace=repository.namespace, name=repository.name, description=""
-        )
-        # DO UPDATE (of nothing) rather than DO NOTHING: it returns the id of a repository that
-        # exists already, and locks its row until commit, so a concurrent delete waits.
-        repository_id = await self._session.scalar(
-            statement.on_conflict_do_update(
-                index_elements=["namespace", "name"], set_={"name": statement.excluded.name}
-            ).returning(Repository.id)
-        )
-        assert repository_id is not None
-        await self._merge(repository_id, images)
+        upserts = self._upserts()
+        await self._session.execute(upserts.repository, _parameters(repository))
+        await self._merge(upserts, repository, images)
 
     async def delete(self, repository: RepositoryName) -> None:
-        deleted = await self._session.scalar(
-            delete(Repository)
-            .where(Repository.namespace == repository.namespace, Repository.name == repository.name)
-            .returning(Repository.id)
-        )
+        deleted = await self._session.scalar(_DELETE, _parameters(repository))
         if deleted is None:
             raise NotFound(f"repository {repository} not found")
 
     async def exists(self, repository: RepositoryName) -> bool:
-        return await self._find(repository) is not None
+        return await self._session.scalar(_FIND, _parameters(repository)) is not None
 
     async def images(self, repository: RepositoryName) -> list[ImageRecord]:
-        rows = await self._session.execute(
-            select(Image.image_id, Image.checksum)
-            .where(Image.repository_id == await self._id_of(repository))
-            .order_by(Image.image_id)
-        )
-        return [ImageRecord(image_id, checksum) for image_id, checksum in rows]
+        rows = (await self._session.execute(_IMAGES, _parameters(repository))).all()
+        if not rows:
+            raise NotFound(f"repository {repository} not found")
+        if rows[0][0] is None:
+            return []
+        return list(map(ImageRecord._make, rows))
 
     async def put_images(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
-        await self._merge(await self._id_of(repository, lock=True), images)
-
-    async def _find(self, repository: RepositoryName, *, lock: bool = False) -> int | None:
-        query = select(Repository.id).where(
-            Repository.namespace == repository.namespace, Repository.name == repository.name
-        )
-        if lock:
-            # PostgreSQL: FOR KEY SHARE keeps a concurrent delete from removing the row before
-            # the images referring to it are written. SQLite's writes are serialized already.
-            query = query.with_for_update(read=True, key_share=True)
-        return await self._session.scalar(query)
-
-    async def _id_of(self, repository: RepositoryName, *, lock: bool = False) -> int:
-        repository_id = await self._find(repository, lock=lock)
-        if repository_id is None:
+        if not images and not await self.exists(repository):
             raise NotFound(f"repository {repository} not found")
-        return repository_id
+        await self._merge(self._upserts(), repository, images)
 
-    async def _merge(self, repository_id: int, images: list[ImageRecord]) -> None:
-        """One upsert, safe under concurrent merges: no id is lost, no checksum forgotten."""
+    def _upserts(self) -> _Upserts:
+        return _UPSERTS[self._session.get_bind().dialect.name]
+
+    async def _merge(
+        self, upserts: _Upserts, repository: RepositoryName, images: list[ImageRecord]
+    ) -> None:
+        """Upserts, safe under concurrent merges: no id is lost, no checksum forgotten.
+
+        NotFound unless every image was written: there is no repository to write them to, or
+        (PostgreSQL) it was deleted and created again between two of the upserts, which must
+        not leave some of the images in the new one: the unit of work then rolls back."""
         checksums: dict[str, str | None] = {}
         for image in images:  # one row per id: the last checksum given wins
             checksums[image.id] = image.checksum or checksums.get(image.id)
         if not checksums:
             return
-        insert = _insert_for(self._session)
-        statement = insert(Image).values(
-            [
-                {"repository_id": repository_id, "image_id": image_id, "checksum": checksum}
-                for image_id, checksum in checksums.items()
-            ]
-        )
-        await self._session.execute(
-            statement.on_conflict_do_update(
-                index_elements=["repository_id", "image_id"],
-                set_={"checksum": func.coalesce(statement.excluded.checksum, Image.checksum)},
-            )
-        )
+        # In id order, so that two merges into one repository take their row locks alike.
+        rows = [
+            {**_parameters(repository), "image_id": image_id, "checksum": checksums[image_id]}
+            for image_id in sorted(checksums)
+        ]
+        written = await self._session.execute(upserts.images, rows)
+        if written.rowcount != len(rows):  # an upsert writes one row, inserted or updated
+            raise NotFound(f"repository {repository} not found")
 
 
-def _insert_for(session: AsyncSession):
-    """INSERT with ON CONFLICT, which both SQLite and PostgreSQL speak."""
-    dialect = session.get_bind().dialect.name
-    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+def _parameters(repository: RepositoryName) -> dict[str, str]:
+    return {"namespace": repository.namespace, "name": repository.name}

@@ -1,4 +1,5 @@
 import pytest
+from sqlalchemy import text
 
 from server.auth import RepositoryName
 from server.errors import NotFound
@@ -76,3 +77,23 @@ async def test_a_missing_repository_is_not_found(state: AppState, operation: str
         method = getattr(services.repositories, operation)
         with pytest.raises(NotFound):
             await (method(REPO) if operation != "put_images" else method(REPO, []))
+
+
+async def test_images_for_a_missing_repository_are_not_found_and_not_written(state: AppState):
+    other = RepositoryName("someone", "other")
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(other, [])
+    async with state.unit_of_work(writes=True) as services:
+        with pytest.raises(NotFound):
+            await services.repositories.put_images(REPO, [ImageRecord(A), ImageRecord(B, "x")])
+    assert await _images(state, other) == []
+    async with state.database.unit_of_work(writes=False) as session:
+        assert (await session.execute(text("SELECT count(*) FROM images"))).scalar() == 0
+
+
+async def test_the_images_come_in_id_order_whatever_order_they_were_given_in(state: AppState):
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [ImageRecord(C), ImageRecord(A, "sha256:a")])
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.put_images(REPO, [ImageRecord(B)])
+    assert await _images(state) == [ImageRecord(A, "sha256:a"), ImageRecord(B), ImageRecord(C)]
