@@ -1,13 +1,15 @@
 """What one app instance holds: settings, the database, and the services built per request."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from datetime import timedelta
 from functools import cached_property
+from typing import Any, TypeVar
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.auth import Identity
+from server.cache import GenerationCache
 from server.credentials import BasicCredential, Credential
 from server.errors import AuthenticationFailed
 from server.services.accounts import AccountService, DatabaseAccountService
@@ -26,6 +28,9 @@ from server.settings import Settings
 from server.storage.database import Database, DatabaseSession
 
 SCOPE_KEY = "hubindex.state"
+
+
+T = TypeVar("T")
 
 
 class Services:
@@ -53,7 +58,10 @@ class Services:
     def search(self) -> SearchService:
         searches = DatabaseSearchService(self._session)
         cache = self._state.search_cache
-        return searches if cache is None else CachedSearchService(self._session, searches, cache)
+        if cache is None:
+            return searches
+        counter = self._state.database.change_counter
+        return CachedSearchService(self._session, searches, cache, counter)
 
     @cached_property
     def tokens(self) -> TokenService:
@@ -74,6 +82,20 @@ class Services:
     def mailer(self) -> Mailer:
         return self._state.mailer
 
+    async def cached(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+        """``compute()``, or what it gave an earlier request while the database has not
+        changed since. Only where the database tells that cheaply (SQLite); ``compute`` must
+        read nothing but the database, and every caller's answer must be the same."""
+        cache = self._state.read_cache
+        counter = self._state.database.change_counter() if cache is not None else None
+        if cache is None or counter is None:
+            return await compute()
+        found = cache.get(counter, key)  # the counter first: see GenerationCache
+        if found is None:
+            found = await compute()
+            cache.put(counter, key, found)
+        return found  # type: ignore[no-any-return]
+
 
 class AppState:
     def __init__(self, settings: Settings) -> None:
@@ -91,6 +113,9 @@ class AppState:
         self.signing_key = SigningKeyCache()
         entries = settings.search_cache_entries
         self.search_cache = SearchResultCache(entries) if entries else None
+        self.read_cache: GenerationCache[Hashable, Any] | None = (
+            GenerationCache(settings.read_cache_entries) if settings.read_cache_entries else None
+        )
 
     @asynccontextmanager
     async def unit_of_work(self, *, writes: bool) -> AsyncIterator[Services]:

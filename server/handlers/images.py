@@ -12,11 +12,16 @@ async def get(
 ) -> Reply:
     name = RepositoryName.of(namespace, repository)
     authorize(call.identity, name, Access.READ)
-    images = await call.services.repositories.images(name)
-    listing = models.ImageRecordList.model_validate(
-        [{"id": image_id, "checksum": checksum} for image_id, checksum in images]
-    )
-    return Reply(200, listing, await token_headers(call, name, Access.READ, wanted=x_docker_token))
+
+    async def listing() -> models.ImageRecordList:
+        images = await call.services.repositories.images(name)
+        return models.ImageRecordList.model_validate(
+            [{"id": image_id, "checksum": checksum} for image_id, checksum in images]
+        )
+
+    # Pulls ask for the same lists over and over; a list is the same for every reader.
+    images = await call.services.cached(("images", name), listing)
+    return Reply(200, images, await token_headers(call, name, Access.READ, wanted=x_docker_token))
 
 
 async def get_library(call: Call, *, repository: str, x_docker_token: str | None) -> Reply:

@@ -24,7 +24,6 @@ kept correct across processes by the search generation of migration 0004.
 """
 
 import re
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
@@ -44,6 +43,7 @@ from sqlalchemy import (
 )
 
 from server.auth import LIBRARY
+from server.cache import GenerationCache
 from server.storage.database import DatabaseSession
 from server.storage.tables import Repository, SearchGeneration
 
@@ -130,18 +130,23 @@ class CachedSearchService:
     """
 
     def __init__(
-        self, session: DatabaseSession, searches: SearchService, cache: "SearchResultCache"
+        self,
+        session: DatabaseSession,
+        searches: SearchService,
+        cache: "SearchResultCache",
+        change_counter: Callable[[], int | None] = lambda: None,
     ) -> None:
         self._session = session
         self._searches = searches
         self._cache = cache
+        self._change_counter = change_counter
 
     async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
         # The generation first, then the answer. The other way round, a write committing in
         # between (PostgreSQL, READ COMMITTED: each statement sees the latest commits) would
         # file the answer from before it under its new generation. This way an answer is at
         # worst newer than its generation.
-        generation = (await self._session.execute(_GENERATION)).scalar_one()
+        generation = await self._generation()
         key = (_term_of(query), page, per_page)
         found = self._cache.get(generation, key)
         if found is None:
@@ -149,51 +154,31 @@ class CachedSearchService:
             self._cache.put(generation, key, found)
         return found
 
+    async def _generation(self) -> int:
+        """The search generation; not read again while the database has not changed since
+        (where the database can tell that cheaply: ``Database.change_counter``)."""
+        counter = self._change_counter()
+        known = self._cache.known
+        if counter is not None and known is not None and known[0] == counter:
+            return known[1]
+        generation: int = (await self._session.execute(_GENERATION)).scalar_one()
+        if counter is not None:
+            self._cache.known = (counter, generation)
+        return generation
+
 
 _GENERATION = select(SearchGeneration.__table__.c.generation)  # one row
 
 _Key = tuple[str, int, int]  # term, page, per page
 
 
-class SearchResultCache:
-    """Search pages of one search generation, at most ``entries`` of them, the least recently
-    used dropped first. Process-local; the event loop is its only user.
-
-    It holds the newest generation it has been given: a newer one empties it; an older one
-    (a search that read the generation before a write committed) finds and keeps nothing.
-    """
+class SearchResultCache(GenerationCache[_Key, SearchPage]):
+    """Pages of one search generation (see server.cache), and the generation last read with
+    the database's change counter at the time: until the counter moves, it still holds."""
 
     def __init__(self, entries: int) -> None:
-        if entries < 1:
-            raise ValueError("a cache holds at least one entry")
-        self._entries = entries
-        self._generation: int | None = None
-        self._pages: OrderedDict[_Key, SearchPage] = OrderedDict()
-
-    def __len__(self) -> int:
-        return len(self._pages)
-
-    def get(self, generation: int, key: _Key) -> SearchPage | None:
-        if not self._current(generation):
-            return None
-        found = self._pages.get(key)
-        if found is not None:
-            self._pages.move_to_end(key)
-        return found
-
-    def put(self, generation: int, key: _Key, found: SearchPage) -> None:
-        if not self._current(generation):
-            return
-        self._pages[key] = found
-        self._pages.move_to_end(key)
-        if len(self._pages) > self._entries:
-            self._pages.popitem(last=False)
-
-    def _current(self, generation: int) -> bool:
-        if self._generation is None or generation > self._generation:
-            self._generation = generation
-            self._pages.clear()
-        return generation == self._generation
+        super().__init__(entries)
+        self.known: tuple[int, int] | None = None
 
 
 def _term_of(query: str) -> str:

@@ -157,6 +157,7 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.engine: Engine | AsyncEngine
+        self._watcher: sqlite3.Connection | None = None
         self._reads: Callable[[], DatabaseSession]
         self._writes: Callable[[], DatabaseSession]
         if parse_url(url, asynchronous=False).get_backend_name() == "sqlite":
@@ -170,13 +171,32 @@ class Database:
             self.engine = engine
             self._reads = lambda: InlineSession(reads())
             self._writes = lambda: InlineSession(writes())
+            self._watched = make_url(url).database if file_backed else None
         else:
+            self._watched = None
             asynchronous = async_engine(url)
             self.engine = asynchronous
             self._reads = async_sessionmaker(asynchronous, expire_on_commit=False)
             self._writes = async_sessionmaker(
                 asynchronous.execution_options(hubindex_writes=True), expire_on_commit=False
             )
+
+    def change_counter(self) -> int | None:
+        """A number that grows whenever a change is committed to the database, by any
+        connection of any process; None where that cannot be told cheaply (PostgreSQL, an
+        in-memory SQLite database).
+
+        SQLite's ``PRAGMA data_version`` on a connection of its own, which never writes: it
+        moves with every commit of every other connection, and costs a microsecond or two.
+        """
+        if self._watched is None:
+            return None
+        if self._watcher is None:
+            self._watcher = sqlite3.connect(
+                self._watched, check_same_thread=False, isolation_level=None
+            )
+        counter: int = self._watcher.execute("PRAGMA data_version").fetchone()[0]
+        return counter
 
     @property
     def pool(self) -> Pool:
@@ -207,6 +227,9 @@ class Database:
                 await session.close()
 
     async def dispose(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
+            self._watcher = None
         engine = self.engine
         if isinstance(engine, AsyncEngine):
             await engine.dispose()

@@ -3,6 +3,7 @@
 Who may do it, with which credentials, is tabled step by step in `tests/protocol/`.
 """
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ from tests.functional.support import (
     assert_error,
     checksum,
     create_repository,
+    delete_repository,
     get_images,
     image_id,
     listed,
@@ -170,3 +172,22 @@ def test_only_admins_put_library_images(index: Index):
     for path in (name, f"library/{name}"):
         assert_error(put_images(index, path, as_user(user), [{"id": image_id()}]), 403)
     assert listed(get_images(index, name)) == {}
+
+
+def test_a_change_through_another_server_shows_in_the_very_next_listing(
+    make_index: Callable[..., Index],
+):
+    # Each server keeps the lists it answered (SQLite); a write on the same database through
+    # another server, as another process would make it, must empty that store at once.
+    reader, writer = make_index(), make_index()
+    repository = new_repository(writer, writer.account(), images=1)
+    path = repository.path
+    assert set(listed(get_images(reader, path))) == set(repository.images)  # now kept
+
+    added, added_sum = image_id(), checksum()
+    entry = [{"id": added, "checksum": added_sum}]
+    _assert_204(put_images(writer, path, as_user(repository.owner), entry))
+    assert listed(get_images(reader, path))[added] == added_sum
+
+    assert delete_repository(writer, path, as_user(repository.owner)).status_code == 202
+    assert_error(get_images(reader, path), 404)
