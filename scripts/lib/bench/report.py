@@ -159,7 +159,9 @@ def markdown(result: dict[str, Any], verdicts: list[Verdict]) -> str:
         sizes = sorted(latency, key=int)
         lines += [
             "",
-            "| search, single requests | " + " | ".join(f"{int(s):,}" for s in sizes) + " |",
+            "| search, single requests, no result cache | "
+            + " | ".join(f"{int(s):,}" for s in sizes)
+            + " |",
             "| --- |" + " ---: |" * len(sizes),
             "| p50 | " + " | ".join(_ms(latency[s]["p50_ms"]) for s in sizes) + " |",
             "| p99 | " + " | ".join(_ms(latency[s]["p99_ms"]) for s in sizes) + " |",
