@@ -89,7 +89,7 @@ _adapters: dict[Any, TypeAdapter[Any]] = {}
 
 
 def parse_header(call: Call, name: str, annotation: Any) -> Any:
-    """A header parameter, typed as the spec declares it (Connexion has validated it)."""
+    """A header parameter, typed as the spec declares it (the dispatcher has validated it)."""
     raw = call.header(name)
     if raw is None:
         return None

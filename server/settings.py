@@ -100,9 +100,9 @@ class Settings(BaseSettings):
     read_cache_entries: int = Field(
         256,
         ge=0,
-        description="Answers each process keeps for repeated reads, such as image lists (least"
-        " recently used dropped first), on SQLite only: any change committed to the database,"
-        " by any process, empties them; 0: no cache.",
+        description="Answers each process keeps for repeated reads, such as image lists of up to"
+        " 1,000 images (least recently used dropped first), on SQLite only: any change"
+        " committed to the database, by any process, empties them; 0: no cache.",
     )
     max_body_bytes: int = Field(
         4 * 1024 * 1024,

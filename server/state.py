@@ -6,8 +6,6 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any, TypeVar
 
-from starlette.types import ASGIApp, Receive, Scope, Send
-
 from server.auth import Identity
 from server.cache import GenerationCache
 from server.credentials import BasicCredential, Credential
@@ -82,10 +80,17 @@ class Services:
     def mailer(self) -> Mailer:
         return self._state.mailer
 
-    async def cached(self, key: Hashable, compute: Callable[[], Awaitable[T]]) -> T:
+    async def cached(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        *,
+        keep: Callable[[T], bool] = lambda _value: True,
+    ) -> T:
         """``compute()``, or what it gave an earlier request while the database has not
         changed since. Only where the database tells that cheaply (SQLite); ``compute`` must
-        read nothing but the database, and every caller's answer must be the same."""
+        read nothing but the database, and every caller's answer must be the same. A value
+        ``keep`` refuses (a large one) is computed afresh each time."""
         cache = self._state.read_cache
         counter = self._state.database.change_counter() if cache is not None else None
         if cache is None or counter is None:
@@ -93,7 +98,8 @@ class Services:
         found = cache.get(counter, key)  # the counter first: see GenerationCache
         if found is None:
             found = await compute()
-            cache.put(counter, key, found)
+            if keep(found):
+                cache.put(counter, key, found)
         return found  # type: ignore[no-any-return]
 
 
@@ -155,16 +161,3 @@ class AppState:
 
     async def close(self) -> None:
         await self.database.dispose()
-
-
-class StateMiddleware:
-    """Hands the app's state to the generated glue through the ASGI scope."""
-
-    def __init__(self, app: ASGIApp, *, state: AppState) -> None:
-        self.app = app
-        self.state = state
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            scope[SCOPE_KEY] = self.state
-        await self.app(scope, receive, send)

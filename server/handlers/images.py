@@ -6,6 +6,8 @@ from server.handlers._docker import token_headers
 from server.runtime import Call, Reply
 from server.services.repositories import ImageRecord
 
+CACHED_IMAGES_MAX = 1000  # images in a list kept between requests (server.state.Services.cached)
+
 
 async def get(
     call: Call, *, namespace: str | None, repository: str, x_docker_token: str | None
@@ -19,8 +21,11 @@ async def get(
             [{"id": image_id, "checksum": checksum} for image_id, checksum in images]
         )
 
-    # Pulls ask for the same lists over and over; a list is the same for every reader.
-    images = await call.services.cached(("images", name), listing)
+    # Pulls ask for the same lists over and over; a list is the same for every reader. Long
+    # lists are not kept, so that the cache's memory stays bounded.
+    images = await call.services.cached(
+        ("images", name), listing, keep=lambda kept: len(kept.root) <= CACHED_IMAGES_MAX
+    )
     return Reply(200, images, await token_headers(call, name, Access.READ, wanted=x_docker_token))
 
 

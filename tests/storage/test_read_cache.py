@@ -87,3 +87,18 @@ async def test_without_a_cheap_change_counter_nothing_is_kept():
             assert [await services.cached("k", compute) for _ in range(2)] == [1, 2]
     finally:
         await memory.close()
+
+
+async def test_a_value_the_caller_will_not_keep_is_computed_each_time(sqlite_state: AppState):
+    calls = 0
+
+    async def compute() -> int:
+        nonlocal calls
+        calls += 1
+        return calls
+
+    async with sqlite_state.unit_of_work(writes=False) as services:
+        values = [await services.cached("big", compute, keep=lambda v: v < 0) for _ in range(2)]
+        kept = [await services.cached("small", compute) for _ in range(2)]
+    assert values == [1, 2]
+    assert kept == [3, 3]
