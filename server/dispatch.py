@@ -52,6 +52,7 @@ class Parameter:
     argument: str | None  # the glue's keyword; None when the glue reads it itself (headers)
     coerce: Callable[[str], Any] | None
     schema: ParameterCheck
+    header_key: bytes  # the name as an ASGI scope carries header names: lower-case bytes
 
     def value(self, raw: str | None) -> Any:
         """The value to pass on, coerced to the schema's type; InvalidRequest when it is wrong."""
@@ -120,7 +121,7 @@ class CompiledOperation:
                     query = _query(scope)
                 raw = query.get(parameter.name)
             else:
-                raw = _header(scope, parameter.name.lower().encode("latin-1"))
+                raw = _header(scope, parameter.header_key)
             value = parameter.value(raw)
             if parameter.argument is not None and value is not None:
                 arguments[parameter.argument] = value
@@ -262,6 +263,7 @@ def _parameters(
                 argument=argument,
                 coerce=_COERCIONS.get(schema.get("type", "")),
                 schema=ParameterCheck(location, name, schema),
+                header_key=name.lower().encode("latin-1"),
             )
         )
     return tuple(sorted(compiled, key=lambda p: _LOCATIONS.index(p.location)))
