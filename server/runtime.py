@@ -150,11 +150,10 @@ class Operation:
         scope = request.scope
         state: AppState = scope[SCOPE_KEY]
         client = request.client
-        identity = await state.authenticate(
-            self._credential(request), client.host if client else ""
-        )
-        scope.get(REQUEST_INFO, {})["user"] = _label(identity)
+        credential = self._credential(request)
         async with state.unit_of_work(writes=self.writes) as services:
+            identity = await services.identify(credential, client.host if client else "")
+            scope.get(REQUEST_INFO, {})["user"] = _label(identity)
             call = Call(request, identity, services, state.settings)
             yield call
         await call._run_after_commit()

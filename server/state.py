@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from server.auth import Identity
 from server.cache import GenerationCache
 from server.credentials import BasicCredential, Credential
-from server.errors import AuthenticationFailed
+from server.errors import AccountInactive, AuthenticationFailed
 from server.services.accounts import AccountService, DatabaseAccountService
 from server.services.logins import LoginThrottle
 from server.services.mail import LogMailer, Mailer, SmtpMailer
@@ -80,6 +80,37 @@ class Services:
     def mailer(self) -> Mailer:
         return self._state.mailer
 
+    async def identify(self, credential: Credential | None, address: str) -> Identity:
+        """Who presented ``credential``: AuthenticationFailed or AccountInactive if no one.
+
+        In this unit of work when the password was verified a short while ago (each call of a
+        push sends it). Otherwise this unit's transaction is ended first, so that none is held
+        open while argon2 runs. Wrong passwords are counted (per account and per address), in
+        a unit of their own, and refused with TooManyFailedLogins past the configured limits.
+        """
+        if credential is None:
+            return None
+        if not isinstance(credential, BasicCredential):
+            return await self.tokens.verify(credential)
+        username, password = credential.username, credential.password
+        attempt = await self.logins.attempt(username, address)
+        passwords = self._state.passwords
+        if attempt.earlier_failures or not passwords.remembered(
+            username, password, attempt.password_hash
+        ):
+            await self._session.rollback()
+            if not await passwords.verify(username, attempt.password_hash, password):
+                async with self._state.unit_of_work(writes=True) as services:
+                    await services.logins.record_failure(username, address)
+                raise AuthenticationFailed("wrong username or password")
+            if attempt.earlier_failures:
+                async with self._state.unit_of_work(writes=True) as services:
+                    await services.logins.forget(username)
+        if not attempt.active:
+            raise AccountInactive()
+        assert attempt.account is not None  # a password was good: the account exists
+        return attempt.account
+
     async def cached(
         self,
         key: Hashable,
@@ -128,36 +159,6 @@ class AppState:
         """Services over one transaction, committed when the block ends without error."""
         async with self.database.unit_of_work(writes=writes) as session:
             yield Services(self, session)
-
-    async def authenticate(self, credential: Credential | None, address: str) -> Identity:
-        """Who presented ``credential``: AuthenticationFailed or AccountInactive if no one.
-
-        Outside the request's own transaction, so that a write transaction is never held
-        open while a password is verified. Wrong passwords are counted (per account and per
-        address) and refused with TooManyFailedLogins past the configured limits.
-        """
-        if credential is None:
-            return None
-        if not isinstance(credential, BasicCredential):
-            async with self.unit_of_work(writes=False) as services:
-                return await services.tokens.verify(credential)
-        username = credential.username
-        async with self.unit_of_work(writes=False) as services:
-            earlier_failures = await services.logins.check(username, address)
-            try:
-                account = await services.accounts.authenticate(username, credential.password)
-            except AuthenticationFailed:
-                failed = True
-            else:
-                failed = False
-        if failed:
-            async with self.unit_of_work(writes=True) as services:
-                await services.logins.record_failure(username, address)
-            raise AuthenticationFailed("wrong username or password")
-        if earlier_failures:
-            async with self.unit_of_work(writes=True) as services:
-                await services.logins.forget(username)
-        return account
 
     async def close(self) -> None:
         await self.database.dispose()

@@ -6,13 +6,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
-from server.auth import LIBRARY, Account
+from server.auth import LIBRARY
 from server.errors import (
-    AccountInactive,
-    AuthenticationFailed,
     Conflict,
     InvalidRequest,
     NotFound,
@@ -25,11 +23,6 @@ from server.storage.tables import Email, EmailConfirmation, User
 RESERVED_USERNAMES = frozenset({LIBRARY})
 
 _users = User.__table__
-# Every call with a password reads this: a Core statement built once, looked up in
-# SQLAlchemy's compiled cache, answered as a plain row.
-_LOGIN = select(
-    _users.c.id, _users.c.username, _users.c.password_hash, _users.c.is_active, _users.c.is_admin
-).where(_users.c.username == bindparam("username"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,9 +39,6 @@ class AccountService(Protocol):
 
     async def confirm(self, code: str) -> None:
         """Confirm the address a code was mailed to and activate its account."""
-
-    async def authenticate(self, username: str, password: str) -> Account:
-        """The account these credentials open; AuthenticationFailed or AccountInactive."""
 
     async def update(
         self, username: str, *, email: str | None, password: str | None
@@ -135,16 +125,6 @@ class DatabaseAccountService:
         await self._session.execute(
             update(User).where(User.id == email.user_id).values(is_active=True)
         )
-
-    async def authenticate(self, username: str, password: str) -> Account:
-        user = (await self._session.execute(_LOGIN, {"username": username})).first()
-        stored = user.password_hash if user else None
-        if not await self._passwords.verify(username, stored, password):
-            raise AuthenticationFailed("wrong username or password")
-        assert user is not None
-        if not user.is_active:
-            raise AccountInactive()
-        return Account(user.id, user.username, user.is_admin)
 
     async def update(
         self, username: str, *, email: str | None, password: str | None

@@ -6,6 +6,10 @@ time, per process: keyed by an HMAC of username and password under a key that ne
 the process (the password itself is not kept), and valid only while the account's stored
 hash is the one it was checked against — a password change, in any process, ends it. A
 wrong password is never remembered.
+
+The calls of a push run in parallel, each with the password: when the memo is empty (at first,
+or after it expired) they would all run argon2 at once, seconds of CPU. Concurrent checks of
+one password against one hash share a single verification instead.
 """
 
 import asyncio
@@ -32,14 +36,14 @@ class VerifiedPasswords:
         self._key = secrets.token_bytes(32)
         self._entries: OrderedDict[bytes, tuple[str, float]] = OrderedDict()
 
-    def _fingerprint(self, username: str, password: str) -> bytes:
+    def fingerprint(self, username: str, password: str) -> bytes:
         message = username.encode() + b"\0" + password.encode()
         return hmac.new(self._key, message, hashlib.sha256).digest()
 
     def matches(self, username: str, password: str, password_hash: str) -> bool:
         if self._ttl <= 0:
             return False
-        fingerprint = self._fingerprint(username, password)
+        fingerprint = self.fingerprint(username, password)
         entry = self._entries.get(fingerprint)
         if entry is None:
             return False
@@ -52,7 +56,7 @@ class VerifiedPasswords:
     def remember(self, username: str, password: str, password_hash: str) -> None:
         if self._ttl <= 0:
             return
-        fingerprint = self._fingerprint(username, password)
+        fingerprint = self.fingerprint(username, password)
         self._entries[fingerprint] = (password_hash, self._clock() + self._ttl)
         self._entries.move_to_end(fingerprint)
         while len(self._entries) > self._max:
@@ -75,16 +79,31 @@ class Passwords:
         # Unknown users are checked against this, so that a login takes as long either way.
         self._dummy = self._hasher.hash("not a password of anyone")
         self._verified = VerifiedPasswords(ttl_seconds=remember_seconds, max_entries=remember_max)
+        # (fingerprint, hash) -> the verification running for it
+        self._running: dict[tuple[bytes, str], asyncio.Future[bool]] = {}
 
     async def hash(self, password: str) -> str:
         return await asyncio.to_thread(self._hasher.hash, password)
 
+    def remembered(self, username: str, password: str, password_hash: str | None) -> bool:
+        """Whether ``password`` was verified against ``password_hash`` a short while ago:
+        :meth:`verify` then answers at once, without argon2."""
+        return bool(password_hash) and self._verified.matches(username, password, password_hash)
+
     async def verify(self, username: str, password_hash: str | None, password: str) -> bool:
         """Whether ``password`` is ``username``'s; with no hash (no such user), False after the
         same work as a wrong password."""
-        if password_hash and self._verified.matches(username, password, password_hash):
+        if self.remembered(username, password, password_hash):
             return True
-        good = await asyncio.to_thread(self._verify, password_hash, password)
+        key = (self._verified.fingerprint(username, password), password_hash or "")
+        running = self._running.get(key)
+        if running is None:
+            verifying = asyncio.to_thread(self._verify, password_hash, password)
+            running = asyncio.ensure_future(verifying)
+            self._running[key] = running
+            running.add_done_callback(lambda _done: self._running.pop(key, None))
+        # Shielded: one caller giving up (a client gone) must not cancel it for the others.
+        good = await asyncio.shield(running)
         if good and password_hash:
             self._verified.remember(username, password, password_hash)
         return good

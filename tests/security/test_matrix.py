@@ -224,17 +224,17 @@ def _mint_expired_tokens(world: World, short_lived: Index) -> None:
     Each token is shown to work before it expires, so that the cells prove expiry, not a bad
     token.
     """
-    minted_at = 0.0
+    expires = 0
     for name, operation in OPERATIONS.items():
         target = Target(world.namespace(operation, "expired_token"), _unique(name))
         token = world.create(target, client=short_lived.client).headers["X-Docker-Token"]
-        minted_at = time.time()
+        expires = max(expires, int(parse_token(token)["signature"].partition(".")[0]))
         fresh = world.client.get(f"/v1/repositories/{target}/images", headers=with_token(token))
         assert fresh.status_code == 200, fresh.text
         world.ensure(target, exists=operation.needs_repository)
         world.expired[name] = (target, token)
-    # A token of a 1-second lifetime expires at most 1 s after it was made.
-    time.sleep(max(0.0, minted_at + 1.2 - time.time()))
+    # The expiry is a whole second, rounded up: up to 2 s away for a 1-second lifetime.
+    time.sleep(max(0.0, expires + 0.1 - time.time()))
 
 
 def _credentials(world: World, caller: str, target: Target) -> dict[str, str]:

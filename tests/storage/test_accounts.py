@@ -3,6 +3,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text
 
+from server.auth import RepositoryName
+from server.credentials import BasicCredential
 from server.errors import (
     AccountInactive,
     AuthenticationFailed,
@@ -23,17 +25,20 @@ async def _register(state: AppState, username: str, email: str, password: str = 
         return await services.accounts.register(username, password, email)
 
 
+async def _identify(state: AppState, username: str, password: str, *, writes: bool = False):
+    async with state.unit_of_work(writes=writes) as services:
+        return await services.identify(BasicCredential(username, password), "192.0.2.1")
+
+
 async def test_an_account_is_inactive_until_its_code_is_confirmed(state: AppState):
     confirmation = await _register(state, "alice", "Alice@Example.com")
     assert confirmation is not None
     assert confirmation.address == "alice@example.com"
-    async with state.unit_of_work(writes=False) as services:
-        with pytest.raises(AccountInactive):
-            await services.accounts.authenticate("alice", "password1")
+    with pytest.raises(AccountInactive):
+        await _identify(state, "alice", "password1")
     async with state.unit_of_work(writes=True) as services:
         await services.accounts.confirm(confirmation.code)
-    async with state.unit_of_work(writes=False) as services:
-        account = await services.accounts.authenticate("alice", "password1")
+    account = await _identify(state, "alice", "password1")
     assert (account.username, account.is_admin) == ("alice", False)
 
 
@@ -81,13 +86,12 @@ async def test_an_added_email_is_taken_too_and_the_old_one_stays(state: AppState
 async def test_a_wrong_password_and_an_unknown_user_fail_alike(state: AppState):
     async with state.unit_of_work(writes=True) as services:
         await services.accounts.create("alice", "alice@example.com", "password1", admin=True)
-    async with state.unit_of_work(writes=False) as services:
-        with pytest.raises(AuthenticationFailed) as wrong:
-            await services.accounts.authenticate("alice", "password2")
-        with pytest.raises(AuthenticationFailed) as unknown:
-            await services.accounts.authenticate("nobody", "password1")
-        assert wrong.value.message == unknown.value.message
-        assert (await services.accounts.authenticate("alice", "password1")).is_admin
+    with pytest.raises(AuthenticationFailed) as wrong:
+        await _identify(state, "alice", "password2")
+    with pytest.raises(AuthenticationFailed) as unknown:
+        await _identify(state, "nobody", "password1")
+    assert wrong.value.message == unknown.value.message
+    assert (await _identify(state, "alice", "password1")).is_admin
 
 
 async def test_the_password_is_stored_as_an_argon2id_hash(state: AppState):
@@ -184,3 +188,51 @@ async def test_recording_a_failure_drops_those_past_the_window(state: AppState):
     async with state.database.unit_of_work(writes=False) as session:
         left = (await session.execute(text("SELECT username FROM login_failures"))).all()
     assert left == [("bob",)]
+
+
+async def _failures(state: AppState, username: str) -> int:
+    async with state.database.unit_of_work(writes=False) as session:
+        return await _throttle(session).check(username, "198.51.100.1")
+
+
+@pytest.mark.parametrize("writes", [False, True], ids=["reading", "writing"])
+async def test_a_login_in_the_request_unit_counts_and_clears_failures(
+    state: AppState, writes: bool, monkeypatch: pytest.MonkeyPatch
+):
+    """In a writing unit too: it must end its transaction before argon2 runs and before the
+    failures are written in units of their own (on SQLite, a held write lock would make those
+    wait out the busy timeout and fail)."""
+    async with state.unit_of_work(writes=True) as services:
+        await services.accounts.create("alice", "alice@example.com", "password1", admin=False)
+    verified = 0
+    real = state.passwords._verify
+
+    def counting(password_hash, password):
+        nonlocal verified
+        verified += 1
+        return real(password_hash, password)
+
+    monkeypatch.setattr(state.passwords, "_verify", counting)
+    with pytest.raises(AuthenticationFailed):
+        await _identify(state, "alice", "password2", writes=writes)
+    assert await _failures(state, "alice") == 1
+    assert (await _identify(state, "alice", "password1", writes=writes)).username == "alice"
+    assert (await _failures(state, "alice"), verified) == (0, 2)
+    # Remembered now: no argon2, whether or not there are failures to clear.
+    assert (await _identify(state, "alice", "password1", writes=writes)).username == "alice"
+    with pytest.raises(AuthenticationFailed):
+        await _identify(state, "alice", "password2", writes=writes)
+    assert (await _identify(state, "alice", "password1", writes=writes)).username == "alice"
+    assert (await _failures(state, "alice"), verified) == (0, 3)
+
+
+async def test_the_request_unit_writes_after_a_login_by_a_remembered_password(state: AppState):
+    async with state.unit_of_work(writes=True) as services:
+        await services.accounts.create("alice", "alice@example.com", "password1", admin=False)
+    for name in ("first", "second"):  # verified by argon2, then remembered
+        async with state.unit_of_work(writes=True) as services:
+            await services.identify(BasicCredential("alice", "password1"), "192.0.2.1")
+            await services.repositories.create(RepositoryName("alice", name), [])
+    async with state.unit_of_work(writes=False) as services:
+        assert await services.repositories.exists(RepositoryName("alice", "first"))
+        assert await services.repositories.exists(RepositoryName("alice", "second"))

@@ -1,3 +1,5 @@
+import asyncio
+
 import pytest
 
 from server.services.passwords import Passwords, VerifiedPasswords
@@ -76,3 +78,38 @@ async def test_verify_remembers_good_passwords_and_never_bad_ones(monkeypatch):
     assert calls == 3
     assert not await passwords.verify("alice", None, "right-password")
     assert calls == 4
+
+
+@pytest.mark.anyio
+async def test_concurrent_checks_of_one_password_share_one_verification(monkeypatch):
+    passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, remember_seconds=60)
+    stored = await passwords.hash("right-password")
+    calls: list[str] = []
+    real = passwords._verify
+
+    def counting(password_hash, password):
+        calls.append(password)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(passwords, "_verify", counting)
+    checks = [("right-password", stored)] * 8 + [("wrong-password", stored)] * 8
+    results = await asyncio.gather(
+        *(passwords.verify("alice", hashed, password) for password, hashed in checks)
+    )
+    assert results == [True] * 8 + [False] * 8
+    assert sorted(calls) == ["right-password", "wrong-password"]
+    # Once finished, nothing is shared any more: a wrong password is verified afresh.
+    assert not await passwords.verify("alice", stored, "wrong-password")
+    assert len(calls) == 3
+
+
+@pytest.mark.anyio
+async def test_a_caller_giving_up_does_not_cancel_the_shared_verification():
+    passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, remember_seconds=60)
+    stored = await passwords.hash("right-password")
+    impatient = asyncio.ensure_future(passwords.verify("alice", stored, "right-password"))
+    patient = asyncio.ensure_future(passwords.verify("alice", stored, "right-password"))
+    await asyncio.sleep(0)
+    impatient.cancel()
+    assert await patient
+    assert impatient.cancelled()
