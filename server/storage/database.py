@@ -20,7 +20,7 @@ from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any, TypeAlias
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.ext.asyncio import (
@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -98,54 +98,100 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 class InlineSession:
-    """The AsyncSession methods the services use, over a synchronous Session (SQLite).
+    """The AsyncSession methods the services use, run at once on SQLite (see the module).
 
-    Each coroutine runs its statement at once and finishes without suspending.
+    Core statements run on the unit's Connection itself. The ORM costs twice what Core does
+    per statement and per commit, so a Session exists only once a service uses the ORM (an
+    entity, ``add``, ``get``); it joins the Connection's transaction, and from then on every
+    statement goes through it, so that what it holds is flushed first.
     """
 
-    __slots__ = ("sync_session",)
+    __slots__ = ("_connection", "_engine", "_orm")
 
-    def __init__(self, session: Session) -> None:
-        self.sync_session = session
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._connection: Connection | None = None
+        self._orm: Session | None = None
 
-    async def execute(self, statement: Any, params: Any = None, **options: Any) -> Any:
-        return self.sync_session.execute(statement, params, **options)
+    async def execute(self, statement: Any, params: Any = None) -> Any:
+        if self._orm is None and not _uses_orm(statement):
+            return self._connected().execute(statement, params)
+        return self._session().execute(statement, params)
 
-    async def scalar(self, statement: Any, params: Any = None, **options: Any) -> Any:
-        return self.sync_session.scalar(statement, params, **options)
+    async def scalar(self, statement: Any, params: Any = None) -> Any:
+        if self._orm is None and not _uses_orm(statement):
+            return self._connected().scalar(statement, params)
+        return self._session().scalar(statement, params)
 
-    async def scalars(self, statement: Any, params: Any = None, **options: Any) -> Any:
-        return self.sync_session.scalars(statement, params, **options)
+    async def scalars(self, statement: Any, params: Any = None) -> Any:
+        if self._orm is None and not _uses_orm(statement):
+            return self._connected().scalars(statement, params)
+        return self._session().scalars(statement, params)
 
-    async def get(self, entity: Any, ident: Any, **options: Any) -> Any:
-        return self.sync_session.get(entity, ident, **options)
+    async def get(self, entity: Any, ident: Any) -> Any:
+        return self._session().get(entity, ident)
 
-    async def get_one(self, entity: Any, ident: Any, **options: Any) -> Any:
-        return self.sync_session.get_one(entity, ident, **options)
+    async def get_one(self, entity: Any, ident: Any) -> Any:
+        return self._session().get_one(entity, ident)
 
     async def flush(self, objects: Any = None) -> None:
-        self.sync_session.flush(objects)
+        self._session().flush(objects)
 
     def add(self, instance: object) -> None:
-        self.sync_session.add(instance)
+        self._session().add(instance)
 
     def add_all(self, instances: Iterable[object]) -> None:
-        self.sync_session.add_all(instances)
+        self._session().add_all(instances)
 
     def get_bind(self) -> Engine:
-        return self.sync_session.get_bind()  # type: ignore[return-value]
+        return self._engine
 
     def in_transaction(self) -> bool:
-        return self.sync_session.in_transaction()
+        return self._connection is not None and self._connection.in_transaction()
 
     async def commit(self) -> None:
-        self.sync_session.commit()
+        if self._orm is not None:
+            self._orm.flush()
+        if self._connection is not None:
+            self._connection.commit()
 
     async def rollback(self) -> None:
-        self.sync_session.rollback()
+        """Ends the transaction and gives the connection back; a next statement begins
+        another."""
+        await self.close()
 
     async def close(self) -> None:
-        self.sync_session.close()
+        self._close_orm()
+        if self._connection is not None:
+            self._connection.close()  # back to the pool, which rolls back what is open
+            self._connection = None
+
+    def _connected(self) -> Connection:
+        if self._connection is None:
+            self._connection = self._engine.connect()
+        return self._connection
+
+    def _session(self) -> Session:
+        if self._orm is None:
+            connection = self._connected()
+            if not connection.in_transaction():
+                connection.begin()
+            # It joins the transaction, never ends it: commit and rollback are this class's.
+            self._orm = Session(
+                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+            )
+        return self._orm
+
+    def _close_orm(self) -> None:
+        if self._orm is not None:
+            self._orm.close()
+            self._orm = None
+
+
+def _uses_orm(statement: Any) -> bool:
+    """Whether ``statement`` selects or changes mapped entities (the ORM must run it), as
+    Session.execute itself tells."""
+    return statement._propagate_attrs.get("compile_state_plugin") == "orm"
 
 
 # What a unit of work hands the services: either kind offers the same awaitable methods.
@@ -164,13 +210,10 @@ class Database:
             file_backed = make_url(url).database not in (None, "", ":memory:")
             # An overflow without limit: see the module's docstring.
             engine = sync_engine(url, **({"max_overflow": -1} if file_backed else {}))
-            reads = sessionmaker(engine, expire_on_commit=False)
-            writes = sessionmaker(
-                engine.execution_options(hubindex_writes=True), expire_on_commit=False
-            )
+            writing = engine.execution_options(hubindex_writes=True)
             self.engine = engine
-            self._reads = lambda: InlineSession(reads())
-            self._writes = lambda: InlineSession(writes())
+            self._reads = lambda: InlineSession(engine)
+            self._writes = lambda: InlineSession(writing)
             self._watched = make_url(url).database if file_backed else None
         else:
             self._watched = None
