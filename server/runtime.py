@@ -126,16 +126,15 @@ class Operation:
     handler: Handler | None
     # Alternatives of security schemes, as in the spec; an empty one means anonymous is allowed.
     security: tuple[tuple[str, ...], ...]
+    # Whether it runs in a writing unit of work: every method but GET and HEAD, and an
+    # operation the spec marks x-hubindex-writes.
+    writes: bool
     # Status code -> the model of its body (None: no body).
     responses: Mapping[int, type[BaseModel] | None]
 
     @property
     def success_status(self) -> int:
         return min(status for status in self.responses if 200 <= status < 300)
-
-    @property
-    def writes(self) -> bool:
-        return self.method not in ("GET", "HEAD")
 
     @asynccontextmanager
     async def call(self) -> AsyncIterator[Call]:

@@ -15,6 +15,7 @@ get_operation = Operation(
     method="GET",
     handler=find_handler("server.handlers.images", "get"),
     security=(("basicAuth",), ("dockerToken",), ()),
+    writes=False,
     responses={
         200: models.ImageRecordList,
         400: models.Error,
@@ -43,6 +44,7 @@ put_operation = Operation(
     method="PUT",
     handler=find_handler("server.handlers.images", "put"),
     security=(("basicAuth",), ("dockerToken",)),
+    writes=True,
     responses={
         204: None,
         400: models.Error,
@@ -73,6 +75,7 @@ get_library_operation = Operation(
     method="GET",
     handler=find_handler("server.handlers.images", "get_library"),
     security=(("basicAuth",), ("dockerToken",), ()),
+    writes=False,
     responses={
         200: models.ImageRecordList,
         400: models.Error,
@@ -100,6 +103,7 @@ put_library_operation = Operation(
     method="PUT",
     handler=find_handler("server.handlers.images", "put_library"),
     security=(("basicAuth",), ("dockerToken",)),
+    writes=True,
     responses={
         204: None,
         400: models.Error,

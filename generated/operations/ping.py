@@ -15,6 +15,7 @@ get_operation = Operation(
     method="GET",
     handler=find_handler("server.handlers.ping", "get"),
     security=(),
+    writes=False,
     responses={
         200: models.Ping,
     },

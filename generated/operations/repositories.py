@@ -15,6 +15,7 @@ create_operation = Operation(
     method="PUT",
     handler=find_handler("server.handlers.repositories", "create"),
     security=(("basicAuth",),),
+    writes=True,
     responses={
         200: models.Empty,
         400: models.Error,
@@ -45,6 +46,7 @@ delete_operation = Operation(
     method="DELETE",
     handler=find_handler("server.handlers.repositories", "delete"),
     security=(("basicAuth",),),
+    writes=True,
     responses={
         202: models.Empty,
         400: models.Error,
@@ -73,6 +75,7 @@ create_library_operation = Operation(
     method="PUT",
     handler=find_handler("server.handlers.repositories", "create_library"),
     security=(("basicAuth",),),
+    writes=True,
     responses={
         200: models.Empty,
         400: models.Error,
@@ -102,6 +105,7 @@ delete_library_operation = Operation(
     method="DELETE",
     handler=find_handler("server.handlers.repositories", "delete_library"),
     security=(("basicAuth",),),
+    writes=True,
     responses={
         202: models.Empty,
         400: models.Error,

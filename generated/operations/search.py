@@ -15,6 +15,7 @@ query_operation = Operation(
     method="GET",
     handler=find_handler("server.handlers.search", "query"),
     security=(("basicAuth",), ()),
+    writes=False,
     responses={
         200: models.SearchResults,
         400: models.Error,

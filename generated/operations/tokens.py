@@ -15,6 +15,7 @@ check_operation = Operation(
     method="PUT",
     handler=find_handler("server.handlers.tokens", "check"),
     security=(("dockerToken",),),
+    writes=True,
     responses={
         200: models.Ok,
         400: models.Error,
@@ -41,6 +42,7 @@ check_library_operation = Operation(
     method="PUT",
     handler=find_handler("server.handlers.tokens", "check_library"),
     security=(("dockerToken",),),
+    writes=True,
     responses={
         200: models.Ok,
         400: models.Error,

@@ -15,6 +15,7 @@ login_operation = Operation(
     method="GET",
     handler=find_handler("server.handlers.users", "login"),
     security=(("basicAuth",),),
+    writes=False,
     responses={
         200: models.Ok,
         401: models.Error,
@@ -38,6 +39,7 @@ register_operation = Operation(
     method="POST",
     handler=find_handler("server.handlers.users", "register"),
     security=(),
+    writes=True,
     responses={
         201: models.UserCreated,
         400: models.RegistrationError,
@@ -62,6 +64,7 @@ confirm_operation = Operation(
     method="GET",
     handler=find_handler("server.handlers.users", "confirm"),
     security=(),
+    writes=True,
     responses={
         200: models.EmailConfirmed,
         400: models.Error,
@@ -85,6 +88,7 @@ update_operation = Operation(
     method="PUT",
     handler=find_handler("server.handlers.users", "update"),
     security=(("basicAuth",),),
+    writes=True,
     responses={
         204: None,
         400: models.Error,

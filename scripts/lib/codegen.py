@@ -27,6 +27,8 @@ from openapi_spec_validator import validate
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+SAFE_METHODS = ("get", "head", "options", "trace")  # run in a reading unit of work, unless:
+WRITES_EXTENSION = "x-hubindex-writes"
 PYTHON_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
@@ -51,6 +53,7 @@ class Operation:
     signature: str
     arguments: list[Argument]
     security: tuple[tuple[str, ...], ...]
+    writes: bool
     responses: list[tuple[int, str]]
 
 
@@ -212,6 +215,9 @@ def _operations(spec: dict[str, Any]) -> Iterator[Operation]:
                 raise SpecError(f"operationId {operation_id!r} must be `module.function`")
             parameters = [_deref(spec, p) for p in (*shared, *operation.get("parameters", []))]
             signature, arguments = _arguments(spec, operation_id, parameters, operation)
+            writes = operation.get(WRITES_EXTENSION, method not in SAFE_METHODS)
+            if not isinstance(writes, bool):
+                raise SpecError(f"{operation_id}: {WRITES_EXTENSION} must be true or false")
             yield Operation(
                 operation_id=operation_id,
                 module=module,
@@ -224,6 +230,7 @@ def _operations(spec: dict[str, Any]) -> Iterator[Operation]:
                 security=tuple(
                     tuple(sorted(option)) for option in operation.get("security", global_security)
                 ),
+                writes=writes,
                 responses=_responses(spec, operation_id, operation["responses"]),
             )
 

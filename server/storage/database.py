@@ -219,7 +219,13 @@ class Database:
             self._watched = None
             asynchronous = async_engine(url)
             self.engine = asynchronous
-            self._reads = async_sessionmaker(asynchronous, expire_on_commit=False)
+            # Reading units in autocommit: at READ COMMITTED each statement sees the latest
+            # commits anyway, so a transaction gives a reader nothing but two round trips
+            # (BEGIN, COMMIT). An operation that writes is declared so (Operation.writes).
+            self._reads = async_sessionmaker(
+                asynchronous.execution_options(isolation_level="AUTOCOMMIT"),
+                expire_on_commit=False,
+            )
             self._writes = async_sessionmaker(
                 asynchronous.execution_options(hubindex_writes=True), expire_on_commit=False
             )

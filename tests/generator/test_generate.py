@@ -95,6 +95,26 @@ def test_a_dangling_ref_in_a_request_body_is_refused(checkout: Path):
     assert "Nope" in result.stderr
 
 
+def test_a_get_that_writes_says_so_and_nothing_else_is_taken_for_yes(checkout: Path):
+    """x-hubindex-writes puts a GET's handler in a writing unit of work; it must be a boolean."""
+    users = (checkout / "generated" / "operations" / "users.py").read_text()
+
+    def declared(operation_id: str) -> str:
+        return users.split(f'operation_id="{operation_id}",')[1].split("operation_id=")[0]
+
+    assert "writes=True," in declared("users.confirm")  # a GET, marked in the spec
+    assert "writes=False," in declared("users.login")  # a GET
+    assert "writes=True," in declared("users.register")  # a POST
+
+    def unclear(spec):
+        spec["paths"]["/v1/users/confirm"]["get"]["x-hubindex-writes"] = "yes"
+
+    _edit_spec(checkout, unclear)
+    result = _generate(checkout)
+    assert result.returncode == 2
+    assert "users.confirm: x-hubindex-writes must be true or false" in result.stderr
+
+
 def test_a_new_operation_is_answered_501_until_it_has_a_handler(checkout: Path):
     def add_operation(spec):
         spec["paths"]["/v1/stars"] = {
