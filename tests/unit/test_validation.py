@@ -1,0 +1,138 @@
+"""Request bodies: the quick first check (fastjsonschema) is never laxer than jsonschema's."""
+
+from typing import Any
+
+import pytest
+import yaml
+from connexion.json_schema import resolve_refs
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from server.app import SPEC_PATH
+from server.errors import InvalidRequest
+from server.validation import BodyCheck
+
+SPEC = resolve_refs(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
+BODIES = {
+    operation["operationId"]: operation["requestBody"]["content"]["application/json"]["schema"]
+    for item in SPEC["paths"].values()
+    for operation in item.values()
+    if isinstance(operation, dict) and "requestBody" in operation
+}
+HEX64 = "9e89cc6f0bc3c38722009fe6857087b486531f9a779a0c17e3ed29dae8f12c4f"
+
+
+TEXTS = (HEX64, "sha256:" + HEX64, "alice", "alice@example.com", "password1", "a" * 31)
+
+
+def _strings(schema: dict[str, Any]) -> st.SearchStrategy[str]:
+    """Good strings (matching the pattern and lengths, or the example), as they are, with a
+    final newline (which an ECMA ``$`` refuses), cut short, or arbitrary."""
+    shortest, longest = schema.get("minLength", 0), schema.get("maxLength", 100)
+    if "pattern" in schema:
+        made = st.from_regex(schema["pattern"].removesuffix("$"), fullmatch=True)
+    else:
+        made = st.text(min_size=shortest, max_size=min(longest, shortest + 20))
+    made = made.filter(lambda text: shortest <= len(text) <= longest)
+    examples = [schema["example"]] if isinstance(schema.get("example"), str) else []
+    good = st.one_of(made, st.sampled_from([*examples, *TEXTS]))
+    return st.one_of(
+        good,
+        good,
+        good.map(lambda text: text + "\n"),
+        good.map(lambda text: text[:-1]),
+        st.text(max_size=70),
+    )
+
+
+ANYTHING = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=10)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=5), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+def _near_valid(schema: dict[str, Any]) -> st.SearchStrategy[Any]:
+    """Values shaped by the schema, mostly good, with a wrong part here and there."""
+    kind = schema.get("type")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        required = set(schema.get("required", ()))
+        shaped = st.fixed_dictionaries(
+            {name: _near_valid(sub) for name, sub in properties.items() if name in required},
+            optional={
+                **{
+                    name: _near_valid(sub)
+                    for name, sub in properties.items()
+                    if name not in required
+                },
+                "extra": ANYTHING,
+            },
+        )
+    elif kind == "array":
+        shaped = st.lists(_near_valid(schema.get("items", {})), max_size=4)
+    elif kind == "string":
+        shaped = _strings(schema)
+    else:
+        shaped = ANYTHING
+    return st.one_of(shaped, shaped, shaped, shaped, ANYTHING)  # 1 in 5: anything at all
+
+
+def _accepted_by_jsonschema(check: BodyCheck, body: Any) -> bool:
+    try:
+        check._validator.validate(body)
+    except Exception:  # any refusal at all counts as one
+        return False
+    return True
+
+
+@pytest.mark.parametrize("operation_id", sorted(BODIES))
+@settings(max_examples=400, deadline=None)
+@given(data=st.data())
+def test_what_the_quick_check_accepts_jsonschema_accepts(operation_id: str, data: st.DataObject):
+    schema = BODIES[operation_id]
+    check = _checks(operation_id)
+    body = data.draw(_near_valid(schema))
+    if check.accepts_quickly(body):
+        assert _accepted_by_jsonschema(check, body), body
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "body"),
+    [
+        ("images.put", [{"id": HEX64, "checksum": "sha256:" + HEX64}]),
+        ("repositories.create", [{"id": HEX64}]),
+        ("users.register", {"username": "alice", "password": "password1", "email": "a@b.io"}),
+    ],
+)
+def test_a_good_body_takes_the_quick_way(operation_id: str, body: Any):
+    """Else the quick check would be dead weight, every body checked twice."""
+    assert _checks(operation_id).accepts_quickly(body)
+    _checks(operation_id).check(body)
+
+
+@pytest.mark.parametrize(
+    ("operation_id", "body", "wrong"),
+    [
+        ("images.put", [{"id": HEX64 + "\n"}], "body[0].id"),
+        ("images.put", [{"checksum": "sha256:1"}], "'id' is a required property"),
+        ("users.register", {"username": "alice", "password": "p", "email": "a@b.io"}, "password"),
+    ],
+)
+def test_a_bad_body_is_refused_in_jsonschema_s_words(operation_id: str, body: Any, wrong: str):
+    check = _checks(operation_id)
+    assert not check.accepts_quickly(body)
+    with pytest.raises(InvalidRequest) as refused:
+        check.check(body)
+    assert wrong in refused.value.message
+
+
+_built: dict[str, BodyCheck] = {}
+
+
+def _checks(operation_id: str) -> BodyCheck:
+    if operation_id not in _built:
+        _built[operation_id] = BodyCheck(BODIES[operation_id])
+    return _built[operation_id]
