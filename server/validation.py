@@ -5,12 +5,12 @@ The validators are JSON-schema validators built once per schema (by ``server.dis
 compiles the spec), with the two corrections OpenAPI needs over Python's defaults: a pattern is
 an ECMA regex, and a string holding an unpaired surrogate is no text.
 
-Request bodies are checked first by a validator fastjsonschema compiles to Python, an order of
-magnitude faster on the valid bodies that are nearly all of them. It can only say yes or no:
-what it refuses is checked again by jsonschema, which is the judge and words the error. It is
-never laxer (``tests/unit/test_validation.py``): it too reads a pattern's ``$`` as the end of the
-string, it knows no OpenAPI ``nullable`` (it refuses such a null; jsonschema decides), and its
-formats are stricter.
+Parameters and request bodies are checked first by a validator fastjsonschema compiles to
+Python, an order of magnitude faster on the valid values that are nearly all of them. It can
+only say yes or no: what it refuses is checked again by jsonschema, which is the judge and
+words the error. It is never laxer (``tests/unit/test_validation.py``): it too reads a
+pattern's ``$`` as the end of the string, it knows no OpenAPI ``nullable`` (it refuses such a
+null; jsonschema decides), and its formats are stricter.
 """
 
 import functools
@@ -54,8 +54,11 @@ class ParameterCheck:
     def __init__(self, location: str, name: str, schema: dict[str, Any]) -> None:
         self._prefix = f"{location} parameter '{name}'"
         self._validator = _ParameterValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        self.accepts_quickly = _quick_acceptor(schema)
 
     def check(self, value: Any) -> str | None:
+        if self.accepts_quickly(value):
+            return None
         try:
             self._validator.validate(value)
         except ValidationError as error:

@@ -1,4 +1,5 @@
-"""Request bodies: the quick first check (fastjsonschema) is never laxer than jsonschema's."""
+"""Parameters and request bodies: the quick first check (fastjsonschema) is never laxer than
+jsonschema's."""
 
 from typing import Any
 
@@ -10,7 +11,7 @@ from hypothesis import strategies as st
 
 from server.app import SPEC_PATH
 from server.errors import InvalidRequest
-from server.validation import BodyCheck
+from server.validation import BodyCheck, ParameterCheck
 
 SPEC = resolve_refs(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
 BODIES = {
@@ -18,6 +19,13 @@ BODIES = {
     for item in SPEC["paths"].values()
     for operation in item.values()
     if isinstance(operation, dict) and "requestBody" in operation
+}
+PARAMETERS = {
+    f"{operation['operationId']}:{parameter['in']}:{parameter['name']}": parameter["schema"]
+    for item in SPEC["paths"].values()
+    for operation in item.values()
+    if isinstance(operation, dict) and "operationId" in operation
+    for parameter in (*item.get("parameters", ()), *operation.get("parameters", ()))
 }
 HEX64 = "9e89cc6f0bc3c38722009fe6857087b486531f9a779a0c17e3ed29dae8f12c4f"
 
@@ -89,7 +97,7 @@ def _accepted_by_jsonschema(check: BodyCheck, body: Any) -> bool:
 
 
 @pytest.mark.parametrize("operation_id", sorted(BODIES))
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(data=st.data())
 def test_what_the_quick_check_accepts_jsonschema_accepts(operation_id: str, data: st.DataObject):
     schema = BODIES[operation_id]
@@ -97,6 +105,21 @@ def test_what_the_quick_check_accepts_jsonschema_accepts(operation_id: str, data
     body = data.draw(_near_valid(schema))
     if check.accepts_quickly(body):
         assert _accepted_by_jsonschema(check, body), body
+
+
+@pytest.mark.parametrize("parameter", sorted(PARAMETERS))
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_what_the_quick_check_accepts_of_a_parameter_jsonschema_accepts(
+    parameter: str, data: st.DataObject
+):
+    schema = PARAMETERS[parameter]
+    check = _parameter_checks.get(parameter) or _parameter_checks.setdefault(
+        parameter, ParameterCheck("test", parameter, schema)
+    )
+    value = data.draw(_near_valid(schema))
+    if check.accepts_quickly(value):
+        assert check._validator.is_valid(value), value
 
 
 @pytest.mark.parametrize(
@@ -130,6 +153,7 @@ def test_a_bad_body_is_refused_in_jsonschema_s_words(operation_id: str, body: An
 
 
 _built: dict[str, BodyCheck] = {}
+_parameter_checks: dict[str, ParameterCheck] = {}
 
 
 def _checks(operation_id: str) -> BodyCheck:
