@@ -1,7 +1,7 @@
 """Engines and sessions for SQLite (embedded default) and PostgreSQL (scale-out).
 
 PostgreSQL runs on SQLAlchemy's asyncio engine (psycopg). SQLite answers from a local file in
-microseconds, so it runs inline on the event loop instead: a synchronous Session behind
+microseconds, so it runs inline on the event loop instead: a synchronous Connection behind
 :class:`InlineSession`, which offers the services the AsyncSession methods they await. That
 spares every statement SQLAlchemy's greenlet bridge and the async driver's adaptation, which
 cost several times what SQLite does.
