@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, delete, func, insert, or_, select
 from server.auth import Account
 from server.errors import TooManyFailedLogins
 from server.storage.database import DatabaseSession
+from server.storage.prepared import prepared
 from server.storage.tables import LoginFailure, User
 
 _failures = LoginFailure.__table__
@@ -34,14 +35,16 @@ _RECENT = select(
 ).where(_failures.c.failed_at > bindparam("since"), or_(_by_account, _by_address))
 _recent = _RECENT.subquery("recent")
 # The same, and the account of :username: one row, whose account columns are NULL if none.
-_ATTEMPT = select(
-    *_recent.c,
-    _users.c.id,
-    _users.c.username,
-    _users.c.password_hash,
-    _users.c.is_active,
-    _users.c.is_admin,
-).select_from(_recent.outerjoin(_users, _users.c.username == bindparam("username")))
+_ATTEMPT = prepared(
+    select(
+        *_recent.c,
+        _users.c.id,
+        _users.c.username,
+        _users.c.password_hash,
+        _users.c.is_active,
+        _users.c.is_admin,
+    ).select_from(_recent.outerjoin(_users, _users.c.username == bindparam("username")))
+)
 _EXPIRE = delete(_failures).where(_failures.c.failed_at <= bindparam("before"))
 _RECORD = insert(_failures)
 _FORGET = delete(_failures).where(_by_account)

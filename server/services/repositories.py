@@ -13,6 +13,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from server.auth import RepositoryName
 from server.errors import NotFound
 from server.storage.database import DatabaseSession
+from server.storage.prepared import prepared
 from server.storage.tables import Image, Repository
 
 
@@ -52,7 +53,7 @@ _named = (
 _FIND = select(_repositories.c.id).where(*_named)
 _DELETE = delete(_repositories).where(*_named).returning(_repositories.c.id)
 # The images in id order; a repository without any is one row of NULLs, a missing one no row.
-_IMAGES = (
+_IMAGES = prepared(
     select(_images.c.image_id, _images.c.checksum)
     .select_from(_repositories.outerjoin(_images, _images.c.repository_id == _repositories.c.id))
     .where(*_named)
@@ -92,10 +93,12 @@ class _Upserts:
             repository=repository.on_conflict_do_update(
                 index_elements=["namespace", "name"], set_={"name": repository.excluded.name}
             ),
-            images=images.on_conflict_do_update(
-                index_elements=["repository_id", "image_id"],
-                set_={"checksum": func.coalesce(images.excluded.checksum, _images.c.checksum)},
-            ).execution_options(preserve_rowcount=True),  # the rows written tell NotFound
+            images=prepared(
+                images.on_conflict_do_update(
+                    index_elements=["repository_id", "image_id"],
+                    set_={"checksum": func.coalesce(images.excluded.checksum, _images.c.checksum)},
+                ).execution_options(preserve_rowcount=True)  # the rows written tell NotFound
+            ),
         )
 
 

@@ -31,6 +31,9 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
+from sqlalchemy.sql import Executable
+
+from server.storage.prepared import Plan, Rows, is_prepared
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
 
@@ -114,11 +117,15 @@ class InlineSession:
         self._orm: Session | None = None
 
     async def execute(self, statement: Any, params: Any = None) -> Any:
+        if self._orm is None and is_prepared(statement):
+            return self._run_prepared(statement, params)
         if self._orm is None and not _uses_orm(statement):
             return self._connected().execute(statement, params)
         return self._session().execute(statement, params)
 
     async def scalar(self, statement: Any, params: Any = None) -> Any:
+        if self._orm is None and is_prepared(statement):
+            return self._run_prepared(statement, params).scalar()
         if self._orm is None and not _uses_orm(statement):
             return self._connected().scalar(statement, params)
         return self._session().scalar(statement, params)
@@ -166,6 +173,16 @@ class InlineSession:
             self._connection.close()  # back to the pool, which rolls back what is open
             self._connection = None
 
+    def _run_prepared(self, statement: Executable, params: Any) -> Rows:
+        """On the driver, in this unit's transaction (see server.storage.prepared)."""
+        connection = self._connected()
+        if not connection.in_transaction():
+            connection.begin()  # BEGIN, or BEGIN IMMEDIATE: see _configure_sqlite
+        plan = _PLANS.get(statement)
+        if plan is None:
+            plan = _PLANS.setdefault(statement, Plan(statement, self._engine.dialect))
+        return plan.run(connection.connection.driver_connection, params)
+
     def _connected(self) -> Connection:
         if self._connection is None:
             self._connection = self._engine.connect()
@@ -186,6 +203,10 @@ class InlineSession:
         if self._orm is not None:
             self._orm.close()
             self._orm = None
+
+
+# Prepared statements are module-level constants: this holds one plan for each.
+_PLANS: dict[Executable, Plan] = {}
 
 
 def _uses_orm(statement: Any) -> bool:
