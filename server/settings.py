@@ -25,6 +25,13 @@ class Settings(BaseSettings):
         description="SQLAlchemy URL of the database: sqlite:///PATH (relative to the working"
         " directory) or postgresql+psycopg://USER@HOST:PORT/DB.",
     )
+    database_pool_size: int = Field(
+        32,
+        ge=1,
+        description="PostgreSQL: the most connections each server process opens; a request"
+        " beyond them waits for one. Kept open, so that a busy server does not open and close"
+        " connections (each a new PostgreSQL process). SQLite ignores it.",
+    )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Lowest level of log lines written."
     )

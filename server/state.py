@@ -137,7 +137,7 @@ class Services:
 class AppState:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.database = Database(settings.database_url)
+        self.database = Database(settings.database_url, pool_size=settings.database_pool_size)
         self.passwords = Passwords(
             time_cost=settings.argon2_time_cost,
             memory_kib=settings.argon2_memory_kib,

@@ -222,7 +222,7 @@ DatabaseSession: TypeAlias = AsyncSession | InlineSession
 class Database:
     """The server's engine, and one session (one transaction) per unit of work."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, *, pool_size: int = 32) -> None:
         self.engine: Engine | AsyncEngine
         self._watcher: sqlite3.Connection | None = None
         self._reads: Callable[[], DatabaseSession]
@@ -238,7 +238,9 @@ class Database:
             self._watched = make_url(url).database if file_backed else None
         else:
             self._watched = None
-            asynchronous = async_engine(url)
+            # A fixed pool, no overflow: a connection beyond the pool would be closed as soon
+            # as it was returned, and under load PostgreSQL would fork a process per request.
+            asynchronous = async_engine(url, pool_size=pool_size, max_overflow=0)
             self.engine = asynchronous
             # Reading units in autocommit: at READ COMMITTED each statement sees the latest
             # commits anyway, so a transaction gives a reader nothing but two round trips
