@@ -22,8 +22,6 @@ from server.storage.tables import Email, EmailConfirmation, User
 
 RESERVED_USERNAMES = frozenset({LIBRARY})
 
-_users = User.__table__
-
 
 @dataclass(frozen=True, slots=True)
 class Confirmation:

@@ -4,8 +4,8 @@ Failures are kept in the database, so every process serving it counts them toget
 expire after the window, so an owner is never locked out for longer than that.
 
 A Docker client sends its password with every call of a push, so a login reads both failure
-counts and the account in one statement, built once: SQLAlchemy then only looks its compiled
-form up per call.
+counts and the account in one statement, built once and, on SQLite, run as a prepared
+statement (server.storage.prepared).
 """
 
 import math
