@@ -124,11 +124,7 @@ class InlineSession:
         return self._session().execute(statement, params)
 
     async def scalar(self, statement: Any, params: Any = None) -> Any:
-        if self._orm is None and is_prepared(statement):
-            return self._run_prepared(statement, params).scalar()
-        if self._orm is None and not _uses_orm(statement):
-            return self._connected().scalar(statement, params)
-        return self._session().scalar(statement, params)
+        return (await self.execute(statement, params)).scalar()
 
     async def scalars(self, statement: Any, params: Any = None) -> Any:
         if self._orm is None and not _uses_orm(statement):
