@@ -43,6 +43,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
 
     @asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:
+        await state.start()
         metrics_server = None
         if settings.metrics_port is not None:
             metrics_server, _ = start_http_server(

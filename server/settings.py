@@ -30,7 +30,8 @@ class Settings(BaseSettings):
         ge=1,
         description="PostgreSQL: the most connections each server process opens; a request"
         " beyond them waits for one. Kept open, so that a busy server does not open and close"
-        " connections (each a new PostgreSQL process). SQLite ignores it.",
+        " connections (each a new PostgreSQL process); one more listens for changes. SQLite"
+        " ignores it.",
     )
     log_level: Literal["debug", "info", "warning", "error"] = Field(
         "info", description="Lowest level of log lines written."
@@ -108,7 +109,7 @@ class Settings(BaseSettings):
         256,
         ge=0,
         description="Answers each process keeps for repeated reads, such as image lists of up to"
-        " 1,000 images (least recently used dropped first), on SQLite only: any change"
+        " 1,000 images (least recently used dropped first): any change"
         " committed to the database, by any process, empties them; 0: no cache.",
     )
     max_body_bytes: int = Field(

@@ -119,9 +119,10 @@ class Services:
         keep: Callable[[T], bool] = lambda _value: True,
     ) -> T:
         """``compute()``, or what it gave an earlier request while the database has not
-        changed since. Only where the database tells that cheaply (SQLite); ``compute`` must
-        read nothing but the database, and every caller's answer must be the same. A value
-        ``keep`` refuses (a large one) is computed afresh each time."""
+        changed since, as ``Database.change_counter`` tells (where it cannot, every call
+        computes). ``compute`` must read nothing but the database, and every caller's answer
+        must be the same. A value ``keep`` refuses (a large one) is computed afresh each time.
+        """
         cache = self._state.read_cache
         counter = self._state.database.change_counter() if cache is not None else None
         if cache is None or counter is None:
@@ -159,6 +160,9 @@ class AppState:
         """Services over one transaction, committed when the block ends without error."""
         async with self.database.unit_of_work(writes=writes) as session:
             yield Services(self, session)
+
+    async def start(self) -> None:
+        await self.database.start()
 
     async def close(self) -> None:
         await self.database.dispose()

@@ -33,6 +33,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import Pool
 from sqlalchemy.sql import Executable
 
+from server.storage.changes import ChangeFeed
 from server.storage.prepared import Plan, Rows, is_prepared
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
@@ -221,6 +222,7 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 32) -> None:
         self.engine: Engine | AsyncEngine
         self._watcher: sqlite3.Connection | None = None
+        self._feed: ChangeFeed | None = None
         self._reads: Callable[[], DatabaseSession]
         self._writes: Callable[[], DatabaseSession]
         if parse_url(url, asynchronous=False).get_backend_name() == "sqlite":
@@ -238,6 +240,7 @@ class Database:
             # as it was returned, and under load PostgreSQL would fork a process per request.
             asynchronous = async_engine(url, pool_size=pool_size, max_overflow=0)
             self.engine = asynchronous
+            self._feed = ChangeFeed.of(asynchronous.url, asynchronous.dialect)
             # Reading units in autocommit: at READ COMMITTED each statement sees the latest
             # commits anyway, so a transaction gives a reader nothing but two round trips
             # (BEGIN, COMMIT). An operation that writes is declared so (Operation.writes).
@@ -249,14 +252,22 @@ class Database:
                 asynchronous.execution_options(hubindex_writes=True), expire_on_commit=False
             )
 
+    async def start(self) -> None:
+        """Begin what runs beside the requests: PostgreSQL's change feed."""
+        if self._feed is not None:
+            await self._feed.start()
+
     def change_counter(self) -> int | None:
         """A number that grows whenever a change is committed to the database, by any
-        connection of any process; None where that cannot be told cheaply (PostgreSQL, an
-        in-memory SQLite database).
+        connection of any process; None where that cannot be told cheaply (an in-memory SQLite
+        database; PostgreSQL before ``start`` and while its change feed reconnects).
 
-        SQLite's ``PRAGMA data_version`` on a connection of its own, which never writes: it
+        SQLite: ``PRAGMA data_version`` on a connection of its own, which never writes: it
         moves with every commit of every other connection, and costs a microsecond or two.
+        PostgreSQL: the announcements of migration 0005's triggers (server.storage.changes).
         """
+        if self._feed is not None:
+            return self._feed.count()
         if self._watched is None:
             return None
         if self._watcher is None:
@@ -285,6 +296,8 @@ class Database:
             began = session.in_transaction()
             if began:
                 await session.commit()
+                if writes and self._feed is not None:
+                    self._feed.moved()
         except BaseException:
             began = began or session.in_transaction()
             if session.in_transaction():
@@ -295,6 +308,8 @@ class Database:
                 await session.close()
 
     async def dispose(self) -> None:
+        if self._feed is not None:
+            await self._feed.close()
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None

@@ -1,5 +1,7 @@
-"""Answers kept between requests while the database stays unchanged (SQLite's data_version)."""
+"""Answers kept between requests while the database stays unchanged: SQLite's data_version,
+PostgreSQL's change feed (migration 0005, server.storage.changes)."""
 
+import asyncio
 from collections.abc import AsyncIterator
 
 import pytest
@@ -17,58 +19,78 @@ NAME = RepositoryName("alice", "kept")
 
 
 @pytest.fixture
-async def other_process(sqlite_state: AppState) -> AsyncIterator[AppState]:
-    """A second app state on the same SQLite file, as another server process would hold."""
-    url = sqlite_state.settings.database_url
+async def this_process(state: AppState) -> AppState:
+    await state.start()  # as the server's lifespan does
+    return state
+
+
+@pytest.fixture
+async def other_process(this_process: AppState) -> AsyncIterator[AppState]:
+    """A second app state on the same database, as another server process would hold."""
+    url = this_process.settings.database_url
     other = AppState(Settings(database_url=url, **FAST_HASHING))
+    await other.start()
     yield other
     await other.close()
 
 
 async def test_the_change_counter_moves_with_every_commit_of_any_connection_only(
-    sqlite_state: AppState, other_process: AppState
+    this_process: AppState, other_process: AppState
 ):
-    before = sqlite_state.database.change_counter()
+    before = this_process.database.change_counter()
     assert before is not None
-    async with sqlite_state.unit_of_work(writes=False) as services:
+    async with this_process.unit_of_work(writes=False) as services:
         assert not await services.repositories.exists(NAME)
-    assert sqlite_state.database.change_counter() == before  # reads change nothing
+    assert this_process.database.change_counter() == before  # reads change nothing
 
     async with other_process.unit_of_work(writes=True) as services:
         await services.repositories.create(NAME, [])
-    after_other = sqlite_state.database.change_counter()
-    assert after_other is not None
-    assert after_other > before
+    after_other = await _moved_from(this_process, before)
 
-    async with sqlite_state.unit_of_work(writes=True) as services:
+    async with this_process.unit_of_work(writes=True) as services:
         await services.repositories.put_images(NAME, [ImageRecord(IMAGE)])
-    assert sqlite_state.database.change_counter() > after_other  # its own commits too
+    # Its own commits too, at once: no waiting for PostgreSQL's announcement.
+    assert this_process.database.change_counter() > after_other
 
 
 async def test_a_kept_answer_lasts_until_any_process_commits(
-    sqlite_state: AppState, other_process: AppState
+    this_process: AppState, other_process: AppState
 ):
     async with other_process.unit_of_work(writes=True) as services:
         await services.repositories.create(NAME, [])
     computed: list[list[ImageRecord]] = []
 
     async def listing() -> list[ImageRecord]:
-        async with sqlite_state.unit_of_work(writes=False) as services:
+        async with this_process.unit_of_work(writes=False) as services:
             computed.append(await services.repositories.images(NAME))
         return computed[-1]
 
     async def read() -> list[ImageRecord]:
-        async with sqlite_state.unit_of_work(writes=False) as services:
+        async with this_process.unit_of_work(writes=False) as services:
             return await services.cached(("images", NAME), listing)
 
+    await _moved_from(this_process, None)
     assert await read() == []
     assert await read() == []
     assert len(computed) == 1  # the second answer was the kept one
 
+    counter = this_process.database.change_counter()
     async with other_process.unit_of_work(writes=True) as services:
         await services.repositories.put_images(NAME, [ImageRecord(IMAGE)])
+    await _moved_from(this_process, counter)
     assert await read() == [ImageRecord(IMAGE)]
     assert len(computed) == 2
+
+
+async def _moved_from(state: AppState, counter: int | None) -> int:
+    """The change counter once it differs from ``counter``. Another process's commit reaches
+    PostgreSQL's listeners a moment after it is acknowledged, at most a loop turn or two here;
+    the deadline only bounds a failing test."""
+    deadline = asyncio.get_running_loop().time() + 5
+    while (now := state.database.change_counter()) in (counter, None):
+        assert asyncio.get_running_loop().time() < deadline, "the change counter did not move"
+        await asyncio.sleep(0.001)
+    return now
 
 
 async def test_without_a_cheap_change_counter_nothing_is_kept():
@@ -89,7 +111,7 @@ async def test_without_a_cheap_change_counter_nothing_is_kept():
         await memory.close()
 
 
-async def test_a_value_the_caller_will_not_keep_is_computed_each_time(sqlite_state: AppState):
+async def test_a_value_the_caller_will_not_keep_is_computed_each_time(this_process: AppState):
     calls = 0
 
     async def compute() -> int:
@@ -97,7 +119,7 @@ async def test_a_value_the_caller_will_not_keep_is_computed_each_time(sqlite_sta
         calls += 1
         return calls
 
-    async with sqlite_state.unit_of_work(writes=False) as services:
+    async with this_process.unit_of_work(writes=False) as services:
         values = [await services.cached("big", compute, keep=lambda v: v < 0) for _ in range(2)]
         kept = [await services.cached("small", compute) for _ in range(2)]
     assert values == [1, 2]

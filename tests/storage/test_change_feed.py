@@ -1,0 +1,107 @@
+"""PostgreSQL's change feed (migration 0005, server.storage.changes), on a real server."""
+
+import asyncio
+from collections.abc import AsyncIterator, Callable, Iterator
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from server.settings import Settings
+from server.state import AppState
+from server.storage.changes import APPLICATION_NAME
+from server.storage.tables import Base
+from tests.functional.conftest import _PostgresDatabases
+from tests.harness import FAST_HASHING
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.fixture
+def postgres_url(postgres_databases: _PostgresDatabases) -> Iterator[str]:
+    name, url = postgres_databases.create()
+    yield url
+    postgres_databases.drop(name)
+
+
+@pytest.fixture
+async def listening(postgres_url: str) -> AsyncIterator[AppState]:
+    state = AppState(Settings(database_url=postgres_url, **FAST_HASHING))
+    await state.start()
+    yield state
+    await state.close()
+
+
+@pytest.fixture
+async def outside(postgres_url: str) -> AsyncIterator[psycopg.AsyncConnection]:
+    """A connection that is not hubindex's, as psql or another program would open."""
+    url = make_url(postgres_url).set(drivername="postgresql").render_as_string(False)
+    connection = await psycopg.AsyncConnection.connect(url, autocommit=True)
+    yield connection
+    await connection.close()
+
+
+async def test_there_is_no_counter_before_the_feed_listens(postgres_url: str):
+    state = AppState(Settings(database_url=postgres_url, **FAST_HASHING))
+    try:
+        assert state.database.change_counter() is None
+        await state.start()
+        assert state.database.change_counter() is not None
+    finally:
+        await state.close()
+    assert state.database.change_counter() is None
+
+
+@pytest.mark.parametrize("table", [table.name for table in Base.metadata.sorted_tables])
+async def test_a_write_to_any_table_by_anyone_moves_the_counter(
+    listening: AppState, outside: psycopg.AsyncConnection, table: str
+):
+    before = _counter(listening)
+    # A statement trigger fires even when no row is touched: any table's trigger shows so.
+    await outside.execute(f"DELETE FROM {table} WHERE false")
+    assert await _eventually(lambda: _counter(listening) > before)
+
+
+async def test_a_write_rolled_back_is_not_announced(
+    listening: AppState, outside: psycopg.AsyncConnection
+):
+    before = _counter(listening)
+    async with outside.transaction(force_rollback=True):
+        await outside.execute("UPDATE search_generation SET generation = generation + 1")
+    await outside.execute("UPDATE search_generation SET generation = generation")
+    assert await _eventually(lambda: _counter(listening) > before)
+    assert _counter(listening) == before + 1  # the committed write's announcement only
+
+
+async def test_a_lost_connection_turns_the_counter_off_until_it_listens_again(
+    listening: AppState, outside: psycopg.AsyncConnection
+):
+    before = _counter(listening)
+    await outside.execute(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+        " WHERE application_name = %s AND datname = current_database()",
+        (APPLICATION_NAME,),
+    )
+    assert await _eventually(lambda: listening.database.change_counter() is None)
+    # Announcements made while nobody listened are lost: listening again moves the counter.
+    assert await _eventually(lambda: (listening.database.change_counter() or 0) > before)
+    after = _counter(listening)
+    await outside.execute("DELETE FROM images WHERE false")
+    assert await _eventually(lambda: _counter(listening) > after)
+
+
+def _counter(state: AppState) -> int:
+    counter = state.database.change_counter()
+    assert counter is not None, "the change feed is not listening"
+    return counter
+
+
+async def _eventually(condition: Callable[[], bool], within: float = 5) -> bool:
+    """Whether ``condition`` holds within ``within`` seconds: an announcement arrives a
+    moment after its commit, a reconnection a fraction of a second after a loss."""
+    deadline = asyncio.get_running_loop().time() + within
+    while not condition():
+        if asyncio.get_running_loop().time() > deadline:
+            return False
+        await asyncio.sleep(0.002)
+    return True
