@@ -93,7 +93,13 @@ class Services:
         if not isinstance(credential, BasicCredential):
             return await self.tokens.verify(credential)
         username, password = credential.username, credential.password
-        attempt = await self.logins.attempt(username, address)
+        # Kept while nothing changes, as long as there are no failures to count: those expire
+        # with time alone, which moves no change counter.
+        attempt = await self.cached(
+            ("login", username, address),
+            lambda: self.logins.attempt(username, address),
+            keep=lambda kept: not kept.earlier_failures,
+        )
         passwords = self._state.passwords
         if attempt.earlier_failures or not passwords.remembered(
             username, password, attempt.password_hash

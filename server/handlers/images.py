@@ -14,18 +14,7 @@ async def get(
 ) -> Reply:
     name = RepositoryName.of(namespace, repository)
     authorize(call.identity, name, Access.READ)
-
-    async def listing() -> models.ImageRecordList:
-        images = await call.services.repositories.images(name)
-        return models.ImageRecordList.model_validate(
-            [{"id": image_id, "checksum": checksum} for image_id, checksum in images]
-        )
-
-    # Pulls ask for the same lists over and over; a list is the same for every reader. Long
-    # lists are not kept, so that the cache's memory stays bounded.
-    images = await call.services.cached(
-        ("images", name), listing, keep=lambda kept: len(kept.root) <= CACHED_IMAGES_MAX
-    )
+    images = await _listing(call, name)
     return Reply(200, images, await token_headers(call, name, Access.READ, wanted=x_docker_token))
 
 
@@ -39,9 +28,28 @@ async def put(
     name = RepositoryName.of(namespace, repository)
     authorize(call.identity, name, Access.WRITE)
     images = [ImageRecord(entry.id, entry.checksum) for entry in body.root]
-    await call.services.repositories.put_images(name, images)
+    current = {entry.id: entry.checksum for entry in (await _listing(call, name)).root}
+    await call.services.repositories.put_images(name, images, current=current)
     return Reply(204)  # exactly: the Docker client fails on any other success code
 
 
 async def put_library(call: Call, *, repository: str, body: models.ImageList) -> Reply:
     return await put(call, namespace=None, repository=repository, body=body)
+
+
+async def _listing(call: Call, name: RepositoryName) -> models.ImageRecordList:
+    """The repository's images; NotFound if there is no such repository.
+
+    Pulls ask for the same lists over and over, and a push repeated sends the list it sent
+    before: a list is the same for every caller, and kept until the database changes. Long
+    lists are not kept, so that the cache's memory stays bounded."""
+
+    async def listing() -> models.ImageRecordList:
+        images = await call.services.repositories.images(name)
+        return models.ImageRecordList.model_validate(
+            [{"id": image_id, "checksum": checksum} for image_id, checksum in images]
+        )
+
+    return await call.services.cached(
+        ("images", name), listing, keep=lambda kept: len(kept.root) <= CACHED_IMAGES_MAX
+    )

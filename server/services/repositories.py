@@ -4,6 +4,7 @@ The statements are built once, at import, and run with parameters: SQLAlchemy th
 their compiled form up in its cache, and a read answers plain rows, no ORM objects.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
@@ -39,8 +40,18 @@ class RepositoryService(Protocol):
     async def images(self, repository: RepositoryName) -> list[ImageRecord]:
         """The repository's images; NotFound if there is no such repository."""
 
-    async def put_images(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
-        """Merge images by id: new ids are added, a given checksum replaces an older one."""
+    async def put_images(
+        self,
+        repository: RepositoryName,
+        images: list[ImageRecord],
+        *,
+        current: Mapping[str, str | None] | None = None,
+    ) -> None:
+        """Merge images by id: new ids are added, a given checksum replaces an older one.
+
+        ``current``: the repository's images (id to checksum) as last read, when the caller
+        has them; what they hold already is not written again, so a push repeated writes
+        nothing."""
 
 
 _repositories = Repository.__table__
@@ -112,7 +123,7 @@ class DatabaseRepositoryService:
     async def create(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
         upserts = self._upserts()
         await self._session.execute(upserts.repository, _parameters(repository))
-        await self._merge(upserts, repository, images)
+        await self._merge(upserts, repository, _merged(images))
 
     async def delete(self, repository: RepositoryName) -> None:
         deleted = await self._session.scalar(_DELETE, _parameters(repository))
@@ -130,25 +141,35 @@ class DatabaseRepositoryService:
             return []
         return list(map(ImageRecord._make, rows))
 
-    async def put_images(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
-        if not images and not await self.exists(repository):
+    async def put_images(
+        self,
+        repository: RepositoryName,
+        images: list[ImageRecord],
+        *,
+        current: Mapping[str, str | None] | None = None,
+    ) -> None:
+        checksums = _merged(images)
+        if current is not None:  # the repository exists: the caller has read its images
+            checksums = {
+                image_id: checksum
+                for image_id, checksum in checksums.items()
+                if image_id not in current or checksum not in (None, current[image_id])
+            }
+        elif not checksums and not await self.exists(repository):
             raise NotFound(f"repository {repository} not found")
-        await self._merge(self._upserts(), repository, images)
+        await self._merge(self._upserts(), repository, checksums)
 
     def _upserts(self) -> _Upserts:
         return _UPSERTS[self._session.get_bind().dialect.name]
 
     async def _merge(
-        self, upserts: _Upserts, repository: RepositoryName, images: list[ImageRecord]
+        self, upserts: _Upserts, repository: RepositoryName, checksums: dict[str, str | None]
     ) -> None:
         """Upserts, safe under concurrent merges: no id is lost, no checksum forgotten.
 
         NotFound unless every image was written: there is no repository to write them to, or
         (PostgreSQL) it was deleted and created again between two of the upserts, which must
         not leave some of the images in the new one: the unit of work then rolls back."""
-        checksums: dict[str, str | None] = {}
-        for image in images:  # one row per id: the last checksum given wins
-            checksums[image.id] = image.checksum or checksums.get(image.id)
         if not checksums:
             return
         # In id order, so that two merges into one repository take their row locks alike.
@@ -159,6 +180,14 @@ class DatabaseRepositoryService:
         written = await self._session.execute(upserts.images, rows)
         if written.rowcount != len(rows):  # an upsert writes one row, inserted or updated
             raise NotFound(f"repository {repository} not found")
+
+
+def _merged(images: list[ImageRecord]) -> dict[str, str | None]:
+    """One checksum per id: the last one given, or None if none was."""
+    checksums: dict[str, str | None] = {}
+    for image in images:
+        checksums[image.id] = image.checksum or checksums.get(image.id)
+    return checksums
 
 
 def _parameters(repository: RepositoryName) -> dict[str, str]:

@@ -2,11 +2,15 @@
 PostgreSQL's change feed (migration 0005, server.storage.changes)."""
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from typing import Any
 
 import pytest
 
-from server.auth import RepositoryName
+from server.auth import Account, RepositoryName
+from server.credentials import BasicCredential
+from server.errors import AuthenticationFailed
+from server.services.logins import LoginThrottle
 from server.services.repositories import ImageRecord
 from server.settings import Settings
 from server.state import AppState
@@ -16,6 +20,7 @@ pytestmark = pytest.mark.anyio
 
 IMAGE = "a" * 64
 NAME = RepositoryName("alice", "kept")
+ADDRESS = "192.0.2.1"
 
 
 @pytest.fixture
@@ -124,3 +129,45 @@ async def test_a_value_the_caller_will_not_keep_is_computed_each_time(this_proce
         kept = [await services.cached("small", compute) for _ in range(2)]
     assert values == [1, 2]
     assert kept == [3, 3]
+
+
+async def test_a_kept_login_lasts_until_any_process_changes_the_account(
+    this_process: AppState, other_process: AppState, monkeypatch: pytest.MonkeyPatch
+):
+    async with other_process.unit_of_work(writes=True) as services:
+        await services.accounts.create("alice", "alice@example.com", "password1", admin=False)
+    await _moved_from(this_process, None)
+    reads = _count_calls(monkeypatch, LoginThrottle, "attempt")
+
+    assert (await _login(this_process, "password1")).username == "alice"
+    assert (await _login(this_process, "password1")).username == "alice"
+    assert reads() == 1  # the second login was answered from what the first read
+
+    counter = this_process.database.change_counter()
+    async with other_process.unit_of_work(writes=True) as services:
+        await services.accounts.update("alice", email=None, password="password2")
+    await _moved_from(this_process, counter)
+    with pytest.raises(AuthenticationFailed):
+        await _login(this_process, "password1")
+    assert (await _login(this_process, "password2")).username == "alice"
+
+
+async def _login(state: AppState, password: str) -> Account:
+    async with state.unit_of_work(writes=False) as services:
+        identity = await services.identify(BasicCredential("alice", password), ADDRESS)
+    assert isinstance(identity, Account)
+    return identity
+
+
+def _count_calls(monkeypatch: pytest.MonkeyPatch, owner: type, name: str) -> Callable[[], int]:
+    """Count the calls of ``owner.name``, which still runs as it does."""
+    calls = 0
+    real = getattr(owner, name)
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, counting)
+    return lambda: calls

@@ -3,7 +3,7 @@ from sqlalchemy import text
 
 from server.auth import RepositoryName
 from server.errors import NotFound
-from server.services.repositories import ImageRecord
+from server.services.repositories import DatabaseRepositoryService, ImageRecord
 from server.state import AppState
 
 pytestmark = pytest.mark.anyio
@@ -97,3 +97,22 @@ async def test_the_images_come_in_id_order_whatever_order_they_were_given_in(sta
     async with state.unit_of_work(writes=True) as services:
         await services.repositories.put_images(REPO, [ImageRecord(B)])
     assert await _images(state) == [ImageRecord(A, "sha256:a"), ImageRecord(B), ImageRecord(C)]
+
+
+async def test_what_the_caller_has_read_already_is_not_written_again(state: AppState):
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [ImageRecord(A), ImageRecord(B, "sha256:b")])
+    current = {A: None, B: "sha256:b"}
+    async with state.database.unit_of_work(writes=True) as session:
+        repeated = [ImageRecord(A), ImageRecord(B, "sha256:b"), ImageRecord(B)]
+        await DatabaseRepositoryService(session).put_images(REPO, repeated, current=current)
+        assert not session.in_transaction()  # not one statement: a push repeated is free
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.put_images(
+            REPO, [ImageRecord(A, "sha256:a"), ImageRecord(B), ImageRecord(C)], current=current
+        )
+    assert await _images(state) == [
+        ImageRecord(A, "sha256:a"),
+        ImageRecord(B, "sha256:b"),
+        ImageRecord(C),
+    ]
