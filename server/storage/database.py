@@ -29,7 +29,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import Pool
 from sqlalchemy.sql import Executable
 
@@ -212,6 +212,25 @@ def _uses_orm(statement: Any) -> bool:
     return statement._propagate_attrs.get("compile_state_plugin") == "orm"
 
 
+_WROTE = "hubindex_wrote"
+
+
+class _WriteTrackingSession(Session):
+    """A writing unit's session, which notes in its ``info`` whether it wrote: only a unit
+    that did moves the change feed on commit (one that only read must not empty caches)."""
+
+
+@event.listens_for(_WriteTrackingSession, "do_orm_execute")
+def _on_execute(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(_WriteTrackingSession, "after_flush")
+def _on_flush(session: Session, _context: Any) -> None:
+    session.info[_WROTE] = True
+
+
 # What a unit of work hands the services: either kind offers the same awaitable methods.
 DatabaseSession: TypeAlias = AsyncSession | InlineSession
 
@@ -249,7 +268,9 @@ class Database:
                 expire_on_commit=False,
             )
             self._writes = async_sessionmaker(
-                asynchronous.execution_options(hubindex_writes=True), expire_on_commit=False
+                asynchronous.execution_options(hubindex_writes=True),
+                expire_on_commit=False,
+                sync_session_class=_WriteTrackingSession,
             )
 
     async def start(self) -> None:
@@ -296,7 +317,7 @@ class Database:
             began = session.in_transaction()
             if began:
                 await session.commit()
-                if writes and self._feed is not None:
+                if self._feed is not None and session.info.get(_WROTE):
                     self._feed.moved()
         except BaseException:
             began = began or session.in_transaction()

@@ -7,6 +7,7 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from server.auth import RepositoryName
 from server.settings import Settings
 from server.state import AppState
 from server.storage.changes import APPLICATION_NAME
@@ -105,3 +106,20 @@ async def _eventually(condition: Callable[[], bool], within: float = 5) -> bool:
             return False
         await asyncio.sleep(0.002)
     return True
+
+
+async def test_a_writing_unit_moves_the_counter_only_when_it_wrote(listening: AppState):
+    """A writing unit that only read (a push repeated) must not empty the caches; one that
+    wrote, by a statement or through the ORM, moves the counter as it commits."""
+    repository = RepositoryName("alice", "app")
+    before = _counter(listening)
+    async with listening.unit_of_work(writes=True) as services:
+        assert not await services.repositories.exists(repository)
+    assert _counter(listening) == before
+    async with listening.unit_of_work(writes=True) as services:
+        await services.repositories.create(repository, [])
+    after_statement = _counter(listening)
+    assert after_statement > before
+    async with listening.unit_of_work(writes=True) as services:
+        await services.accounts.create("alice", "alice@example.com", "password1", admin=False)
+    assert _counter(listening) > after_statement
