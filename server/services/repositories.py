@@ -37,8 +37,11 @@ class RepositoryService(Protocol):
 
     async def exists(self, repository: RepositoryName) -> bool: ...
 
-    async def images(self, repository: RepositoryName) -> list[ImageRecord]:
-        """The repository's images; NotFound if there is no such repository."""
+    async def images(
+        self, repository: RepositoryName, *, limit: int | None = None
+    ) -> list[ImageRecord]:
+        """The repository's images in id order, the first ``limit`` of them if given;
+        NotFound if there is no such repository."""
 
     async def put_images(
         self,
@@ -70,6 +73,7 @@ _IMAGES = prepared(
     .where(*_named)
     .order_by(_images.c.image_id)
 )
+_FIRST_IMAGES = prepared(_IMAGES.limit(bindparam("limit")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +137,14 @@ class DatabaseRepositoryService:
     async def exists(self, repository: RepositoryName) -> bool:
         return await self._session.scalar(_FIND, _parameters(repository)) is not None
 
-    async def images(self, repository: RepositoryName) -> list[ImageRecord]:
-        rows = (await self._session.execute(_IMAGES, _parameters(repository))).all()
+    async def images(
+        self, repository: RepositoryName, *, limit: int | None = None
+    ) -> list[ImageRecord]:
+        if limit is None:
+            rows = (await self._session.execute(_IMAGES, _parameters(repository))).all()
+        else:
+            parameters = {**_parameters(repository), "limit": limit}
+            rows = (await self._session.execute(_FIRST_IMAGES, parameters)).all()
         if not rows:
             raise NotFound(f"repository {repository} not found")
         if rows[0][0] is None:

@@ -116,3 +116,12 @@ async def test_what_the_caller_has_read_already_is_not_written_again(state: AppS
         ImageRecord(B, "sha256:b"),
         ImageRecord(C),
     ]
+
+
+async def test_a_limit_reads_the_first_images_in_id_order(state: AppState):
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [ImageRecord(C), ImageRecord(A), ImageRecord(B)])
+    async with state.unit_of_work(writes=False) as services:
+        assert await services.repositories.images(REPO, limit=2) == [ImageRecord(A), ImageRecord(B)]
+        with pytest.raises(NotFound):
+            await services.repositories.images(RepositoryName("someone", "else"), limit=2)
