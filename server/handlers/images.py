@@ -6,7 +6,10 @@ from server.handlers._docker import token_headers
 from server.runtime import Call, Reply
 from server.services.repositories import ImageRecord
 
-CACHED_IMAGES_MAX = 1000  # images in a list kept between requests (server.state.Services.cached)
+# Kept between requests (server.state.Services.cached): image lists of at most this many
+# images, and what a PUT compares with for a list of at most that many.
+CACHED_IMAGES_MAX = 1000
+CACHED_CHECKSUMS_MAX = 128
 
 
 async def get(
@@ -28,7 +31,8 @@ async def put(
     name = RepositoryName.of(namespace, repository)
     authorize(call.identity, name, Access.WRITE)
     images = [ImageRecord(entry.id, entry.checksum) for entry in body.root]
-    await call.services.repositories.put_images(name, images, current=await _current(call, name))
+    current = await _current(call, name, images)
+    await call.services.repositories.put_images(name, images, current=current)
     return Reply(204)  # exactly: the Docker client fails on any other success code
 
 
@@ -51,20 +55,18 @@ async def _listing(call: Call, name: RepositoryName) -> models.ImageRecordList:
     )
 
 
-async def _current(call: Call, name: RepositoryName) -> dict[str, str | None] | None:
-    """The repository's images (id to checksum) when they are few enough to keep, so that a
-    push repeated writes nothing (it sends the list it sent before); None for a longer list,
-    of which no more than that is read. NotFound if there is no such repository."""
-
-    async def short_listing() -> models.ImageRecordList | None:
-        images = await call.services.repositories.images(name, limit=CACHED_IMAGES_MAX + 1)
-        return None if len(images) > CACHED_IMAGES_MAX else _model(images)
-
-    # The key of _listing: a list kept by either is the whole list, as the other reads it.
-    kept = await call.services.cached(
-        ("images", name), short_listing, keep=lambda kept: kept is not None
+async def _current(
+    call: Call, name: RepositoryName, images: list[ImageRecord]
+) -> dict[str, str | None]:
+    """What the repository holds of these images (id to checksum); NotFound if there is no
+    such repository. A push repeated sends the list it sent before: a short list's answer is
+    kept until the database changes, so that the repeat costs no statement at all."""
+    ids = tuple(sorted({image.id for image in images}))
+    return await call.services.cached(
+        ("checksums", name, ids),
+        lambda: call.services.repositories.checksums(name, ids),
+        keep=lambda _kept: len(ids) <= CACHED_CHECKSUMS_MAX,
     )
-    return None if kept is None else {entry.id: entry.checksum for entry in kept.root}
 
 
 def _model(images: list[ImageRecord]) -> models.ImageRecordList:

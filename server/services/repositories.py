@@ -4,11 +4,11 @@ The statements are built once, at import, and run with parameters: SQLAlchemy th
 their compiled form up in its cache, and a read answers plain rows, no ORM objects.
 """
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from sqlalchemy import Insert, bindparam, delete, func, select
+from sqlalchemy import Insert, and_, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.auth import RepositoryName
@@ -37,11 +37,14 @@ class RepositoryService(Protocol):
 
     async def exists(self, repository: RepositoryName) -> bool: ...
 
-    async def images(
-        self, repository: RepositoryName, *, limit: int | None = None
-    ) -> list[ImageRecord]:
-        """The repository's images in id order, the first ``limit`` of them if given;
-        NotFound if there is no such repository."""
+    async def images(self, repository: RepositoryName) -> list[ImageRecord]:
+        """The repository's images in id order; NotFound if there is no such repository."""
+
+    async def checksums(
+        self, repository: RepositoryName, ids: Collection[str]
+    ) -> dict[str, str | None]:
+        """The checksum of each of ``ids`` the repository has (None: not known yet); NotFound
+        if there is no such repository."""
 
     async def put_images(
         self,
@@ -52,8 +55,8 @@ class RepositoryService(Protocol):
     ) -> None:
         """Merge images by id: new ids are added, a given checksum replaces an older one.
 
-        ``current``: the repository's images (id to checksum) as last read, when the caller
-        has them; what they hold already is not written again, so a push repeated writes
+        ``current``: what ``checksums`` answered for these images, when the caller has it;
+        what the repository holds already is not written again, so a push repeated writes
         nothing."""
 
 
@@ -73,7 +76,20 @@ _IMAGES = prepared(
     .where(*_named)
     .order_by(_images.c.image_id)
 )
-_FIRST_IMAGES = prepared(_IMAGES.limit(bindparam("limit")))
+# Some of its images: as _IMAGES, for the ids given (a list of any length: not prepared).
+_CHECKSUMS = (
+    select(_images.c.image_id, _images.c.checksum)
+    .select_from(
+        _repositories.outerjoin(
+            _images,
+            and_(
+                _images.c.repository_id == _repositories.c.id,
+                _images.c.image_id.in_(bindparam("ids", expanding=True)),
+            ),
+        )
+    )
+    .where(*_named)
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,19 +153,22 @@ class DatabaseRepositoryService:
     async def exists(self, repository: RepositoryName) -> bool:
         return await self._session.scalar(_FIND, _parameters(repository)) is not None
 
-    async def images(
-        self, repository: RepositoryName, *, limit: int | None = None
-    ) -> list[ImageRecord]:
-        if limit is None:
-            rows = (await self._session.execute(_IMAGES, _parameters(repository))).all()
-        else:
-            parameters = {**_parameters(repository), "limit": limit}
-            rows = (await self._session.execute(_FIRST_IMAGES, parameters)).all()
+    async def images(self, repository: RepositoryName) -> list[ImageRecord]:
+        rows = (await self._session.execute(_IMAGES, _parameters(repository))).all()
         if not rows:
             raise NotFound(f"repository {repository} not found")
         if rows[0][0] is None:
             return []
         return list(map(ImageRecord._make, rows))
+
+    async def checksums(
+        self, repository: RepositoryName, ids: Collection[str]
+    ) -> dict[str, str | None]:
+        parameters = {**_parameters(repository), "ids": list(ids)}
+        rows = (await self._session.execute(_CHECKSUMS, parameters)).all()
+        if not rows:
+            raise NotFound(f"repository {repository} not found")
+        return {image_id: checksum for image_id, checksum in rows if image_id is not None}
 
     async def put_images(
         self,
@@ -159,7 +178,7 @@ class DatabaseRepositoryService:
         current: Mapping[str, str | None] | None = None,
     ) -> None:
         checksums = _merged(images)
-        if current is not None:  # the repository exists: the caller has read its images
+        if current is not None:  # the repository exists: the caller has read its checksums
             checksums = {
                 image_id: checksum
                 for image_id, checksum in checksums.items()

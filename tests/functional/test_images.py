@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from server.handlers.images import CACHED_IMAGES_MAX
+from server.handlers.images import CACHED_CHECKSUMS_MAX
 from tests.functional.support import (
     as_user,
     assert_error,
@@ -194,16 +194,14 @@ def test_a_change_through_another_server_shows_in_the_very_next_listing(
     assert_error(get_images(reader, path), 404)
 
 
-@pytest.mark.parametrize("size", [2, CACHED_IMAGES_MAX + 1], ids=["kept", "too-long-to-keep"])
+@pytest.mark.parametrize("size", [2, CACHED_CHECKSUMS_MAX + 1], ids=["kept", "too-long-to-keep"])
 def test_a_push_repeated_changes_nothing_and_a_changed_one_is_merged(index: Index, size: int):
-    """The list a push sends again is compared with the one kept for pulls (or read, if it is
-    short enough to keep); a longer list is merged without it."""
+    """What a PUT compares with is kept for a short list only; either way it merges alike."""
     repository = new_repository(index, index.account(), images=size)
     owner, first = as_user(repository.owner), repository.images[0]
-    pushed = [{"id": first, "checksum": checksum()}]
-    expected = {**dict.fromkeys(repository.images), first: pushed[0]["checksum"]}
+    pushed = [{"id": image, "checksum": checksum()} for image in repository.images]
+    expected = {entry["id"]: entry["checksum"] for entry in pushed}
 
-    assert len(listed(get_images(index, repository.path))) == size  # kept, if short enough
     for _ in range(2):
         _assert_204(put_images(index, repository.path, owner, pushed))
         assert listed(get_images(index, repository.path)) == expected
@@ -212,3 +210,5 @@ def test_a_push_repeated_changes_nothing_and_a_changed_one_is_merged(index: Inde
     _assert_204(put_images(index, repository.path, owner, changed))
     expected |= {first: changed[0]["checksum"], added: None}
     assert listed(get_images(index, repository.path)) == expected
+    _assert_204(put_images(index, repository.path, owner, pushed))  # an older push again
+    assert listed(get_images(index, repository.path)) == expected | {first: pushed[0]["checksum"]}

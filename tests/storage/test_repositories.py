@@ -102,7 +102,7 @@ async def test_the_images_come_in_id_order_whatever_order_they_were_given_in(sta
 async def test_what_the_caller_has_read_already_is_not_written_again(state: AppState):
     async with state.unit_of_work(writes=True) as services:
         await services.repositories.create(REPO, [ImageRecord(A), ImageRecord(B, "sha256:b")])
-    current = {A: None, B: "sha256:b"}
+    current = {A: None, B: "sha256:b"}  # as checksums() answers
     async with state.database.unit_of_work(writes=True) as session:
         repeated = [ImageRecord(A), ImageRecord(B, "sha256:b"), ImageRecord(B)]
         await DatabaseRepositoryService(session).put_images(REPO, repeated, current=current)
@@ -118,10 +118,12 @@ async def test_what_the_caller_has_read_already_is_not_written_again(state: AppS
     ]
 
 
-async def test_a_limit_reads_the_first_images_in_id_order(state: AppState):
+async def test_checksums_answers_for_the_ids_asked_that_the_repository_has(state: AppState):
     async with state.unit_of_work(writes=True) as services:
-        await services.repositories.create(REPO, [ImageRecord(C), ImageRecord(A), ImageRecord(B)])
+        await services.repositories.create(REPO, [ImageRecord(A, "sha256:a"), ImageRecord(B)])
     async with state.unit_of_work(writes=False) as services:
-        assert await services.repositories.images(REPO, limit=2) == [ImageRecord(A), ImageRecord(B)]
+        assert await services.repositories.checksums(REPO, [A, B, C]) == {A: "sha256:a", B: None}
+        assert await services.repositories.checksums(REPO, [C]) == {}
+        assert await services.repositories.checksums(REPO, []) == {}
         with pytest.raises(NotFound):
-            await services.repositories.images(RepositoryName("someone", "else"), limit=2)
+            await services.repositories.checksums(RepositoryName("someone", "else"), [A])
