@@ -2,11 +2,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from alembic import command
 from sqlalchemy import text
 
 from server.state import AppState
 from server.storage.database import Database
-from server.storage.migrations import check, pending
+from server.storage.migrations import check, config, pending, upgrade
 
 pytestmark = pytest.mark.anyio
 
@@ -33,3 +34,11 @@ async def test_the_database_has_one_signing_key(state: AppState):
         keys = (await session.execute(text("SELECT secret FROM signing_keys"))).scalars().all()
     assert len(keys) == 1
     assert len(keys[0]) == 32
+
+
+def test_every_migration_can_be_undone_and_applied_again(database_url: str):
+    command.downgrade(config(database_url), "base")
+    assert pending(database_url)
+    upgrade(database_url)
+    assert not pending(database_url)
+    check(database_url)
