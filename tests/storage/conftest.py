@@ -1,7 +1,7 @@
 """The storage suite: services over a real database, the same tests on SQLite and PostgreSQL."""
 
 import shutil
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +9,7 @@ import pytest
 from server.settings import Settings
 from server.state import AppState
 from tests.functional.conftest import (  # noqa: F401 - fixtures shared with the functional suite
+    _PostgresDatabases,
     database_url,
     postgres_databases,
     sqlite_template,
@@ -34,3 +35,11 @@ async def sqlite_state(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[A
     )
     yield app_state
     await app_state.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_databases: _PostgresDatabases) -> Iterator[str]:
+    """For what only PostgreSQL has: a fresh PostgreSQL database, no SQLite run."""
+    name, url = postgres_databases.create()
+    yield url
+    postgres_databases.drop(name)

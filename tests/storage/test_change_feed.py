@@ -1,7 +1,7 @@
 """PostgreSQL's change feed (migration 0005, server.storage.changes), on a real server."""
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable
 
 import psycopg
 import pytest
@@ -12,17 +12,9 @@ from server.settings import Settings
 from server.state import AppState
 from server.storage.changes import APPLICATION_NAME
 from server.storage.tables import Base
-from tests.functional.conftest import _PostgresDatabases
 from tests.harness import FAST_HASHING
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def postgres_url(postgres_databases: _PostgresDatabases) -> Iterator[str]:
-    name, url = postgres_databases.create()
-    yield url
-    postgres_databases.drop(name)
 
 
 @pytest.fixture

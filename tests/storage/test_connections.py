@@ -1,7 +1,7 @@
 """PostgreSQL connections that the server closed while they sat in the pool are not used."""
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import psycopg
 import pytest
@@ -10,17 +10,9 @@ from sqlalchemy.engine import make_url
 from server.auth import RepositoryName
 from server.settings import Settings
 from server.state import AppState
-from tests.functional.conftest import _PostgresDatabases
 from tests.harness import FAST_HASHING
 
 pytestmark = pytest.mark.anyio
-
-
-@pytest.fixture
-def postgres_url(postgres_databases: _PostgresDatabases) -> Iterator[str]:
-    name, url = postgres_databases.create()
-    yield url
-    postgres_databases.drop(name)
 
 
 @pytest.fixture
