@@ -8,7 +8,19 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
 
-from sqlalchemy import Insert, and_, bindparam, delete, func, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Insert,
+    Select,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    delete,
+    func,
+    select,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.auth import RepositoryName
@@ -76,20 +88,30 @@ _IMAGES = prepared(
     .where(*_named)
     .order_by(_images.c.image_id)
 )
-# Some of its images: as _IMAGES, for the ids given (a list of any length: not prepared).
-_CHECKSUMS = (
-    select(_images.c.image_id, _images.c.checksum)
-    .select_from(
-        _repositories.outerjoin(
-            _images,
-            and_(
-                _images.c.repository_id == _repositories.c.id,
-                _images.c.image_id.in_(bindparam("ids", expanding=True)),
-            ),
+
+
+def _checksums(named_ids: ColumnElement[bool]) -> Select:
+    """Some of its images: as _IMAGES, for the ids ``named_ids`` names."""
+    return (
+        select(_images.c.image_id, _images.c.checksum)
+        .select_from(
+            _repositories.outerjoin(
+                _images, and_(_images.c.repository_id == _repositories.c.id, named_ids)
+            )
         )
+        .where(*_named)
     )
-    .where(*_named)
-)
+
+
+# The ids in one parameter, so that the statement is the same for any number of them: prepared
+# once on SQLite (a JSON array, which json_each() lists), planned once by PostgreSQL (an array).
+_ids_listed = func.json_each(bindparam("ids", type_=JSON)).table_valued("value")
+_CHECKSUMS = {
+    "sqlite": prepared(_checksums(_images.c.image_id.in_(select(_ids_listed.c.value)))),
+    "postgresql": _checksums(
+        _images.c.image_id == any_(bindparam("ids", type_=postgresql.ARRAY(Text)))
+    ),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +187,8 @@ class DatabaseRepositoryService:
         self, repository: RepositoryName, ids: Collection[str]
     ) -> dict[str, str | None]:
         parameters = {**_parameters(repository), "ids": list(ids)}
-        rows = (await self._session.execute(_CHECKSUMS, parameters)).all()
+        statement = _CHECKSUMS[self._session.get_bind().dialect.name]
+        rows = (await self._session.execute(statement, parameters)).all()
         if not rows:
             raise NotFound(f"repository {repository} not found")
         return {image_id: checksum for image_id, checksum in rows if image_id is not None}
