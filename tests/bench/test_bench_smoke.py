@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import ROOT
 
-SCENARIOS = {"ping", "images", "search", "put_images", "register"}
+SCENARIOS = {"ping", "images", "search", "put_images", "put_images_changed", "register"}
 
 
 def test_quick_benchmark_reports_every_scenario(tmp_path: Path):

@@ -97,7 +97,7 @@ def parse(argv: list[str]) -> Options:
         "--scenario",
         action="append",
         default=[],
-        choices=("ping", "images", "search", "put_images", "register"),
+        choices=("ping", "images", "search", "put_images", "put_images_changed", "register"),
         help="run only this scenario (repeatable; default: all)",
     )
     parser.add_argument(

@@ -66,6 +66,20 @@ def scenarios() -> list[Scenario]:
             headers={"Authorization": BASIC, **JSON_TYPE},
         ),
         Scenario(
+            "put_images_changed",
+            f"PUT /v1/repositories/{user}/{data.WRITE_REPOSITORY}/images (Basic auth),"
+            " a new checksum each",
+            "PUT",
+            f"/v1/repositories/{user}/{data.WRITE_REPOSITORY}/images",
+            204,
+            "rewrite",
+            False,
+            None,
+            body=data.put_images_body(),
+            headers={"Authorization": BASIC, **JSON_TYPE},
+            lua_args=(BASIC, *(image for image, _checksum in data.images(data.WRITE_REPOSITORY))),
+        ),
+        Scenario(
             "register",
             "POST /v1/users/ (a new user each)",
             "POST",
