@@ -1,18 +1,17 @@
 """PostgreSQL's change feed (migration 0005, server.storage.changes), on a real server."""
 
-import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
-from server.auth import RepositoryName
 from server.settings import Settings
 from server.state import AppState
 from server.storage.changes import APPLICATION_NAME
 from server.storage.tables import Base
 from tests.harness import FAST_HASHING
+from tests.storage.support import eventually
 
 pytestmark = pytest.mark.anyio
 
@@ -52,7 +51,7 @@ async def test_a_write_to_any_table_by_anyone_moves_the_counter(
     before = _counter(listening)
     # A statement trigger fires even when no row is touched: any table's trigger shows so.
     await outside.execute(f"DELETE FROM {table} WHERE false")
-    assert await _eventually(lambda: _counter(listening) > before)
+    assert await eventually(lambda: _counter(listening) > before)
 
 
 async def test_a_write_rolled_back_is_not_announced(
@@ -62,7 +61,7 @@ async def test_a_write_rolled_back_is_not_announced(
     async with outside.transaction(force_rollback=True):
         await outside.execute("UPDATE search_generation SET generation = generation + 1")
     await outside.execute("UPDATE search_generation SET generation = generation")
-    assert await _eventually(lambda: _counter(listening) > before)
+    assert await eventually(lambda: _counter(listening) > before)
     assert _counter(listening) == before + 1  # the committed write's announcement only
 
 
@@ -75,43 +74,15 @@ async def test_a_lost_connection_turns_the_counter_off_until_it_listens_again(
         " WHERE application_name = %s AND datname = current_database()",
         (APPLICATION_NAME,),
     )
-    assert await _eventually(lambda: listening.database.change_counter() is None)
+    assert await eventually(lambda: listening.database.change_counter() is None)
     # Announcements made while nobody listened are lost: listening again moves the counter.
-    assert await _eventually(lambda: (listening.database.change_counter() or 0) > before)
+    assert await eventually(lambda: (listening.database.change_counter() or 0) > before)
     after = _counter(listening)
     await outside.execute("DELETE FROM images WHERE false")
-    assert await _eventually(lambda: _counter(listening) > after)
+    assert await eventually(lambda: _counter(listening) > after)
 
 
 def _counter(state: AppState) -> int:
     counter = state.database.change_counter()
     assert counter is not None, "the change feed is not listening"
     return counter
-
-
-async def _eventually(condition: Callable[[], bool], within: float = 5) -> bool:
-    """Whether ``condition`` holds within ``within`` seconds: an announcement arrives a
-    moment after its commit, a reconnection a fraction of a second after a loss."""
-    deadline = asyncio.get_running_loop().time() + within
-    while not condition():
-        if asyncio.get_running_loop().time() > deadline:
-            return False
-        await asyncio.sleep(0.002)
-    return True
-
-
-async def test_a_writing_unit_moves_the_counter_only_when_it_wrote(listening: AppState):
-    """A writing unit that only read (a push repeated) must not empty the caches; one that
-    wrote, by a statement or through the ORM, moves the counter as it commits."""
-    repository = RepositoryName("alice", "app")
-    before = _counter(listening)
-    async with listening.unit_of_work(writes=True) as services:
-        assert not await services.repositories.exists(repository)
-    assert _counter(listening) == before
-    async with listening.unit_of_work(writes=True) as services:
-        await services.repositories.create(repository, [])
-    after_statement = _counter(listening)
-    assert after_statement > before
-    async with listening.unit_of_work(writes=True) as services:
-        await services.accounts.create("alice", "alice@example.com", "password1", admin=False)
-    assert _counter(listening) > after_statement

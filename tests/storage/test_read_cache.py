@@ -1,7 +1,6 @@
 """Answers kept between requests while the database stays unchanged: SQLite's data_version,
 PostgreSQL's change feed (migration 0005, server.storage.changes)."""
 
-import asyncio
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -15,6 +14,7 @@ from server.services.repositories import ImageRecord
 from server.settings import Settings
 from server.state import AppState
 from tests.harness import FAST_HASHING
+from tests.storage.support import eventually
 
 pytestmark = pytest.mark.anyio
 
@@ -89,18 +89,17 @@ async def test_a_kept_answer_lasts_until_any_process_commits(
 
 
 async def _moved_from(state: AppState, counter: int | None) -> int:
-    """The change counter once it differs from ``counter``. Another process's commit reaches
-    PostgreSQL's listeners a moment after it is acknowledged, at most a loop turn or two here;
-    the deadline only bounds a failing test."""
-    deadline = asyncio.get_running_loop().time() + 5
-    while (now := state.database.change_counter()) in (counter, None):
-        assert asyncio.get_running_loop().time() < deadline, "the change counter did not move"
-        await asyncio.sleep(0.001)
+    """The change counter once it differs from ``counter`` (see ``eventually``)."""
+    moved = await eventually(lambda: state.database.change_counter() not in (counter, None))
+    assert moved, "the change counter did not move"
+    now = state.database.change_counter()
+    assert now is not None
     return now
 
 
 async def test_without_a_cheap_change_counter_nothing_is_kept():
-    # An in-memory SQLite database (like PostgreSQL) cannot tell its changes cheaply.
+    # An in-memory SQLite database cannot tell its changes cheaply (nor can PostgreSQL before
+    # its change feed listens: test_change_feed.py).
     memory = AppState(Settings(database_url="sqlite://", **FAST_HASHING))
     assert memory.database.change_counter() is None
     calls = 0
