@@ -1,10 +1,10 @@
 """Functional fixtures: every test gets a fresh database, on SQLite and on PostgreSQL.
 
-PostgreSQL runs when HUBINDEX_TEST_POSTGRES_URL names a server whose user may create
-databases (CI sets it); without it those tests are skipped with that reason.
+PostgreSQL runs against the server ``tests.backends.postgres()`` finds: the one
+HUBINDEX_TEST_POSTGRES_URL names, or this machine's at 127.0.0.1:5432; without one those tests
+are skipped with the reason, which the run's last line repeats.
 """
 
-import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterator
@@ -16,10 +16,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from server.storage.migrations import upgrade
+from tests.backends import BACKENDS, postgres
 from tests.harness import Index, Mailbox
-
-POSTGRES_URL = os.environ.get("HUBINDEX_TEST_POSTGRES_URL")
-BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
@@ -71,9 +69,10 @@ class _PostgresDatabases:
 
 @pytest.fixture(scope="session")
 def postgres_databases() -> Iterator[_PostgresDatabases]:
-    if not POSTGRES_URL:
-        pytest.skip("HUBINDEX_TEST_POSTGRES_URL is not set: no PostgreSQL to test against")
-    databases = _PostgresDatabases(POSTGRES_URL)
+    target = postgres()
+    if target.url is None:
+        pytest.skip(target.why_left_out)
+    databases = _PostgresDatabases(target.url)
     yield databases
     databases.close()
 
