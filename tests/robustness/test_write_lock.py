@@ -6,12 +6,15 @@ what is slow. How fast is measured by ``scripts/stress``.
 """
 
 import secrets
+import sqlite3
 import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
+import pytest
+from sqlalchemy.engine import make_url
 
 from tests.harness import Index
 from tests.robustness.support import pool_client
@@ -84,3 +87,42 @@ def test_a_password_change_racing_a_push_holds_up_neither_the_push_nor_a_ping(
     assert index.client.get("/v1/users/", auth=(alice.username, new_password)).status_code == 200
     assert index.client.get("/v1/users/", auth=alice.auth).status_code == 401
     assert listed_ids(index.client.get(f"{path}/images")) == {pushed}
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_write_lock_held_by_another_process_is_a_503_and_never_stalls_a_ping(
+    make_index: Callable[..., Index], database_url: str
+):
+    """SQLite only: PostgreSQL has no database-wide write lock to hold."""
+    index = make_index(email_confirmation="off")
+    owner = index.account()
+    path = f"/v1/repositories/{owner.username}/locked"
+    as_owner = {"Authorization": owner.basic}
+    assert index.client.put(f"{path}/", json=[], headers=as_owner).status_code == 200
+
+    # Another process's writer (here a connection of the test's own) holds the write lock.
+    other = sqlite3.connect(make_url(database_url).database, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    answers = Answers()
+    try:
+        with pool_client(index.url, 2) as client, ThreadPoolExecutor(max_workers=2) as executor:
+            push = executor.submit(
+                answers.send,
+                "push",
+                lambda: client.put(f"{path}/images", json=[{"id": image_id()}], headers=as_owner),
+            )
+            time.sleep(HEAD_START_SECONDS)  # the push is waiting for the lock
+            ping = executor.submit(answers.send, "ping", lambda: client.get("/v1/_ping"))
+            refused, pong = push.result(), ping.result()
+    finally:
+        other.rollback()
+        other.close()
+
+    assert (pong.status_code, pong.text) == (200, "true")
+    assert answers.order == ["ping", "push"]
+    assert refused.status_code == 503, refused.text
+    assert int(refused.headers["Retry-After"]) >= 1
+    assert "busy" in refused.json()["error"]
+    # Once the other writer is done, the same push goes through.
+    again = index.client.put(f"{path}/images", json=[{"id": image_id()}], headers=as_owner)
+    assert again.status_code == 204, again.text
