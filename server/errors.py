@@ -14,6 +14,7 @@ its MRO, to a status code in one table.
     ├── PayloadTooLarge           the body is larger than the server accepts
     ├── UnsupportedMediaType      the body is of a media type the operation does not take
     ├── TooManyFailedLogins       too many wrong passwords lately, for an account or an address
+    ├── DatabaseBusy              the database's write lock or a connection could not be had in time
     └── NotImplementedYet         the operation has no handler yet
 """
 
@@ -74,6 +75,17 @@ class TooManyFailedLogins(HubIndexError):
     def __init__(self, retry_after_seconds: int) -> None:
         super().__init__(f"too many failed logins: try again in {retry_after_seconds} s")
         self.retry_after_seconds = retry_after_seconds
+
+
+class DatabaseBusy(HubIndexError):
+    """A lock or a connection of the database could not be had in time: SQLite's write lock
+    held by another process, every pooled PostgreSQL connection in use. Nothing was changed;
+    the same request may be sent again."""
+
+    retry_after_seconds = 1
+
+    def __init__(self) -> None:
+        super().__init__(f"the database is busy: try again in {self.retry_after_seconds} s")
 
 
 class NotImplementedYet(HubIndexError):

@@ -21,6 +21,7 @@ STATUS_BY_ERROR: Mapping[type[errors.HubIndexError], int] = {
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMediaType: 415,
     errors.TooManyFailedLogins: 429,
+    errors.DatabaseBusy: 503,
     errors.NotImplementedYet: 501,
 }
 
@@ -55,6 +56,6 @@ def response_for(error: errors.HubIndexError) -> Response:
     headers: dict[str, str] = {}
     if status == 401:
         headers.update(BASIC_CHALLENGE)
-    if isinstance(error, errors.TooManyFailedLogins):
+    if isinstance(error, errors.TooManyFailedLogins | errors.DatabaseBusy):
         headers["Retry-After"] = str(error.retry_after_seconds)
     return error_response(status, error.message, headers)

@@ -23,6 +23,7 @@ get_operation = Operation(
         403: models.Error,
         404: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 
@@ -54,6 +55,7 @@ put_operation = Operation(
         413: models.Error,
         415: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 
@@ -83,6 +85,7 @@ get_library_operation = Operation(
         403: models.Error,
         404: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 
@@ -113,6 +116,7 @@ put_library_operation = Operation(
         413: models.Error,
         415: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 

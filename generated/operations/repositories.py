@@ -24,6 +24,7 @@ create_operation = Operation(
         413: models.Error,
         415: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 
@@ -54,6 +55,7 @@ delete_operation = Operation(
         403: models.Error,
         404: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 
@@ -84,6 +86,7 @@ create_library_operation = Operation(
         413: models.Error,
         415: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 
@@ -113,6 +116,7 @@ delete_library_operation = Operation(
         403: models.Error,
         404: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 

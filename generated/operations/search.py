@@ -21,6 +21,7 @@ query_operation = Operation(
         400: models.Error,
         401: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 

@@ -22,6 +22,7 @@ check_operation = Operation(
         401: models.Error,
         403: models.Error,
         404: models.Error,
+        503: models.Error,
     },
 )
 
@@ -49,6 +50,7 @@ check_library_operation = Operation(
         401: models.Error,
         403: models.Error,
         404: models.Error,
+        503: models.Error,
     },
 )
 

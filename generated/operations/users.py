@@ -21,6 +21,7 @@ login_operation = Operation(
         401: models.Error,
         403: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 
@@ -45,6 +46,7 @@ register_operation = Operation(
         400: models.RegistrationError,
         413: models.Error,
         415: models.Error,
+        503: models.Error,
     },
 )
 
@@ -69,6 +71,7 @@ confirm_operation = Operation(
         200: models.EmailConfirmed,
         400: models.Error,
         404: models.Error,
+        503: models.Error,
     },
 )
 
@@ -99,6 +102,7 @@ update_operation = Operation(
         413: models.Error,
         415: models.Error,
         429: models.Error,
+        503: models.Error,
     },
 )
 

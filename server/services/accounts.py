@@ -41,7 +41,10 @@ class AccountService(Protocol):
     async def update(
         self, username: str, *, email: str | None, password: str | None
     ) -> Confirmation | None:
-        """Add an address and/or replace the password; the confirmation for a new address."""
+        """Add an address and/or replace the password; the confirmation for a new address.
+
+        With a password, what the unit of work did before is rolled back first (the password
+        is hashed outside any transaction): call it before anything in the unit writes."""
 
     async def create(self, username: str, email: str, password: str, *, admin: bool) -> None:
         """Create an active account (an operator's command)."""
@@ -127,8 +130,13 @@ class DatabaseAccountService:
     async def update(
         self, username: str, *, email: str | None, password: str | None
     ) -> Confirmation | None:
-        # Hashed before the first statement: on SQLite that opens the write transaction.
-        password_hash = None if password is None else await self._passwords.hash(password)
+        password_hash = None
+        if password is not None:
+            # No transaction may stay open while argon2 runs (~0.2 s): on SQLite a writing
+            # unit's first statement takes the database's write lock. This unit has only read
+            # (the caller's login) so far: that transaction ends, and the change begins its own.
+            await self._session.rollback()
+            password_hash = await self._passwords.hash(password)
         user = await self._session.scalar(select(User).where(User.username == username))
         if user is None:
             raise NotFound(f"user {username} not found")

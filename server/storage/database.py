@@ -4,17 +4,34 @@ PostgreSQL runs on SQLAlchemy's asyncio engine (psycopg). SQLite answers from a 
 microseconds, so it runs inline on the event loop instead: a synchronous Connection behind
 :class:`InlineSession`, which offers the services the AsyncSession methods they await. That
 spares every statement SQLAlchemy's greenlet bridge and the async driver's adaptation, which
-cost several times what SQLite does.
+cost several times what SQLite does. It is an implementation of its own, on purpose: the
+services see one Protocol (the awaitable methods of :data:`DatabaseSession`), and the storage
+suite (tests/storage) runs every test on both backends.
 
-The rule that makes this safe: a unit of work that writes never awaits anything but the
-database (passwords are hashed before its first statement, mails are sent after its commit).
-Within one process, SQLite write transactions therefore never interleave, and its busy
-timeout only ever waits for another process. A pool checkout must never wait either (it
-would block the loop that returns connections), so the SQLite pool grows as needed.
+What keeps an inline database from delaying unrelated requests, enforced, not a convention:
 
-Alembic and the operator commands use the synchronous drivers on the same database.
+- SQLite's write lock is never held across an await. A writing unit's statements run inline
+  and never yield, so a writing transaction still open when the loop next runs other work
+  means the unit awaited something else (argon2, a mail, another unit of work): the unit is
+  then rolled back at once, the error logged with where it waited, and the unit refused
+  (WriteLockHeldAcrossAwait, a 500: a bug). Passwords are hashed outside any transaction,
+  mails are sent after the commit. Within one process, writers therefore never meet each
+  other's lock.
+- Another process's lock (a second server, an operator command) is waited for on the loop:
+  BEGIN IMMEDIATE meets a busy timeout of 10 ms, then the unit sleeps and tries again, up to
+  5 s, then answers DatabaseBusy (503, Retry-After). PostgreSQL's pool timeout answers the same.
+- A pool checkout must never wait either (it would block the loop that returns
+  connections), so the SQLite pool grows as needed.
+
+Measured (the writing unit's cost, and the alternative of SQLAlchemy's own asyncio session on
+SQLite): see the README's Performance section.
+
+Alembic uses the synchronous drivers on the same database, with a busy timeout of 10 s (it
+blocks only its own thread); the operator commands run units of work as the server does.
 """
 
+import asyncio
+import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
@@ -23,7 +40,8 @@ from typing import Any, TypeAlias
 import psycopg
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DisconnectionError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -34,10 +52,21 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import ConnectionPoolEntry, Pool
 from sqlalchemy.sql import Executable
 
+from server.errors import DatabaseBusy
 from server.storage.changes import ChangeFeed
 from server.storage.prepared import Plan, Rows, is_prepared
 
-SQLITE_BUSY_TIMEOUT_MS = 10_000
+logger = logging.getLogger(__name__)
+
+# How long a statement may wait in SQLite's busy handler, which blocks the thread it runs on:
+# the event loop for the server (a read meeting another process's checkpoint), a command's
+# own thread for Alembic and the operator commands.
+SERVER_BUSY_TIMEOUT_MS = 10
+COMMAND_BUSY_TIMEOUT_MS = 10_000
+# How long a server's writing unit waits, on the loop, for SQLite's write lock held by
+# another process, before it answers DatabaseBusy (503); and the pauses between its tries.
+WRITE_LOCK_TIMEOUT_SECONDS = 5.0
+_WRITE_LOCK_RETRY_SECONDS = (0.001, 0.1)  # the first pause, doubled up to the last
 
 _DRIVERS = {
     # backend: (synchronous driver, asyncio driver); SQLite runs inline, never through asyncio
@@ -65,10 +94,12 @@ def parse_url(url: str, *, asynchronous: bool) -> URL:
     return parsed.set(drivername=driver)
 
 
-def sync_engine(url: str, **options: Any) -> Engine:
+def sync_engine(
+    url: str, *, busy_timeout_ms: int = COMMAND_BUSY_TIMEOUT_MS, **options: Any
+) -> Engine:
     engine = create_engine(parse_url(url, asynchronous=False), **options)
     if engine.dialect.name == "sqlite":
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, busy_timeout_ms)
     return engine
 
 
@@ -98,19 +129,19 @@ def _refuse_closed(_dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: 
         raise DisconnectionError("the connection is not open")
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """WAL, a busy timeout, foreign keys; and transactions that begin as the work needs.
 
     pysqlite's own BEGIN handling is switched off so that a writing unit of work can start
-    with BEGIN IMMEDIATE: it then waits for the write lock up front (busy timeout) instead of
-    failing when a read lock cannot be upgraded under concurrent writers.
+    with BEGIN IMMEDIATE (InlineSession does, on the driver): it then takes the write lock up
+    front instead of failing when a read lock cannot be upgraded under concurrent writers.
     """
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout = {busy_timeout_ms}")
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
@@ -118,10 +149,15 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
-        immediate = connection.get_execution_options().get("hubindex_writes", False)
         # Straight to sqlite3: SQLAlchemy's statement machinery costs more than a short read.
         driver: sqlite3.Connection = connection.connection.driver_connection
-        driver.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        if not driver.in_transaction:
+            driver.execute("BEGIN")
+
+
+class WriteLockHeldAcrossAwait(RuntimeError):
+    """A writing unit of work on SQLite awaited something other than the database while its
+    transaction held the write lock: a bug, refused (see :class:`InlineSession`)."""
 
 
 class InlineSession:
@@ -131,40 +167,79 @@ class InlineSession:
     per statement and per commit, so a Session exists only once a service uses the ORM (an
     entity, ``add``, ``get``); it joins the Connection's transaction, and from then on every
     statement goes through it, so that what it holds is flushed first.
+
+    A writing unit's transaction holds SQLite's write lock, and must never be held across an
+    await that lets the loop run other work. Two things make sure of it:
+
+    - BEGIN IMMEDIATE is tried with a busy timeout of a few milliseconds; while another
+      process holds the lock, the unit waits on the loop (asyncio.sleep) and tries again, up
+      to ``write_lock_timeout``, then raises DatabaseBusy (503). No writer of this process can
+      hold it at that moment: see the next point.
+    - Statements run inline and never yield to the loop, so a writing transaction that is
+      still open when the loop next runs other work means the unit awaited something else
+      (argon2, a mail, another unit). A callback queued at BEGIN checks that: it logs an error
+      naming where the unit waits, rolls its transaction back (releasing the lock at once),
+      and the unit's next use of the session raises WriteLockHeldAcrossAwait.
     """
 
-    __slots__ = ("_connection", "_engine", "_orm")
+    __slots__ = (
+        "_connection",
+        "_engine",
+        "_held",
+        "_lock_timeout",
+        "_orm",
+        "_refused",
+        "_writes",
+    )
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        writes: bool = False,
+        write_lock_timeout: float = WRITE_LOCK_TIMEOUT_SECONDS,
+    ) -> None:
         self._engine = engine
+        self._writes = writes
+        self._lock_timeout = write_lock_timeout
         self._connection: Connection | None = None
         self._orm: Session | None = None
+        # The writing transaction the guard watches (a new object at each BEGIN), and why
+        # the unit is refused once the guard has rolled it back.
+        self._held: object | None = None
+        self._refused: str | None = None
 
     async def execute(self, statement: Any, params: Any = None) -> Any:
+        connection = await self._begun()
         if self._orm is None and is_prepared(statement):
-            return self._run_prepared(statement, params)
+            return self._run_prepared(connection, statement, params)
         if self._orm is None and not _uses_orm(statement):
-            return self._connected().execute(statement, params)
+            return connection.execute(statement, params)
         return self._session().execute(statement, params)
 
     async def scalar(self, statement: Any, params: Any = None) -> Any:
         return (await self.execute(statement, params)).scalar()
 
     async def scalars(self, statement: Any, params: Any = None) -> Any:
+        connection = await self._begun()
         if self._orm is None and not _uses_orm(statement):
-            return self._connected().scalars(statement, params)
+            return connection.scalars(statement, params)
         return self._session().scalars(statement, params)
 
     async def get(self, entity: Any, ident: Any) -> Any:
+        await self._begun()
         return self._session().get(entity, ident)
 
     async def get_one(self, entity: Any, ident: Any) -> Any:
+        await self._begun()
         return self._session().get_one(entity, ident)
 
     async def flush(self, objects: Any = None) -> None:
+        await self._begun()
         self._session().flush(objects)
 
     def add(self, instance: object) -> None:
+        """Only noted: the statement runs at the next flush, execute or commit."""
         self._session().add(instance)
 
     def add_all(self, instances: Iterable[object]) -> None:
@@ -174,13 +249,21 @@ class InlineSession:
         return self._engine
 
     def in_transaction(self) -> bool:
-        return self._connection is not None and self._connection.in_transaction()
+        """Whether there is work to commit or roll back: a transaction, or entities added
+        (their transaction begins when they are flushed)."""
+        return self._orm is not None or (
+            self._connection is not None and self._connection.in_transaction()
+        )
 
     async def commit(self) -> None:
         if self._orm is not None:
+            await self._begun()
             self._orm.flush()
+        elif self._refused is not None:
+            raise WriteLockHeldAcrossAwait(self._refused)
         if self._connection is not None:
             self._connection.commit()
+        self._held = None
 
     async def rollback(self) -> None:
         """Ends the transaction and gives the connection back; a next statement begins
@@ -189,15 +272,70 @@ class InlineSession:
 
     async def close(self) -> None:
         self._close_orm()
+        self._held = None
         if self._connection is not None:
             self._connection.close()  # back to the pool, which rolls back what is open
             self._connection = None
 
-    def _run_prepared(self, statement: Executable, params: Any) -> Rows:
-        """On the driver, in this unit's transaction (see server.storage.prepared)."""
+    async def _begun(self) -> Connection:
+        """The unit's Connection, in a transaction: BEGIN, or for a writing unit BEGIN
+        IMMEDIATE as the class tells."""
+        if self._refused is not None:
+            raise WriteLockHeldAcrossAwait(self._refused)
+        connection = self._connection
+        if connection is not None and connection.in_transaction():
+            return connection
         connection = self._connected()
-        if not connection.in_transaction():
-            connection.begin()  # BEGIN, or BEGIN IMMEDIATE: see _configure_sqlite
+        if self._writes:
+            try:
+                await self._lock(connection.connection.driver_connection)
+            except BaseException:
+                await self.close()
+                raise
+            held = self._held = object()
+            asyncio.get_running_loop().call_soon(
+                self._release_if_held, held, asyncio.current_task()
+            )
+        connection.begin()  # BEGIN for a reader; on the driver already for a writer
+        return connection
+
+    async def _lock(self, driver: sqlite3.Connection) -> None:
+        """BEGIN IMMEDIATE on ``driver``, waiting on the loop while another process holds
+        the write lock; DatabaseBusy past the unit's timeout."""
+        loop = asyncio.get_running_loop()
+        deadline = None
+        pause, longest = _WRITE_LOCK_RETRY_SECONDS
+        while True:
+            try:
+                driver.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not _is_busy(error):
+                    raise DBAPIError.instance(
+                        "BEGIN IMMEDIATE", None, error, sqlite3.Error
+                    ) from error
+            now = loop.time()
+            deadline = now + self._lock_timeout if deadline is None else deadline
+            if now >= deadline:
+                raise DatabaseBusy()
+            await asyncio.sleep(min(pause, deadline - now))
+            pause = min(2 * pause, longest)
+
+    def _release_if_held(self, held: object, task: asyncio.Task[Any] | None) -> None:
+        """The guard's check (see the class): run at the loop's first turn after BEGIN."""
+        if self._held is not held or self._connection is None:
+            return  # committed or rolled back before anything else ran: as it must be
+        where = _awaiting(task)
+        self._refused = (
+            "a writing unit of work awaited something other than the database while it held"
+            f" SQLite's write lock (at {where}): its transaction is rolled back"
+        )
+        logger.error("%s", self._refused)
+        self._held = None
+        self._connection.connection.driver_connection.rollback()
+
+    def _run_prepared(self, connection: Connection, statement: Executable, params: Any) -> Rows:
+        """On the driver, in this unit's transaction (see server.storage.prepared)."""
         plan = _PLANS.get(statement)
         if plan is None:
             plan = _PLANS.setdefault(statement, Plan(statement, self._engine.dialect))
@@ -210,12 +348,12 @@ class InlineSession:
 
     def _session(self) -> Session:
         if self._orm is None:
-            connection = self._connected()
-            if not connection.in_transaction():
-                connection.begin()
-            # It joins the transaction, never ends it: commit and rollback are this class's.
+            # It joins the Connection's transaction (every method that runs SQL begins it
+            # first), never ends it: commit and rollback are this class's.
             self._orm = Session(
-                bind=connection, expire_on_commit=False, join_transaction_mode="rollback_only"
+                bind=self._connected(),
+                expire_on_commit=False,
+                join_transaction_mode="rollback_only",
             )
         return self._orm
 
@@ -223,6 +361,36 @@ class InlineSession:
         if self._orm is not None:
             self._orm.close()
             self._orm = None
+
+
+def _is_busy(error: sqlite3.Error) -> bool:
+    """SQLITE_BUSY or SQLITE_LOCKED, or one of their extended codes."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+def _means_busy(error: BaseException) -> bool:
+    """Whether ``error`` is a lock, or a pooled connection, that could not be had in time:
+    SQLite busy past its (short) timeout, or no PostgreSQL connection free in the pool's."""
+    if isinstance(error, PoolTimeout):
+        return True
+    return (
+        isinstance(error, DBAPIError)
+        and isinstance(error.orig, sqlite3.Error)
+        and _is_busy(error.orig)
+    )
+
+
+def _awaiting(task: asyncio.Task[Any] | None) -> str:
+    """Where ``task`` is suspended: its chain of awaits, outermost first, as file:line
+    (function) of the last few."""
+    coroutine: Any = task.get_coro() if task is not None else None
+    chain = []
+    while coroutine is not None and getattr(coroutine, "cr_frame", None) is not None:
+        frame = coroutine.cr_frame
+        chain.append(f"{frame.f_code.co_filename}:{frame.f_lineno} ({frame.f_code.co_name})")
+        coroutine = coroutine.cr_await
+    return " > ".join(chain[-6:]) or "an unknown place"
 
 
 # Prepared statements are module-level constants: this holds one plan for each.
@@ -261,7 +429,13 @@ DatabaseSession: TypeAlias = AsyncSession | InlineSession
 class Database:
     """The server's engine, and one session (one transaction) per unit of work."""
 
-    def __init__(self, url: str, *, pool_size: int = 32) -> None:
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 32,
+        write_lock_timeout: float = WRITE_LOCK_TIMEOUT_SECONDS,
+    ) -> None:
         self.engine: Engine | AsyncEngine
         self._watcher: sqlite3.Connection | None = None
         self._feed: ChangeFeed | None = None
@@ -270,11 +444,16 @@ class Database:
         if parse_url(url, asynchronous=False).get_backend_name() == "sqlite":
             file_backed = make_url(url).database not in (None, "", ":memory:")
             # An overflow without limit: see the module's docstring.
-            engine = sync_engine(url, **({"max_overflow": -1} if file_backed else {}))
-            writing = engine.execution_options(hubindex_writes=True)
+            engine = sync_engine(
+                url,
+                busy_timeout_ms=SERVER_BUSY_TIMEOUT_MS,
+                **({"max_overflow": -1} if file_backed else {}),
+            )
             self.engine = engine
             self._reads = lambda: InlineSession(engine)
-            self._writes = lambda: InlineSession(writing)
+            self._writes = lambda: InlineSession(
+                engine, writes=True, write_lock_timeout=write_lock_timeout
+            )
             self._watched = make_url(url).database if file_backed else None
         else:
             self._watched = None
@@ -342,10 +521,12 @@ class Database:
                 await session.commit()
                 if self._feed is not None and session.info.get(_WROTE):
                     self._feed.moved()
-        except BaseException:
+        except BaseException as error:
             began = began or session.in_transaction()
             if session.in_transaction():
                 await session.rollback()
+            if _means_busy(error):
+                raise DatabaseBusy() from error
             raise
         finally:
             if began:
