@@ -53,7 +53,7 @@ from sqlalchemy.sql import Executable
 from server.storage.tables import Repository
 
 MATCH_LIMIT = 1_000
-SAMPLE_SIZE = 2_000
+SAMPLE_SIZE = 500
 SENTINEL = "\x01"  # ends every text the SQLite indexes hold: see migration 0006
 
 # A generator of statements: sent each statement's rows, it returns (matches, page rows).
