@@ -198,7 +198,12 @@ class SearchResults(BaseModel):
         extra="allow",
     )
     query: str
-    num_results: Annotated[int, Field(ge=0)]
+    num_results: Annotated[int, Field(ge=0, le=1000)]
+    """
+    The matches, counted up to 1,000: exact below 1,000; 1,000 means "1,000 or more",
+    and only the first 1,000 can be paged through.
+
+    """
     num_pages: Annotated[int, Field(ge=0)]
     page: Annotated[int, Field(ge=1)]
     page_size: Annotated[int, Field(ge=1, le=100)]

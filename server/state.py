@@ -20,6 +20,8 @@ from server.services.search import (
     DatabaseSearchService,
     SearchResultCache,
     SearchService,
+    SqliteSearcher,
+    ThreadedSearchService,
 )
 from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
@@ -54,7 +56,10 @@ class Services:
 
     @cached_property
     def search(self) -> SearchService:
-        searches = DatabaseSearchService(self._session)
+        searcher = self._state.sqlite_searcher
+        searches: SearchService = (
+            ThreadedSearchService(searcher) if searcher else DatabaseSearchService(self._session)
+        )
         cache = self._state.search_cache
         if cache is None:
             return searches
@@ -157,6 +162,7 @@ class AppState:
         self.signing_key = SigningKeyCache()
         entries = settings.search_cache_entries
         self.search_cache = SearchResultCache(entries) if entries else None
+        self.sqlite_searcher = SqliteSearcher.for_url(settings.database_url)
         self.read_cache: GenerationCache[Hashable, Any] | None = (
             GenerationCache(settings.read_cache_entries) if settings.read_cache_entries else None
         )
@@ -171,4 +177,6 @@ class AppState:
         await self.database.start()
 
     async def close(self) -> None:
+        if self.sqlite_searcher is not None:
+            self.sqlite_searcher.close()
         await self.database.dispose()

@@ -1,12 +1,15 @@
+import asyncio
+import threading
 from collections.abc import Awaitable
+from typing import Any
 
 import pytest
 from sqlalchemy import delete, func, select, text, update
 
 from server.auth import RepositoryName
-from server.services import search as search_module
+from server.services import search_plan
 from server.services.repositories import ImageRecord
-from server.services.search import CachedSearchService, DatabaseSearchService
+from server.services.search import CachedSearchService, SqliteSearcher
 from server.settings import Settings
 from server.state import AppState
 from server.storage.tables import Repository, SearchGeneration
@@ -200,13 +203,11 @@ async def test_sqlite_index_agrees_with_the_table_after_writes(sqlite_state: App
     async with state.unit_of_work(writes=True) as services:
         await services.repositories.delete(RepositoryName.parse("user1/three"))
     async with state.database.unit_of_work(writes=True) as session:
-        # Raises unless the index holds exactly the texts of the rows (rank 1: compare them).
-        await session.execute(
-            text(
-                "INSERT INTO repositories_search (repositories_search, rank)"
-                " VALUES ('integrity-check', 1)"
+        # Raises unless an index holds exactly the texts of the rows (rank 1: compare them).
+        for index in ("repositories_search_names", "repositories_search_descriptions"):
+            await session.execute(
+                text(f"INSERT INTO {index} ({index}, rank) VALUES ('integrity-check', 1)")
             )
-        )
 
 
 async def _generation(state: AppState) -> int:
@@ -297,7 +298,7 @@ async def test_no_cache_when_its_size_is_zero(database_url: str):
     try:
         assert state.search_cache is None
         async with state.unit_of_work(writes=False) as services:
-            assert isinstance(services.search, DatabaseSearchService)
+            assert not isinstance(services.search, CachedSearchService)
         await _create(state, "user1/uncached")
         assert await _names(state, "uncached") == ["user1/uncached"]
     finally:
@@ -359,6 +360,11 @@ _QUERIES = [
     ".y-",
     "/",
     "-",
+    "e",
+    "q",
+    "zz",
+    "",
+    "   ",
     "  redis  ",
     "nothing here",
 ]
@@ -390,13 +396,14 @@ async def test_every_page_follows_the_model_and_totals_are_exact(state: AppState
     await _every_page_follows_the_model(state)
 
 
-async def test_every_page_follows_the_model_when_sqlite_walks_the_name_index(
-    sqlite_state: AppState, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("walks", [True, False], ids=["walking in name order", "sorting"])
+async def test_every_page_follows_the_model_either_way_a_group_is_read(
+    state: AppState, monkeypatch: pytest.MonkeyPatch, walks: bool
 ):
-    # Find description-only matches by walking the index, however few they are.
-    monkeypatch.setattr(search_module, "_WALK_MINIMUM", 0)
-    monkeypatch.setattr(search_module, "_WALK_COST", 0)
-    await _every_page_follows_the_model(sqlite_state)
+    """Each group's rows, by walking the rows in name order or sorting the indexed matches:
+    the sample's estimate chooses only how long it takes."""
+    monkeypatch.setattr(search_plan, "_walks", lambda _needed, _share, _rows: walks)
+    await _every_page_follows_the_model(state)
 
 
 async def _every_page_follows_the_model(state: AppState) -> None:
@@ -415,3 +422,94 @@ async def _every_page_follows_the_model(state: AppState) -> None:
                 assert result.total == len(expected), (query, per_page, page)
                 found += [hit.name for hit in result.hits]
             assert found == expected, (query, per_page)
+
+
+async def test_the_count_stops_at_the_bound_and_the_pages_end_there(
+    state: AppState, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(search_plan, "MATCH_LIMIT", 5)
+    names = [f"user1/bound{i}" for i in range(8)]
+    await _create(state, *names)
+    pages = [await _names(state, "bound", page=page, per_page=2) for page in (1, 2, 3, 4)]
+    assert pages == [names[0:2], names[2:4], names[4:5], []]
+    assert [await _total(state, "bound", page=page, per_page=2) for page in (1, 3, 4)] == [5] * 3
+
+
+async def test_the_count_is_exact_below_the_bound(state: AppState, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr(search_plan, "MATCH_LIMIT", 5)
+    await _create(state, *(f"user1/bound{i}" for i in range(4)))
+    assert await _total(state, "bound") == 4
+    assert await _total(state, "b") == 4  # a short term, from the same indexes
+
+
+@pytest.mark.parametrize("query", ["web", "we", "w"])
+async def test_the_matches_within_the_bound_are_the_first_in_the_protocols_order(
+    state: AppState, monkeypatch: pytest.MonkeyPatch, query: str
+):
+    monkeypatch.setattr(search_plan, "MATCH_LIMIT", 4)
+    repositories = {
+        "zzz_user/web": "",
+        "zzz_user/webapp": "",
+        "aaa_user/myweb": "",
+        "aaa_user/other": "for the web",
+        "aaa_user/more": "web too",
+        "bbb_user/x-web": "",
+    }
+    await _create(state, *sorted(repositories, reverse=True))
+    for full_name, description in repositories.items():
+        if description:
+            await _update(state, full_name, description=description)
+    expected = _expected(repositories, query)[:4]
+    assert await _names(state, query, per_page=100) == expected
+    assert await _names(state, query, page=2, per_page=3) == expected[3:]
+    assert await _total(state, query) == 4
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+async def test_a_blank_query_lists_every_repository_by_name(state: AppState, query: str):
+    names = ["library/web", "abc_user/web", "zed_user/app", "abc_user/zoo"]
+    await _create(state, *names)
+    assert await _names(state, query) == sorted(names)
+    assert await _total(state, query) == len(names)
+
+
+@pytest.mark.parametrize("query", ["q", "zz", "é", "\x01", "a\x01"])
+async def test_a_short_or_unusual_term_that_occurs_nowhere_matches_nothing(
+    state: AppState, query: str
+):
+    await _create(state, "user1/abc", "user1/ab")
+    await _update(state, "user1/abc", description="a b c")
+    assert (await _names(state, query), await _total(state, query)) == ([], 0)
+
+
+async def test_a_term_at_the_very_end_of_a_text_is_found(state: AppState):
+    """SQLite finds a short term from the trigrams it starts: the texts' ends too."""
+    await _create(state, "user1/xy", "user2/other")
+    await _update(state, "user2/other", description="ends in q")
+    assert await _names(state, "y") == ["user1/xy"]
+    assert await _names(state, "xy") == ["user1/xy"]
+    assert await _names(state, "q") == ["user2/other"]
+    assert await _names(state, " q") == ["user2/other"]
+
+
+async def test_sqlite_searches_run_off_the_event_loop(sqlite_state: AppState, monkeypatch):
+    """While a search's statements run (held here in its worker thread), the event loop
+    answers other units of work."""
+    state = sqlite_state
+    assert state.sqlite_searcher is not None
+    started, release = threading.Event(), threading.Event()
+    search_in_thread = SqliteSearcher._search
+
+    def held(self: SqliteSearcher, *args: Any) -> Any:
+        started.set()
+        assert release.wait(10)
+        return search_in_thread(self, *args)
+
+    monkeypatch.setattr(SqliteSearcher, "_search", held)
+    await _create(state, "user1/held")
+    search = asyncio.create_task(_names(state, "held"))
+    assert await asyncio.to_thread(started.wait, 10)
+    assert await _generation(state) > 0  # answered on the loop while the search is held
+    assert not search.done()
+    release.set()
+    assert await search == ["user1/held"]

@@ -127,3 +127,62 @@ def percentile(samples: list[float], p: float) -> float:
     """Nearest-rank percentile."""
     ordered = sorted(samples)
     return ordered[max(0, math.ceil(p / 100 * len(ordered)) - 1)]
+
+
+# The searches with the most to read: terms of one or two characters, blank terms, terms in
+# most rows (every description has "the" and "service", every name "-" and "/"), terms in no
+# row, and deep pages of 100. Each (term, page, n) is asked ``WORST_CASE_ROUNDS`` times.
+WORST_CASES = [
+    (term, page, n)
+    for term in (
+        "e",
+        "-",
+        "/",
+        "a",
+        "",
+        "%20%20",
+        "q",
+        "zz",
+        "ab",
+        "b-",
+        "%C3%A9",
+        "the",
+        "service",
+    )
+    for page, n in ((1, 25), (10, 100))
+] + [("ab", 40, 25), ("e", 40, 25), ("x.y", 1, 25)]
+WORST_CASE_ROUNDS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class WorstCase:
+    """Single worst-case searches, one at a time, on a server without the result cache."""
+
+    requests: int
+    p50_ms: float
+    max_ms: float
+    slowest: str  # the request that took max_ms
+
+
+def worst_case_search(server: Server) -> WorstCase:
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=300)
+    samples: list[tuple[float, str]] = []
+    try:
+        send(connection, "GET", search_path(data.QUERY_TERMS[0]))  # warm the connection
+        for _ in range(WORST_CASE_ROUNDS):
+            for term, page, n in WORST_CASES:
+                path = f"{search_path(term)}&page={page}&n={n}"
+                before = time.perf_counter()
+                answer = send(connection, "GET", path)
+                samples.append(((time.perf_counter() - before) * 1000, path))
+                if answer.status != 200:
+                    raise PreflightError(f"{path} answered {answer.status}")
+    finally:
+        connection.close()
+    slowest = max(samples)
+    return WorstCase(
+        requests=len(samples),
+        p50_ms=percentile([ms for ms, _ in samples], 50),
+        max_ms=slowest[0],
+        slowest=slowest[1],
+    )

@@ -169,6 +169,15 @@ def markdown(result: dict[str, Any], verdicts: list[Verdict]) -> str:
             + " | ".join(f"{latency[s]['mean_matches']:,.0f}" for s in sizes)
             + " |",
             "| requests | " + " | ".join(str(latency[s]["requests"]) for s in sizes) + " |",
+            "| worst-case terms and pages: max | "
+            + " | ".join(_ms(latency[s]["worst"]["max_ms"]) for s in sizes)
+            + " |",
+            "| worst-case terms and pages: p50 | "
+            + " | ".join(_ms(latency[s]["worst"]["p50_ms"]) for s in sizes)
+            + " |",
+            "| slowest worst-case request | "
+            + " | ".join(f"`{latency[s]['worst']['slowest']}`" for s in sizes)
+            + " |",
         ]
     memory = result["memory"]
     seeding = ", ".join(

@@ -139,8 +139,13 @@ class Run:
                     min_requests=options.probe_min,
                     max_requests=options.probe_max,
                 )
+                worst = probe.worst_case_search(server)
                 self.stop(server)
-                result["search_latency"][str(size)] = asdict(latency)
+                result["search_latency"][str(size)] = asdict(latency) | {"worst": asdict(worst)}
+                log(
+                    f"worst-case search at {size:,} (no result cache): max {worst.max_ms:.1f} ms"
+                    f" ({worst.slowest}), p50 {worst.p50_ms:.1f} ms, {worst.requests} requests"
+                )
                 log(
                     f"search latency at {size:,} (no result cache): p50 {latency.p50_ms:.1f} ms,"
                     f" p99 {latency.p99_ms:.1f} ms ({latency.requests} requests,"
