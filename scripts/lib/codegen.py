@@ -10,7 +10,6 @@ import argparse
 import difflib
 import keyword
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from connexion.decorators.parameter import pythonic
 from openapi_spec_validator import validate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -321,8 +321,9 @@ def _schema_name(schema: dict[str, Any]) -> str:
 
 
 def _python_name(name: str) -> str:
-    python = re.sub(r"\W", "_", name).lower()
-    return python + "_" if keyword.iskeyword(python) else python
+    """Connexion's rule with ``pythonic_params``: camelCase to snake_case, ``-`` to ``_``, a
+    keyword or builtin gets a trailing ``_``; the dispatcher passes arguments by the same."""
+    return pythonic(name)
 
 
 def _identifier(name: str) -> bool:
