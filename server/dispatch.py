@@ -61,7 +61,19 @@ def _number(raw: str) -> float:
     return value
 
 
-_COERCIONS: Mapping[str, Callable[[str], Any]] = {"integer": _integer, "number": _number}
+def _boolean(raw: str) -> bool:
+    # Connexion's reading: true or false, in any case.
+    lowered = raw.lower()
+    if lowered not in ("true", "false"):
+        raise ValueError(raw)
+    return lowered == "true"
+
+
+_COERCIONS: Mapping[str, Callable[[str], Any]] = {
+    "integer": _integer,
+    "number": _number,
+    "boolean": _boolean,
+}
 
 logger = logging.getLogger(__name__)
 

@@ -250,6 +250,7 @@ NAMES_SPEC: dict[str, Any] = {
                     },
                     {"name": "page-size", "in": "query", "schema": {"type": "integer"}},
                     {"name": "from", "in": "query", "schema": {"type": "string"}},
+                    {"name": "flag", "in": "query", "schema": {"type": "boolean"}},
                 ],
                 "responses": {"204": {"description": "ok"}},
             }
@@ -262,8 +263,13 @@ NAMES_SPEC: dict[str, Any] = {
 async def test_parameters_reach_the_glue_by_connexion_s_pythonic_names():
     calls: list[dict[str, Any]] = []
 
-    async def get(probe_id: str, page_size: int | None = None, from_: str | None = None):
-        calls.append({"probe_id": probe_id, "page_size": page_size, "from_": from_})
+    async def get(
+        probe_id: str,
+        page_size: int | None = None,
+        from_: str | None = None,
+        flag: bool | None = None,
+    ):
+        calls.append({"probe_id": probe_id, "page_size": page_size, "from_": from_, "flag": flag})
         return Response(status_code=204)
 
     dispatcher = Dispatcher(
@@ -275,6 +281,14 @@ async def test_parameters_reach_the_glue_by_connexion_s_pythonic_names():
     )
     transport = httpx.ASGITransport(dispatcher)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-        response = await client.get("/probes/p1?page-size=3&from=x")
-    assert response.status_code == 204
-    assert calls == [{"probe_id": "p1", "page_size": 3, "from_": "x"}]
+        assert (await client.get("/probes/p1?page-size=3&from=x&flag=true")).status_code == 204
+        assert (await client.get("/probes/p2?flag=False")).status_code == 204
+        refused = await client.get("/probes/p3?flag=yes")
+    assert calls == [
+        {"probe_id": "p1", "page_size": 3, "from_": "x", "flag": True},
+        {"probe_id": "p2", "page_size": None, "from_": None, "flag": False},
+    ]
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"error": "query parameter 'flag': 'yes' is not of type 'boolean'"},
+    )
