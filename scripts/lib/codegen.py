@@ -265,6 +265,13 @@ def _arguments(
         arguments.append(Argument(name, name))
     body = operation.get("requestBody")
     if body is not None:
+        media_types = [media_type.lower() for media_type in _deref(spec, body).get("content", {})]
+        if media_types != ["application/json"]:
+            # The server reads JSON bodies only: refused here, not by a crash at start-up.
+            accepted = ", ".join(media_types) or "none"
+            raise SpecError(
+                f"{operation_id}: a request body must be application/json alone, not {accepted}"
+            )
         schema = _deref(spec, body).get("content", {}).get("application/json", {}).get("schema")
         if schema is None or "$ref" not in schema:
             raise SpecError(f"{operation_id}: the JSON request body must $ref a named schema")

@@ -95,6 +95,18 @@ def test_a_dangling_ref_in_a_request_body_is_refused(checkout: Path):
     assert "Nope" in result.stderr
 
 
+def test_a_body_that_is_not_json_alone_is_refused_naming_the_operation(checkout: Path):
+    def add_form(spec):
+        content = spec["paths"]["/v1/users/"]["post"]["requestBody"]["content"]
+        content["application/x-www-form-urlencoded"] = content["application/json"]
+
+    _edit_spec(checkout, add_form)
+    result = _generate(checkout)
+    assert result.returncode == 2
+    assert "users.register: a request body must be application/json alone" in result.stderr
+    assert "application/x-www-form-urlencoded" in result.stderr
+
+
 def test_a_get_that_writes_says_so_and_nothing_else_is_taken_for_yes(checkout: Path):
     """x-hubindex-writes puts a GET's handler in a writing unit of work; it must be a boolean."""
     users = (checkout / "generated" / "operations" / "users.py").read_text()
