@@ -218,6 +218,8 @@ def _operations(spec: dict[str, Any]) -> Iterator[Operation]:
             writes = operation.get(WRITES_EXTENSION, method not in SAFE_METHODS)
             if not isinstance(writes, bool):
                 raise SpecError(f"{operation_id}: {WRITES_EXTENSION} must be true or false")
+            security = operation.get("security", global_security)
+            _check_security(spec, operation_id, security)
             yield Operation(
                 operation_id=operation_id,
                 module=module,
@@ -227,12 +229,32 @@ def _operations(spec: dict[str, Any]) -> Iterator[Operation]:
                 summary=operation.get("summary", "").rstrip("."),
                 signature=signature,
                 arguments=arguments,
-                security=tuple(
-                    tuple(sorted(option)) for option in operation.get("security", global_security)
-                ),
+                security=tuple(tuple(sorted(option)) for option in security),
                 writes=writes,
                 responses=_responses(spec, operation_id, operation["responses"]),
             )
+
+
+# The security schemes server/credentials.py reads from the Authorization header, by name.
+SUPPORTED_SCHEMES = {
+    "basicAuth": {"type": "http", "scheme": "basic"},
+    "dockerToken": {"type": "apiKey", "in": "header", "name": "Authorization"},
+}
+
+
+def _check_security(spec: dict[str, Any], operation_id: str, security: list[Any]) -> None:
+    """Refuse a scheme the server cannot check, rather than a server that 401s or 500s."""
+    schemes = spec.get("components", {}).get("securitySchemes", {})
+    for option in security:
+        for name in option:
+            scheme = _deref(spec, schemes.get(name, {}))
+            wanted = SUPPORTED_SCHEMES.get(name)
+            if wanted is None or any(scheme.get(key) != value for key, value in wanted.items()):
+                supported = ", ".join(SUPPORTED_SCHEMES)
+                raise SpecError(
+                    f"{operation_id}: security scheme {name!r} is not supported: the server "
+                    f"checks {supported} only, as defined in the spec today"
+                )
 
 
 def _arguments(

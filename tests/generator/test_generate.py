@@ -107,6 +107,18 @@ def test_a_body_that_is_not_json_alone_is_refused_naming_the_operation(checkout:
     assert "application/x-www-form-urlencoded" in result.stderr
 
 
+def test_an_api_key_in_the_query_is_refused_naming_the_operation(checkout: Path):
+    def add_query_key(spec):
+        schemes = spec["components"]["securitySchemes"]
+        schemes["queryKey"] = {"type": "apiKey", "in": "query", "name": "key"}
+        spec["paths"]["/v1/search"]["get"]["security"] = [{"queryKey": []}]
+
+    _edit_spec(checkout, add_query_key)
+    result = _generate(checkout)
+    assert result.returncode == 2
+    assert "search.query: security scheme 'queryKey' is not supported" in result.stderr
+
+
 def test_a_get_that_writes_says_so_and_nothing_else_is_taken_for_yes(checkout: Path):
     """x-hubindex-writes puts a GET's handler in a writing unit of work; it must be a boolean."""
     users = (checkout / "generated" / "operations" / "users.py").read_text()
