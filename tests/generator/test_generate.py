@@ -119,6 +119,23 @@ def test_an_api_key_in_the_query_is_refused_naming_the_operation(checkout: Path)
     assert "search.query: security scheme 'queryKey' is not supported" in result.stderr
 
 
+def test_a_required_nullable_field_accepts_null_in_the_model_as_in_the_schema(checkout: Path):
+    def nullable(spec):
+        spec["components"]["schemas"]["Error"]["properties"]["error"]["nullable"] = True
+
+    _edit_spec(checkout, nullable)
+    assert _generate(checkout).returncode == 0
+    probe = (
+        "from generated.models import Error\n"
+        "print(Error(error=None).error)\n"
+        "try:\n    Error()\nexcept ValueError:\n    print('missing refused')\n"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", probe], capture_output=True, text=True, check=False, cwd=checkout
+    )
+    assert result.stdout.split() == ["None", "missing", "refused"], result.stderr
+
+
 def test_a_get_that_writes_says_so_and_nothing_else_is_taken_for_yes(checkout: Path):
     """x-hubindex-writes puts a GET's handler in a writing unit of work; it must be a boolean."""
     users = (checkout / "generated" / "operations" / "users.py").read_text()
