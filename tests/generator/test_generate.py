@@ -206,3 +206,73 @@ def test_a_new_operation_is_answered_501_until_it_has_a_handler(checkout: Path):
         '/v1/stars 501 {"error":"not implemented"}',
         "/v1/_ping 200 true",
     ]
+
+
+def test_camel_case_hyphenated_keyword_and_boolean_parameters_reach_the_handler(checkout: Path):
+    def add_operation(spec):
+        spec["paths"]["/v1/probes/{probeId}"] = {
+            "get": {
+                "operationId": "probes.read",
+                "summary": "Read a probe",
+                "parameters": [
+                    {
+                        "name": "probeId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "page-size", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "from", "in": "query", "schema": {"type": "string"}},
+                    {"name": "flag", "in": "query", "schema": {"type": "boolean"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Seen.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Ping"}}
+                        },
+                    }
+                },
+            }
+        }
+
+    _edit_spec(checkout, add_operation)
+    assert _generate(checkout).returncode == 0
+    (checkout / "server" / "handlers" / "probes.py").write_text(
+        textwrap.dedent(
+            """
+            from generated import models
+            from server.runtime import Reply
+
+            async def read(_call, **values):
+                return Reply(200, models.Ping(True), {"X-Seen": repr(sorted(values.items()))})
+            """
+        )
+    )
+    probe = textwrap.dedent(
+        """
+        import asyncio, httpx
+        from server.app import create_app
+        from server.settings import Settings
+
+        async def main():
+            app = create_app(Settings())
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                response = await client.get("/v1/probes/p1?page-size=3&from=x&flag=true")
+                print(response.status_code, response.headers.get("X-Seen"))
+
+        asyncio.run(main())
+        """
+    )
+    result = subprocess.run(
+        [PYTHON, "-W", "ignore", "-c", probe],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=checkout,
+        env={"PYTHONPATH": str(checkout), "HUBINDEX_DATABASE_URL": "sqlite://"},
+    )
+    assert result.returncode == 0, result.stderr
+    seen = "[('flag', True), ('from_', 'x'), ('page_size', 3), ('probe_id', 'p1')]"
+    assert result.stdout.strip() == f"200 {seen}"
