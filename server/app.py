@@ -71,7 +71,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     resolver = RelativeResolver(GLUE_PACKAGE)
     # Connexion resolves every operation to its glue now, failing early on a missing one, and
     # serves the docs; the operations themselves are answered by the Dispatcher, in front.
-    app.add_api(spec, resolver=resolver)
+    app.add_api(spec, resolver=resolver, pythonic_params=True)  # as the glue is generated
     app.add_middleware(
         RequestLogMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=metrics
     )

@@ -14,12 +14,14 @@ import contextlib
 import inspect
 import json
 import logging
+import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from connexion.decorators.parameter import pythonic
 from connexion.json_schema import resolve_refs
 from starlette.requests import Request
 from starlette.responses import Response
@@ -39,7 +41,39 @@ HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "tra
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The order Connexion checked parameters in, which decides which error a request gets first.
 _LOCATIONS = ("query", "path", "header")
-_COERCIONS: Mapping[str, Callable[[str], Any]] = {"integer": int, "number": float}
+# OpenAPI parameters are text: an integer is ASCII digits with an optional sign, a number
+# that or a decimal with an optional exponent. Python's int() and float() also take spaces,
+# underscores, other scripts' digits and "nan"/"inf": those stay strings, and the schema check
+# refuses them in its own words.
+_INTEGER = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
+def _integer(raw: str) -> int:
+    if _INTEGER.fullmatch(raw) is None:
+        raise ValueError(raw)
+    return int(raw)
+
+
+def _number(raw: str) -> float:
+    if _NUMBER.fullmatch(raw) is None or not math.isfinite(value := float(raw)):
+        raise ValueError(raw)
+    return value
+
+
+def _boolean(raw: str) -> bool:
+    # Connexion's reading: true or false, in any case.
+    lowered = raw.lower()
+    if lowered not in ("true", "false"):
+        raise ValueError(raw)
+    return lowered == "true"
+
+
+_COERCIONS: Mapping[str, Callable[[str], Any]] = {
+    "integer": _integer,
+    "number": _number,
+    "boolean": _boolean,
+}
 
 logger = logging.getLogger(__name__)
 
@@ -254,7 +288,8 @@ def _parameters(
         if location not in _LOCATIONS:
             raise ValueError(f"{location} parameters are not supported ({name})")
         schema = definition.get("schema", {})
-        argument = name if location != "header" and name in accepted else None
+        python_name = pythonic(name)  # the generated glue's names follow Connexion's rule
+        argument = python_name if location != "header" and python_name in accepted else None
         compiled.append(
             Parameter(
                 name=name,

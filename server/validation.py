@@ -116,7 +116,7 @@ def parse_json_body(raw: bytes) -> Any:
     except UnicodeDecodeError:
         raise InvalidRequest("the request body is not valid UTF-8") from None
     try:
-        body = json.loads(text)
+        body = json.loads(text, parse_constant=_refuse_constant)
     except RecursionError:
         raise InvalidRequest("the request body is nested too deeply") from None
     except ValueError as error:  # malformed, or a number too long to convert
@@ -126,6 +126,11 @@ def parse_json_body(raw: bytes) -> Any:
         # encode it.
         raise InvalidRequest("the request body holds an unpaired \\u surrogate")
     return body
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json takes NaN, Infinity and -Infinity; JSON (RFC 8259) has no such numbers.
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _has_lone_surrogate(value: Any) -> bool:

@@ -10,7 +10,6 @@ import argparse
 import difflib
 import keyword
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from typing import Any
 
 import jinja2
 import yaml
+from connexion.decorators.parameter import pythonic
 from openapi_spec_validator import validate
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -218,6 +218,8 @@ def _operations(spec: dict[str, Any]) -> Iterator[Operation]:
             writes = operation.get(WRITES_EXTENSION, method not in SAFE_METHODS)
             if not isinstance(writes, bool):
                 raise SpecError(f"{operation_id}: {WRITES_EXTENSION} must be true or false")
+            security = operation.get("security", global_security)
+            _check_security(spec, operation_id, security)
             yield Operation(
                 operation_id=operation_id,
                 module=module,
@@ -227,12 +229,32 @@ def _operations(spec: dict[str, Any]) -> Iterator[Operation]:
                 summary=operation.get("summary", "").rstrip("."),
                 signature=signature,
                 arguments=arguments,
-                security=tuple(
-                    tuple(sorted(option)) for option in operation.get("security", global_security)
-                ),
+                security=tuple(tuple(sorted(option)) for option in security),
                 writes=writes,
                 responses=_responses(spec, operation_id, operation["responses"]),
             )
+
+
+# The security schemes server/credentials.py reads from the Authorization header, by name.
+SUPPORTED_SCHEMES = {
+    "basicAuth": {"type": "http", "scheme": "basic"},
+    "dockerToken": {"type": "apiKey", "in": "header", "name": "Authorization"},
+}
+
+
+def _check_security(spec: dict[str, Any], operation_id: str, security: list[Any]) -> None:
+    """Refuse a scheme the server cannot check, rather than a server that 401s or 500s."""
+    schemes = spec.get("components", {}).get("securitySchemes", {})
+    for option in security:
+        for name in option:
+            scheme = _deref(spec, schemes.get(name, {}))
+            wanted = SUPPORTED_SCHEMES.get(name)
+            if wanted is None or any(scheme.get(key) != value for key, value in wanted.items()):
+                supported = ", ".join(SUPPORTED_SCHEMES)
+                raise SpecError(
+                    f"{operation_id}: security scheme {name!r} is not supported: the server "
+                    f"checks {supported} only, as defined in the spec today"
+                )
 
 
 def _arguments(
@@ -265,6 +287,13 @@ def _arguments(
         arguments.append(Argument(name, name))
     body = operation.get("requestBody")
     if body is not None:
+        media_types = [media_type.lower() for media_type in _deref(spec, body).get("content", {})]
+        if media_types != ["application/json"]:
+            # The server reads JSON bodies only: refused here, not by a crash at start-up.
+            accepted = ", ".join(media_types) or "none"
+            raise SpecError(
+                f"{operation_id}: a request body must be application/json alone, not {accepted}"
+            )
         schema = _deref(spec, body).get("content", {}).get("application/json", {}).get("schema")
         if schema is None or "$ref" not in schema:
             raise SpecError(f"{operation_id}: the JSON request body must $ref a named schema")
@@ -321,8 +350,9 @@ def _schema_name(schema: dict[str, Any]) -> str:
 
 
 def _python_name(name: str) -> str:
-    python = re.sub(r"\W", "_", name).lower()
-    return python + "_" if keyword.iskeyword(python) else python
+    """Connexion's rule with ``pythonic_params``: camelCase to snake_case, ``-`` to ``_``, a
+    keyword or builtin gets a trailing ``_``; the dispatcher passes arguments by the same."""
+    return pythonic(name)
 
 
 def _identifier(name: str) -> bool:

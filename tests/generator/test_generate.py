@@ -95,6 +95,47 @@ def test_a_dangling_ref_in_a_request_body_is_refused(checkout: Path):
     assert "Nope" in result.stderr
 
 
+def test_a_body_that_is_not_json_alone_is_refused_naming_the_operation(checkout: Path):
+    def add_form(spec):
+        content = spec["paths"]["/v1/users/"]["post"]["requestBody"]["content"]
+        content["application/x-www-form-urlencoded"] = content["application/json"]
+
+    _edit_spec(checkout, add_form)
+    result = _generate(checkout)
+    assert result.returncode == 2
+    assert "users.register: a request body must be application/json alone" in result.stderr
+    assert "application/x-www-form-urlencoded" in result.stderr
+
+
+def test_an_api_key_in_the_query_is_refused_naming_the_operation(checkout: Path):
+    def add_query_key(spec):
+        schemes = spec["components"]["securitySchemes"]
+        schemes["queryKey"] = {"type": "apiKey", "in": "query", "name": "key"}
+        spec["paths"]["/v1/search"]["get"]["security"] = [{"queryKey": []}]
+
+    _edit_spec(checkout, add_query_key)
+    result = _generate(checkout)
+    assert result.returncode == 2
+    assert "search.query: security scheme 'queryKey' is not supported" in result.stderr
+
+
+def test_a_required_nullable_field_accepts_null_in_the_model_as_in_the_schema(checkout: Path):
+    def nullable(spec):
+        spec["components"]["schemas"]["Error"]["properties"]["error"]["nullable"] = True
+
+    _edit_spec(checkout, nullable)
+    assert _generate(checkout).returncode == 0
+    probe = (
+        "from generated.models import Error\n"
+        "print(Error(error=None).error)\n"
+        "try:\n    Error()\nexcept ValueError:\n    print('missing refused')\n"
+    )
+    result = subprocess.run(
+        [PYTHON, "-c", probe], capture_output=True, text=True, check=False, cwd=checkout
+    )
+    assert result.stdout.split() == ["None", "missing", "refused"], result.stderr
+
+
 def test_a_get_that_writes_says_so_and_nothing_else_is_taken_for_yes(checkout: Path):
     """x-hubindex-writes puts a GET's handler in a writing unit of work; it must be a boolean."""
     users = (checkout / "generated" / "operations" / "users.py").read_text()
@@ -165,3 +206,73 @@ def test_a_new_operation_is_answered_501_until_it_has_a_handler(checkout: Path):
         '/v1/stars 501 {"error":"not implemented"}',
         "/v1/_ping 200 true",
     ]
+
+
+def test_camel_case_hyphenated_keyword_and_boolean_parameters_reach_the_handler(checkout: Path):
+    def add_operation(spec):
+        spec["paths"]["/v1/probes/{probeId}"] = {
+            "get": {
+                "operationId": "probes.read",
+                "summary": "Read a probe",
+                "parameters": [
+                    {
+                        "name": "probeId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "page-size", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "from", "in": "query", "schema": {"type": "string"}},
+                    {"name": "flag", "in": "query", "schema": {"type": "boolean"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Seen.",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Ping"}}
+                        },
+                    }
+                },
+            }
+        }
+
+    _edit_spec(checkout, add_operation)
+    assert _generate(checkout).returncode == 0
+    (checkout / "server" / "handlers" / "probes.py").write_text(
+        textwrap.dedent(
+            """
+            from generated import models
+            from server.runtime import Reply
+
+            async def read(_call, **values):
+                return Reply(200, models.Ping(True), {"X-Seen": repr(sorted(values.items()))})
+            """
+        )
+    )
+    probe = textwrap.dedent(
+        """
+        import asyncio, httpx
+        from server.app import create_app
+        from server.settings import Settings
+
+        async def main():
+            app = create_app(Settings())
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                response = await client.get("/v1/probes/p1?page-size=3&from=x&flag=true")
+                print(response.status_code, response.headers.get("X-Seen"))
+
+        asyncio.run(main())
+        """
+    )
+    result = subprocess.run(
+        [PYTHON, "-W", "ignore", "-c", probe],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=checkout,
+        env={"PYTHONPATH": str(checkout), "HUBINDEX_DATABASE_URL": "sqlite://"},
+    )
+    assert result.returncode == 0, result.stderr
+    seen = "[('flag', True), ('from_', 'x'), ('page_size', 3), ('probe_id', 'p1')]"
+    assert result.stdout.strip() == f"200 {seen}"

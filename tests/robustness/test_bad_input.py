@@ -440,6 +440,23 @@ def test_a_very_long_path_segment_is_refused(indexes: Indexes, method: str, path
     assert_clear_error(response, 400)
 
 
+@pytest.mark.parametrize("value", ["\u0663", " 3", "1_0", "3 ", "0x3", "3.0"])
+def test_an_integer_parameter_is_ascii_digits_only(indexes: Indexes, value: str):
+    response = indexes.default.client.get("/v1/search", params={"q": "x", "n": value})
+    assert "'n'" in assert_clear_error(response, 400)
+
+
+@pytest.mark.parametrize("constant", [b"NaN", b"Infinity", b"-Infinity"])
+@pytest.mark.parametrize("operation", ["images", "register"])
+def test_nan_and_infinity_are_not_json(indexes: Indexes, operation: str, constant: bytes):
+    body = {
+        "images": b'[{"id": "' + b"a" * 64 + b'", "size": ' + constant + b"}]",
+        "register": b'{"username": ' + constant + b', "password": "x", "email": "a@b.c"}',
+    }[operation]
+    message = assert_clear_error(indexes.send(operation, body), 400)
+    assert "not valid JSON" in message
+
+
 def test_a_long_search_term_is_refused(indexes: Indexes):
     response = indexes.default.client.get("/v1/search", params={"q": "a" * 10_000})
     assert "'q'" in assert_clear_error(response, 400)

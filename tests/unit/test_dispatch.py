@@ -132,6 +132,11 @@ async def test_both_slash_spellings_and_head_reach_the_operation(glue: Glue):
     [
         ("n=abc", {}, "query parameter 'n': 'abc' is not of type 'integer'"),
         ("n=11", {}, "query parameter 'n': 11 is greater than the maximum of 10"),
+        # int() would take these; an integer parameter is ASCII digits with an optional sign.
+        ("n=%D9%A3", {}, "query parameter 'n': '\u0663' is not of type 'integer'"),
+        ("n=%203", {}, "query parameter 'n': ' 3' is not of type 'integer'"),
+        ("n=1_0", {}, "query parameter 'n': '1_0' is not of type 'integer'"),
+        ("n=3.0", {}, "query parameter 'n': '3.0' is not of type 'integer'"),
         ("", {"X-Flag": "maybe"}, "header parameter 'X-Flag': 'maybe' is not one of ['on', 'off']"),
     ],
 )
@@ -145,6 +150,20 @@ async def test_a_bad_parameter_is_a_400_naming_it(
 
 
 @pytest.mark.anyio
+@pytest.mark.parametrize(("query", "n"), [("n=%2B3", 3), ("n=07", 7), ("n=-0", None)])
+async def test_an_integer_parameter_may_have_a_sign_and_leading_zeros(
+    glue: Glue, query: str, n: int | None
+):
+    async with _client(glue) as client:
+        response = await client.get(f"/things/box/?{query}")
+    if n is None:  # -0 is 0, below the minimum: refused as a number, not as text
+        assert response.json() == {"error": "query parameter 'n': 0 is less than the minimum of 1"}
+    else:
+        assert response.status_code == 200
+        assert glue.calls == [("things.get", {"name": "box", "n": n})]
+
+
+@pytest.mark.anyio
 @pytest.mark.parametrize(
     ("content", "content_type", "status", "error"),
     [
@@ -153,6 +172,9 @@ async def test_a_bad_parameter_is_a_400_naming_it(
         (b"", "application/json", 400, "the request body must not be empty"),
         (b'{"name": 1}', "application/json", 400, "body.name: 1 is not of type 'string'"),
         (b'{"name": "a\\n"}', "application/json", 400, "body.name: 'a\\n' does not match"),
+        # Python's json reads these; JSON has no such numbers.
+        (b'{"name": NaN}', "application/json", 400, "the request body is not valid JSON: NaN"),
+        (b'{"name": -Infinity}', "application/json", 400, "the request body is not valid JSON"),
     ],
 )
 async def test_a_bad_body_is_refused_before_the_glue_runs(
@@ -210,3 +232,63 @@ async def test_with_response_validation_an_answer_against_the_spec_is_a_500(
     assert problem in response.json()["error"]
     async with _client(glue, validate_responses=False) as client:
         assert (await client.get("/things/box/")).status_code == answer.status_code
+
+
+NAMES_SPEC: dict[str, Any] = {
+    "openapi": "3.0.3",
+    "info": {"title": "t", "version": "1"},
+    "paths": {
+        "/probes/{probeId}": {
+            "get": {
+                "operationId": "probes.get",
+                "parameters": [
+                    {
+                        "name": "probeId",
+                        "in": "path",
+                        "required": True,
+                        "schema": {"type": "string"},
+                    },
+                    {"name": "page-size", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "from", "in": "query", "schema": {"type": "string"}},
+                    {"name": "flag", "in": "query", "schema": {"type": "boolean"}},
+                ],
+                "responses": {"204": {"description": "ok"}},
+            }
+        }
+    },
+}
+
+
+@pytest.mark.anyio
+async def test_parameters_reach_the_glue_by_connexion_s_pythonic_names():
+    calls: list[dict[str, Any]] = []
+
+    async def get(
+        probe_id: str,
+        page_size: int | None = None,
+        from_: str | None = None,
+        flag: bool | None = None,
+    ):
+        calls.append({"probe_id": probe_id, "page_size": page_size, "from_": from_, "flag": flag})
+        return Response(status_code=204)
+
+    dispatcher = Dispatcher(
+        _rest_of_the_app,
+        spec=NAMES_SPEC,
+        resolve=lambda _operation_id: get,
+        state=None,  # type: ignore[arg-type]
+        validate_responses=False,
+    )
+    transport = httpx.ASGITransport(dispatcher)
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+        assert (await client.get("/probes/p1?page-size=3&from=x&flag=true")).status_code == 204
+        assert (await client.get("/probes/p2?flag=False")).status_code == 204
+        refused = await client.get("/probes/p3?flag=yes")
+    assert calls == [
+        {"probe_id": "p1", "page_size": 3, "from_": "x", "flag": True},
+        {"probe_id": "p2", "page_size": None, "from_": None, "flag": False},
+    ]
+    assert (refused.status_code, refused.json()) == (
+        400,
+        {"error": "query parameter 'flag': 'yes' is not of type 'boolean'"},
+    )
