@@ -69,6 +69,14 @@ def _parser() -> argparse.ArgumentParser:
         help="worker processes (1); more than one wants PostgreSQL, where they share the work",
     )
     serve.add_argument(
+        "--forwarded-allow-ips",
+        metavar="ADDRESSES",
+        help="comma-separated addresses (or *) of the proxies whose X-Forwarded-For and"
+        " X-Forwarded-Proto are trusted; the client address, which the login limits count"
+        " by, is then the one the proxy names (uvicorn's option; default: 127.0.0.1,::1,"
+        " or $FORWARDED_ALLOW_IPS)",
+    )
+    serve.add_argument(
         "--log-format",
         choices=["text", "json"],
         help="one readable line, or one JSON object, per log event (HUBINDEX_LOG_FORMAT)",
@@ -130,6 +138,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         log_config=logging_config(settings.log_level, settings.log_format),
         access_log=False,  # hubindex writes its own line per request, with the user
         timeout_graceful_shutdown=30,
+        forwarded_allow_ips=args.forwarded_allow_ips,  # None: uvicorn's default
     )
     return 0
 
