@@ -1,11 +1,17 @@
 """Run the Schemathesis CLI against a live ``hubindex serve`` (run it as scripts/conformance).
 
-    scripts/conformance [--backend sqlite|postgresql] [--max-time S] [-- SCHEMATHESIS ARGS]
+    scripts/conformance [--backend sqlite|postgresql] [--max-time S] [--seed N] [--examples K]
+                        [-- SCHEMATHESIS ARGS]
 
 Starts the server on a free loopback port over a fresh database with an administrator,
 runs every check and phase (schemathesis.toml holds the budget and the exceptions), then
-stops the server and removes the database. PostgreSQL uses HUBINDEX_TEST_POSTGRES_URL.
-Exit status: Schemathesis's.
+stops the server and removes the database. PostgreSQL uses HUBINDEX_TEST_POSTGRES_URL, or this
+machine's server at 127.0.0.1:5432 when it is unset.
+
+The cases are deterministic (the same on every run, as CI wants) unless ``--seed N`` asks for
+a random campaign: then every phase, stateful included, draws its cases from that seed, and the
+same seed draws them again. ``--examples K`` sets the cases per operation. Exit status:
+Schemathesis's.
 """
 
 import argparse
@@ -24,12 +30,17 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 ADMIN = ("conformance", secrets.token_urlsafe(16))
+CONFIG = ROOT / "schemathesis.toml"
+DETERMINISTIC = "deterministic = true"
+DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/conformance", description=__doc__)
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], default="sqlite")
     parser.add_argument("--max-time", type=int, default=120, help="Schemathesis time budget (s)")
+    parser.add_argument("--seed", type=int, help="a random campaign from this seed")
+    parser.add_argument("--examples", type=int, help="cases per operation (default: the toml's)")
     parser.add_argument("schemathesis_args", nargs="*", help="more Schemathesis CLI arguments")
     args = parser.parse_args(argv)
     with (
@@ -42,19 +53,40 @@ def main(argv: list[str] | None = None) -> int:
             env, "users", "create", ADMIN[0], "--email", "conformance@example.com",
             "--admin", "--password-stdin", stdin=ADMIN[1] + "\n",
         )  # fmt: skip
+        config = _config(args.seed, Path(scratch))
         with _server(env, Path(scratch) / "serve.log") as url:
             command = [
-                str(BIN / "schemathesis"), "run", f"{url}/openapi.json", "--url", url,
+                str(BIN / "schemathesis"), "--config-file", str(config),
+                "run", f"{url}/openapi.json", "--url", url,
                 "--checks", "all",
                 "--phases", "examples,coverage,fuzzing,stateful",
-                "--generation-deterministic",
+                *_generation(args.seed),
+                *([] if args.examples is None else ["--max-examples", str(args.examples)]),
                 "--max-time", str(args.max_time),
                 "--workers", "1",  # more crashed CPython 3.11 (stack.md)
                 "--auth", ":".join(ADMIN),
                 *args.schemathesis_args,
             ]  # fmt: skip
-            print(f"scripts/conformance: {args.backend}: {' '.join(command[:3])} ...")
+            mode = "deterministic" if args.seed is None else f"random, seed {args.seed}"
+            print(f"scripts/conformance: {args.backend}, {mode}: {' '.join(command[:5])} ...")
             return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
+
+
+def _generation(seed: int | None) -> list[str]:
+    return ["--generation-deterministic"] if seed is None else ["--seed", str(seed)]
+
+
+def _config(seed: int | None, scratch: Path) -> Path:
+    """schemathesis.toml, or for a seeded campaign a copy that is not deterministic: the
+    toml's ``deterministic = true`` would otherwise make ``--seed`` a no-op."""
+    if seed is None:
+        return CONFIG
+    text = CONFIG.read_text(encoding="utf-8")
+    if DETERMINISTIC not in text:
+        sys.exit(f"scripts/conformance: {CONFIG.name} no longer says {DETERMINISTIC!r}")
+    random = scratch / "schemathesis.toml"
+    random.write_text(text.replace(DETERMINISTIC, "deterministic = false"), encoding="utf-8")
+    return random
 
 
 def _environment(database_url: str) -> dict[str, str]:
@@ -83,9 +115,7 @@ def _database(backend: str, scratch: Path) -> Iterator[str]:
     import psycopg
     from sqlalchemy.engine import make_url
 
-    base = os.environ.get("HUBINDEX_TEST_POSTGRES_URL")
-    if not base:
-        sys.exit("scripts/conformance: set HUBINDEX_TEST_POSTGRES_URL for --backend postgresql")
+    base = os.environ.get("HUBINDEX_TEST_POSTGRES_URL") or DEFAULT_POSTGRES_URL
     url = make_url(base)
     name = f"hubindex_conformance_{secrets.token_hex(6)}"
     admin_url = url.set(drivername="postgresql", database="postgres")
