@@ -87,7 +87,7 @@ class SqliteSearcher:
 
     def __init__(self, url: str) -> None:
         self._engine: Engine = sync_engine(url, pool_size=self.THREADS, max_overflow=0)
-        self._threads = ThreadPoolExecutor(self.THREADS, thread_name_prefix="hubindex-search")
+        self._threads: ThreadPoolExecutor | None = None
 
     @classmethod
     def for_url(cls, url: str) -> "SqliteSearcher | None":
@@ -98,6 +98,8 @@ class SqliteSearcher:
         return cls(url)
 
     async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
+        if self._threads is None:  # made on first use, and again after close (a new lifespan)
+            self._threads = ThreadPoolExecutor(self.THREADS, thread_name_prefix="hubindex-search")
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._threads, self._search, query, page, per_page)
 
@@ -107,7 +109,9 @@ class SqliteSearcher:
             return _page(*_run(steps, lambda statement: connection.execute(statement).all()))
 
     def close(self) -> None:
-        self._threads.shutdown(wait=True)
+        if self._threads is not None:
+            self._threads.shutdown(wait=True)
+            self._threads = None
         self._engine.dispose()
 
 

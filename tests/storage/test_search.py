@@ -513,3 +513,17 @@ async def test_sqlite_searches_run_off_the_event_loop(sqlite_state: AppState, mo
     assert not search.done()
     release.set()
     assert await search == ["user1/held"]
+
+
+async def test_sqlite_searcher_serves_again_after_close(tmp_path, sqlite_template):
+    """An app's lifespan may end and start again in one process (a test client does): the
+    worker threads closed at its end are made anew for the next search."""
+    import shutil
+
+    shutil.copy(sqlite_template, tmp_path / "hubindex.db")
+    searcher = SqliteSearcher.for_url(f"sqlite:///{tmp_path / 'hubindex.db'}")
+    assert searcher is not None
+    assert (await searcher.search("hello", page=1, per_page=25)).total == 0
+    searcher.close()
+    assert (await searcher.search("hello", page=1, per_page=25)).total == 0
+    searcher.close()
