@@ -5,8 +5,11 @@
 
 Starts the server on a free loopback port over a fresh database with an administrator,
 runs every check and phase (schemathesis.toml holds the budget and the exceptions), then
-stops the server and removes the database. PostgreSQL uses HUBINDEX_TEST_POSTGRES_URL, or this
-machine's server at 127.0.0.1:5432 when it is unset.
+stops the server and removes the database. Cases authenticate as that administrator, or with
+a genuine token where an operation takes only tokens, and ``users.confirm`` gets genuine codes
+(tests/contract/cli_hooks.py), so those operations are fuzzed past their refusals.
+PostgreSQL uses HUBINDEX_TEST_POSTGRES_URL, or this machine's server at 127.0.0.1:5432 when it
+is unset.
 
 The cases are deterministic (the same on every run, as CI wants) unless ``--seed N`` asks for
 a random campaign: then every phase, stateful included, draws its cases from that seed, and the
@@ -32,6 +35,8 @@ BIN = Path(sys.executable).parent
 ADMIN = ("conformance", secrets.token_urlsafe(16))
 CONFIG = ROOT / "schemathesis.toml"
 DETERMINISTIC = "deterministic = true"
+# Real credentials for every operation, and real codes for users.confirm (imported from ROOT).
+HOOKS = "tests.contract.cli_hooks"
 DEFAULT_POSTGRES_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
 
@@ -64,12 +69,18 @@ def main(argv: list[str] | None = None) -> int:
                 *([] if args.examples is None else ["--max-examples", str(args.examples)]),
                 "--max-time", str(args.max_time),
                 "--workers", "1",  # more crashed CPython 3.11 (stack.md)
-                "--auth", ":".join(ADMIN),
                 *args.schemathesis_args,
             ]  # fmt: skip
             mode = "deterministic" if args.seed is None else f"random, seed {args.seed}"
             print(f"scripts/conformance: {args.backend}, {mode}: {' '.join(command[:5])} ...")
-            return subprocess.run(command, cwd=ROOT, check=False).returncode  # noqa: S603
+            hooks = {
+                "SCHEMATHESIS_HOOKS": HOOKS,
+                "HUBINDEX_CONFORMANCE_DATABASE_URL": database_url,
+                "HUBINDEX_CONFORMANCE_ADMIN": ":".join(ADMIN),
+            }
+            return subprocess.run(  # noqa: S603
+                command, cwd=ROOT, env={**os.environ, **hooks}, check=False
+            ).returncode
 
 
 def _generation(seed: int | None) -> list[str]:

@@ -1,0 +1,122 @@
+"""Real credentials and codes for Schemathesis's cases, in-process and in the CLI alike.
+
+Each is minted by the server's own services over the database under test, so the operations
+that need one (token-only registry checks, ``users.confirm``) are fuzzed past their refusals.
+"""
+
+import asyncio
+import base64
+import secrets
+import zlib
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import schemathesis
+
+from server.auth import Access, RepositoryName
+from server.settings import Settings
+from server.state import AppState, Services
+from tests.harness import FAST_HASHING
+
+T = TypeVar("T")
+
+CONFIRM = "users.confirm"
+
+
+def conformance_settings(database_url: str) -> Settings:
+    return Settings(
+        database_url=database_url,
+        # Generated registrations must be able to log in without a mailbox.
+        email_confirmation="off",
+        # Schemathesis sends wrong passwords on purpose; counting them would lock its own
+        # administrator out. The throttle has its own tests.
+        login_failures_per_account=0,
+        login_failures_per_address=0,
+        validate_responses=True,
+        **FAST_HASHING,
+    )
+
+
+class Credentials:
+    """Basic for the administrator; for token-only operations, a genuine token for the case's
+    repository, as the index would hand it out; for ``users.confirm``, a genuine code in about
+    half of the schema-valid cases (the rest keep the drawn code, which is unknown)."""
+
+    def __init__(self, database_url: str, admin: tuple[str, str]) -> None:
+        self._settings = conformance_settings(database_url)
+        self._admin = admin
+        self._basic = "Basic " + base64.b64encode(":".join(admin).encode()).decode()
+        self._minted: set[str] = set()  # a case sent again keeps its (used) code
+
+    def install(self, hooks: Any) -> None:
+        """Authenticate every case and substitute codes: ``hooks`` is a schema (in-process) or
+        the ``schemathesis`` module (the CLI's hooks), which take the same decorators."""
+        credentials = self
+
+        # Not cached: the credential depends on the operation (and a token on its repository).
+        @hooks.auth(refresh_interval=None)
+        class ConformanceAuth:
+            def get(self, case: schemathesis.Case, context: schemathesis.AuthContext) -> str:
+                return credentials.header(case)
+
+            def set(
+                self, case: schemathesis.Case, data: str, context: schemathesis.AuthContext
+            ) -> None:
+                case.headers = {**(case.headers or {}), "Authorization": data}
+
+        # Schemathesis takes this hook only globally: in-process, it keeps to the cases of
+        # ``hooks`` and its clones (which share its document).
+        document = None if hooks is schemathesis else hooks.raw_schema
+
+        @schemathesis.hook
+        def before_call(
+            context: schemathesis.HookContext, case: schemathesis.Case, **_: Any
+        ) -> None:
+            if document is None or case.operation.schema.raw_schema is document:
+                credentials.substitute_code(case)
+
+    def header(self, case: schemathesis.Case) -> str:
+        security = case.operation.definition.raw.get("security", [])
+        schemes = {name for option in security for name in option}
+        if "basicAuth" in schemes:
+            return self._basic
+        path = case.path_parameters or {}
+        repository = RepositoryName.of(path.get("namespace"), str(path.get("repository", "x")))
+        return "Token " + str(
+            self._run(lambda services: services.tokens.issue(repository, Access.WRITE))
+        )
+
+    def substitute_code(self, case: schemathesis.Case) -> None:
+        """Put a genuine confirmation code into about half of the positive ``users.confirm``
+        cases: those whose drawn code ``keeps_drawn`` does not keep."""
+        if case.operation.definition.raw.get("operationId") != CONFIRM:
+            return
+        if case.meta is not None and case.meta.generation.mode.is_negative:
+            return
+        drawn = str((case.query or {}).get("code"))
+        if drawn in self._minted or self.keeps_drawn(drawn):
+            return
+        address = f"confirm-{secrets.token_hex(8)}@conformance.example.com"
+        confirmation = self._run(
+            lambda services: services.accounts.update(self._admin[0], email=address, password=None)
+        )
+        assert confirmation is not None
+        self._minted.add(confirmation.code)
+        case.query = {**(case.query or {}), "code": confirmation.code}
+
+    @staticmethod
+    def keeps_drawn(code: str) -> bool:
+        """Whether a drawn code stays (and is unknown): the same for a case on every run."""
+        return zlib.crc32(code.encode()) % 2 == 1
+
+    def _run(self, work: Callable[[Services], Awaitable[T]]) -> T:
+        async def in_a_unit() -> T:
+            state = AppState(self._settings)
+            await state.start()
+            try:
+                async with state.unit_of_work(writes=True) as services:
+                    return await work(services)
+            finally:
+                await state.close()
+
+        return asyncio.run(in_a_unit())
