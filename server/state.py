@@ -179,4 +179,5 @@ class AppState:
     async def close(self) -> None:
         if self.sqlite_searcher is not None:
             self.sqlite_searcher.close()
+        self.passwords.close()
         await self.database.dispose()

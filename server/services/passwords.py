@@ -1,4 +1,5 @@
-"""argon2id password hashes, computed off the event loop, and remembered briefly when good.
+"""argon2id password hashes, computed off the event loop (in low-priority threads, one per
+core), and remembered briefly when good.
 
 A Docker client sends Basic credentials with every call of a push. Verifying argon2id at
 strong parameters costs ~180 ms of CPU here, so a correct password is remembered for a short
@@ -15,6 +16,7 @@ one password against one hash share a single verification instead.
 import asyncio
 import hashlib
 import hmac
+import os
 import secrets
 import time
 from collections import OrderedDict
@@ -22,6 +24,8 @@ from collections.abc import Callable
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from server.workers import WorkerThreads
 
 
 class VerifiedPasswords:
@@ -81,9 +85,12 @@ class Passwords:
         self._verified = VerifiedPasswords(ttl_seconds=remember_seconds, max_entries=remember_max)
         # (fingerprint, hash) -> the verification running for it
         self._running: dict[tuple[bytes, str], asyncio.Future[bool]] = {}
+        # One argon2 run per core at most: each holds memory_kib, and more would only share
+        # the cores (server.workers: below the event loop's priority).
+        self._threads = WorkerThreads(os.cpu_count() or 1, "hubindex-argon2")
 
     async def hash(self, password: str) -> str:
-        return await asyncio.to_thread(self._hasher.hash, password)
+        return await self._threads.run(self._hasher.hash, password)
 
     def remembered(self, username: str, password: str, password_hash: str | None) -> bool:
         """Whether ``password`` was verified against ``password_hash`` a short while ago:
@@ -98,7 +105,7 @@ class Passwords:
         key = (self._verified.fingerprint(username, password), password_hash or "")
         running = self._running.get(key)
         if running is None:
-            verifying = asyncio.to_thread(self._verify, password_hash, password)
+            verifying = self._threads.run(self._verify, password_hash, password)
             running = asyncio.ensure_future(verifying)
             self._running[key] = running
             running.add_done_callback(lambda _done: self._running.pop(key, None))
@@ -107,6 +114,9 @@ class Passwords:
         if good and password_hash:
             self._verified.remember(username, password, password_hash)
         return good
+
+    def close(self) -> None:
+        self._threads.close()
 
     def _verify(self, password_hash: str | None, password: str) -> bool:
         try:

@@ -22,9 +22,7 @@ length (migrations 0003 and 0006).
 kept correct across processes by the search generation of migration 0004.
 """
 
-import asyncio
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -36,6 +34,7 @@ from server.cache import GenerationCache
 from server.services.search_plan import MATCH_LIMIT, Steps, search_steps, term_of
 from server.storage.database import DatabaseSession, sync_engine
 from server.storage.tables import SearchGeneration
+from server.workers import WorkerThreads
 
 __all__ = ["MATCH_LIMIT"]
 
@@ -87,7 +86,7 @@ class SqliteSearcher:
 
     def __init__(self, url: str) -> None:
         self._engine: Engine = sync_engine(url, pool_size=self.THREADS, max_overflow=0)
-        self._threads: ThreadPoolExecutor | None = None
+        self._threads = WorkerThreads(self.THREADS, "hubindex-search")
 
     @classmethod
     def for_url(cls, url: str) -> "SqliteSearcher | None":
@@ -98,10 +97,7 @@ class SqliteSearcher:
         return cls(url)
 
     async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
-        if self._threads is None:  # made on first use, and again after close (a new lifespan)
-            self._threads = ThreadPoolExecutor(self.THREADS, thread_name_prefix="hubindex-search")
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._threads, self._search, query, page, per_page)
+        return await self._threads.run(self._search, query, page, per_page)
 
     def _search(self, query: str, page: int, per_page: int) -> SearchPage:
         steps = search_steps(query, page=page, per_page=per_page, dialect="sqlite")
@@ -109,9 +105,7 @@ class SqliteSearcher:
             return _page(*_run(steps, lambda statement: connection.execute(statement).all()))
 
     def close(self) -> None:
-        if self._threads is not None:
-            self._threads.shutdown(wait=True)
-            self._threads = None
+        self._threads.close()
         self._engine.dispose()
 
 
