@@ -19,7 +19,9 @@ What keeps an inline database from delaying unrelated requests, enforced, not a 
   other's lock.
 - Another process's lock (a second server, an operator command) is waited for on the loop:
   BEGIN IMMEDIATE meets a busy timeout of 10 ms, then the unit sleeps and tries again, up to
-  5 s, then answers DatabaseBusy (503, Retry-After). PostgreSQL's pool timeout answers the same.
+  5 s, then answers DatabaseBusy (503, Retry-After). On PostgreSQL, a unit waits as long for
+  a pooled connection (the pool's timeout) and for a lock (``lock_timeout``), then answers the
+  same.
 - A pool checkout must never wait either (it would block the loop that returns
   connections), so the SQLite pool grows as needed.
 
@@ -371,14 +373,15 @@ def _is_busy(error: sqlite3.Error) -> bool:
 
 def _means_busy(error: BaseException) -> bool:
     """Whether ``error`` is a lock, or a pooled connection, that could not be had in time:
-    SQLite busy past its (short) timeout, or no PostgreSQL connection free in the pool's."""
+    SQLite busy past its (short) timeout, no PostgreSQL connection free in the pool's, or a
+    PostgreSQL lock past ``lock_timeout``."""
     if isinstance(error, PoolTimeout):
         return True
-    return (
-        isinstance(error, DBAPIError)
-        and isinstance(error.orig, sqlite3.Error)
-        and _is_busy(error.orig)
-    )
+    if not isinstance(error, DBAPIError):
+        return False
+    if isinstance(error.orig, sqlite3.Error):
+        return _is_busy(error.orig)
+    return isinstance(error.orig, psycopg.errors.LockNotAvailable)
 
 
 def _awaiting(task: asyncio.Task[Any] | None) -> str:
@@ -459,7 +462,17 @@ class Database:
             self._watched = None
             # A fixed pool, no overflow: a connection beyond the pool would be closed as soon
             # as it was returned, and under load PostgreSQL would fork a process per request.
-            asynchronous = async_engine(url, pool_size=pool_size, max_overflow=0)
+            # A unit waits as long for a pooled connection, or for a lock another transaction
+            # holds (a row, or a table an operator's session locked), as SQLite's units wait
+            # for the write lock: then DatabaseBusy (503), never a request that hangs.
+            lock_timeout_ms = max(1, round(write_lock_timeout * 1000))
+            asynchronous = async_engine(
+                url,
+                pool_size=pool_size,
+                max_overflow=0,
+                pool_timeout=write_lock_timeout,
+                connect_args={"options": f"-c lock_timeout={lock_timeout_ms}"},
+            )
             self.engine = asynchronous
             self._feed = ChangeFeed.of(asynchronous.url, asynchronous.dialect)
             # Reading units in autocommit: at READ COMMITTED each statement sees the latest
