@@ -6,6 +6,8 @@ Nothing here keeps state: every helper makes what the calling test asks for, on 
 import base64
 import re
 import secrets
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import httpx
@@ -111,6 +113,24 @@ class Repository:
     @property
     def path(self) -> str:
         return f"{self.owner.username}/{self.name}"
+
+
+def next_answer(
+    reader: Index, ask: Callable[[], httpx.Response], shows: Callable[[httpx.Response], bool]
+) -> httpx.Response:
+    """The answer to ``ask`` after another server's write: on SQLite the very next one (a
+    commit moves every connection's data_version); on PostgreSQL the first that ``shows`` the
+    write within 5 s, since the change feed's announcement arrives usually before the writer's
+    commit returns and under load now and then a few ms after (README). The deadline only
+    bounds a failing test."""
+    response = ask()
+    deadline = time.monotonic() + 5
+    while reader.database_url.startswith("postgresql") and not shows(response):
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.001)
+        response = ask()
+    return response
 
 
 def new_repository(index: Index, owner: Account, images: int = 1) -> Repository:

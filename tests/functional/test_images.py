@@ -3,11 +3,9 @@
 Who may do it, with which credentials, is tabled step by step in `tests/protocol/`.
 """
 
-import time
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 
 from server.handlers.images import CACHED_CHECKSUMS_MAX
@@ -21,6 +19,7 @@ from tests.functional.support import (
     image_id,
     listed,
     new_repository,
+    next_answer,
     put_images,
     repository_name,
 )
@@ -181,9 +180,7 @@ def test_a_change_through_another_server_shows_in_its_next_listings(
     make_index: Callable[..., Index],
 ):
     # Each server keeps the lists it answered; a write on the same database through another
-    # server, as another process would make it, must empty that store: on SQLite by the very
-    # next listing, on PostgreSQL once the change feed's announcement has arrived (usually
-    # before the writer's commit returns; under load, now and then a few ms after: README).
+    # server, as another process would make it, must empty that store (see next_answer).
     reader, writer = make_index(), make_index()
     repository = new_repository(writer, writer.account(), images=1)
     path = repository.path
@@ -192,26 +189,14 @@ def test_a_change_through_another_server_shows_in_its_next_listings(
     added, added_sum = image_id(), checksum()
     entry = [{"id": added, "checksum": added_sum}]
     _assert_204(put_images(writer, path, as_user(repository.owner), entry))
-    shown = _next_listing(reader, path, lambda r: listed(r).get(added) == added_sum)
+    shown = next_answer(
+        reader, lambda: get_images(reader, path), lambda r: listed(r).get(added) == added_sum
+    )
     assert listed(shown)[added] == added_sum
 
     assert delete_repository(writer, path, as_user(repository.owner)).status_code == 202
-    assert_error(_next_listing(reader, path, lambda r: r.status_code == 404), 404)
-
-
-def _next_listing(
-    reader: Index, path: str, shows: Callable[[httpx.Response], bool]
-) -> httpx.Response:
-    """The reader's next listing; on PostgreSQL, the first that ``shows`` the change within
-    5 s (the deadline only bounds a failing test)."""
-    response = get_images(reader, path)
-    deadline = time.monotonic() + 5
-    while reader.database_url.startswith("postgresql") and not shows(response):
-        if time.monotonic() > deadline:
-            break
-        time.sleep(0.001)
-        response = get_images(reader, path)
-    return response
+    gone = next_answer(reader, lambda: get_images(reader, path), lambda r: r.status_code == 404)
+    assert_error(gone, 404)
 
 
 @pytest.mark.parametrize("size", [2, CACHED_CHECKSUMS_MAX + 1], ids=["kept", "too-long-to-keep"])
