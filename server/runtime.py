@@ -25,6 +25,7 @@ from server.observability import REQUEST_INFO
 from server.responses import JSON
 from server.settings import Settings
 from server.state import SCOPE_KEY, AppState, Services
+from server.validation import schema_check
 
 Handler = Callable[..., Awaitable[Any]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -106,6 +107,17 @@ def parse_body(model: type[ModelT], body: Any) -> ModelT:
         return model.model_validate(body)
     except ValidationError as error:
         raise InvalidRequest(describe(error, prefix="body")) from None
+
+
+def check_body(model: type[ModelT], body: Any, *, prefix: str = "body") -> ModelT:
+    """``body`` judged by the spec's schema of ``model``'s name, for rules that a handler (or an
+    operator's command) applies itself, where the protocol puts them: in the dispatcher's words
+    (``body.email: ...``; ``prefix`` names the body), then as the model."""
+    schema_check(model.__name__, prefix).check(body)
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise InvalidRequest(describe(error, prefix=prefix)) from None
 
 
 def describe(error: ValidationError, prefix: str = "") -> str:
