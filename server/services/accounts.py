@@ -74,10 +74,17 @@ class DatabaseAccountService:
         self._confirmation_ttl = confirmation_ttl
 
     async def taken(self, username: str, email: str) -> bool:
-        owners = select(Email.user_id).where(Email.address == email.lower())
-        found = await self._session.scalar(
-            select(User.id).where(or_(User.username == username, User.id.in_(owners))).limit(1)
-        )
+        # Any text may be looked up, but PostgreSQL refuses a NUL in a query's text: a value
+        # that holds one is no account's (the rules of a registration refuse it).
+        matches = []
+        if "\x00" not in username:
+            matches.append(User.username == username)
+        if "\x00" not in email:
+            owners = select(Email.user_id).where(Email.address == email.lower())
+            matches.append(User.id.in_(owners))
+        if not matches:
+            return False
+        found = await self._session.scalar(select(User.id).where(or_(*matches)).limit(1))
         return found is not None
 
     async def register(self, username: str, password: str, email: str) -> Confirmation | None:

@@ -9,6 +9,13 @@ import pytest
 from server import cli
 
 
+@pytest.fixture(autouse=True)
+def _logging_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``main`` configures logging for the process; in the test process that would change
+    what later tests' log captures see (the access log at INFO level)."""
+    monkeypatch.setattr(cli.logging.config, "dictConfig", lambda _config: None)
+
+
 @pytest.fixture
 def uvicorn_options(monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, Any]:
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
