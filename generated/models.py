@@ -65,14 +65,12 @@ class RepositoryName(RootModel[str]):
 
 class Registration(BaseModel):
     """
-    What a Docker client sends to register, and to log in: `docker login` registers first
-    and falls back to logging in only on the exact answer "Username or email already
-    exists". So this schema bounds lengths only, and the username and the email are looked
-    up first: when either belongs to an account, that is the answer, whatever the other
-    fields hold (the Docker 1.9 prompt sends `"email": ""` for an existing account, and a
-    mistyped password may be shorter than 5 characters). A new account's fields must then
-    meet `RegistrationRules` (the username pattern, a password of at least 5 characters, a
-    valid email address); a field that does not is a 400 naming it.
+    What a Docker client sends to register, and also to log in (`docker login` registers
+    first), so only lengths are bounded here: the username and the email are looked up
+    first, and one that belongs to an account is answered "Username or email already
+    exists" whatever the other fields hold (the Docker 1.9 prompt sends `"email": ""` for
+    an existing account; a mistyped password may be shorter than 5 characters). A new
+    account's fields must then meet `RegistrationRules`.
 
     """
 

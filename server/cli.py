@@ -14,7 +14,7 @@ from generated import models
 from server.errors import HubIndexError
 from server.observability import logging_config
 from server.operator import activate_user, create_user
-from server.runtime import check_body
+from server.runtime import BodyRules
 from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
 from server.storage.database import DatabaseURLError
 from server.storage.migrations import pending, upgrade
@@ -157,10 +157,8 @@ def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
 def _users_create(args: argparse.Namespace, settings: Settings) -> int:
     password = sys.stdin.readline().rstrip("\r\n")
     # The rules of a registration over HTTP, in its words, naming the field alone.
-    registration = check_body(
-        models.RegistrationRules,
-        {"username": args.name, "email": args.email, "password": password},
-        prefix="",
+    registration = BodyRules(models.RegistrationRules, prefix="").parse(
+        {"username": args.name, "email": args.email, "password": password}
     )
     create_user(
         settings,

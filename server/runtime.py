@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
@@ -109,15 +109,23 @@ def parse_body(model: type[ModelT], body: Any) -> ModelT:
         raise InvalidRequest(describe(error, prefix="body")) from None
 
 
-def check_body(model: type[ModelT], body: Any, *, prefix: str = "body") -> ModelT:
-    """``body`` judged by the spec's schema of ``model``'s name, for rules that a handler (or an
-    operator's command) applies itself, where the protocol puts them: in the dispatcher's words
-    (``body.email: ...``; ``prefix`` names the body), then as the model."""
-    schema_check(model.__name__, prefix).check(body)
-    try:
-        return model.model_validate(body)
-    except ValidationError as error:
-        raise InvalidRequest(describe(error, prefix=prefix)) from None
+class BodyRules(Generic[ModelT]):
+    """Rules of the spec that a handler (or an operator's command) applies itself, where the
+    protocol puts them: the spec's schema of ``model``'s name (``RegistrationRules``), judged
+    in the dispatcher's words (``body.email: ...``; ``prefix`` names the body), then parsed as
+    the model. Build it once, at import: it reads the spec."""
+
+    def __init__(self, model: type[ModelT], *, prefix: str = "body") -> None:
+        self._model = model
+        self._prefix = prefix
+        self._check = schema_check(model.__name__, prefix)
+
+    def parse(self, body: Any) -> ModelT:
+        self._check.check(body)
+        try:
+            return self._model.model_validate(body)
+        except ValidationError as error:
+            raise InvalidRequest(describe(error, prefix=self._prefix)) from None
 
 
 def describe(error: ValidationError, prefix: str = "") -> str:

@@ -5,8 +5,11 @@ from urllib.parse import urlencode
 from generated import models
 from server.auth import Account, authorize_account
 from server.errors import AuthenticationFailed, UserExists
-from server.runtime import Call, Reply, check_body
+from server.runtime import BodyRules, Call, Reply
 from server.services.accounts import Confirmation
+
+# Compiled when the app is built (it imports this module), not at the first registration.
+_NEW_ACCOUNT = BodyRules(models.RegistrationRules)
 
 
 async def register(call: Call, *, body: models.Registration) -> models.UserCreated:
@@ -17,7 +20,7 @@ async def register(call: Call, *, body: models.Registration) -> models.UserCreat
     if await accounts.taken(body.username, body.email):
         raise UserExists()
     fields = {"username": body.username, "password": body.password.get_secret_value()}
-    new = check_body(models.RegistrationRules, {**fields, "email": body.email})
+    new = _NEW_ACCOUNT.parse({**fields, "email": body.email})
     confirmation = await accounts.register(
         new.username, new.password.get_secret_value(), str(new.email)
     )
