@@ -64,6 +64,31 @@ class RepositoryName(RootModel[str]):
 
 
 class Registration(BaseModel):
+    """
+    What a Docker client sends to register, and also to log in (`docker login` registers
+    first), so only lengths are bounded here: the username and the email are looked up
+    first, and one that belongs to an account is answered "Username or email already
+    exists" whatever the other fields hold (the Docker 1.9 prompt sends `"email": ""` for
+    an existing account; a mistyped password may be shorter than 5 characters). A new
+    account's fields must then meet `RegistrationRules`.
+
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    username: Annotated[str, Field(examples=["foobar"], max_length=255)]
+    password: Annotated[SecretStr, Field(max_length=1024)]
+    email: Annotated[str, Field(examples=["sam@docker.com"], max_length=254)]
+
+
+class RegistrationRules(BaseModel):
+    """
+    The rules a new account's `Registration` must meet, judged once the username and the
+    email are known to be free.
+
+    """
+
     model_config = ConfigDict(
         extra="allow",
     )

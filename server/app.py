@@ -25,8 +25,8 @@ from server.observability import Metrics, RequestLogMiddleware
 from server.responses import error_response, response_for
 from server.settings import Settings, load_settings
 from server.state import AppState
+from server.validation import SPEC_PATH
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
 GLUE_PACKAGE = "generated.operations"
 # Credentials are parsed by the generated glue (server.runtime) and checked by the services, so
 # Connexion's own security middleware, which would run argon2 on the event loop, is left out.

@@ -8,14 +8,13 @@ import sys
 from collections.abc import Sequence
 
 import uvicorn
-from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from generated import models
 from server.errors import HubIndexError
 from server.observability import logging_config
 from server.operator import activate_user, create_user
-from server.runtime import describe
+from server.runtime import BodyRules
 from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
 from server.storage.database import DatabaseURLError
 from server.storage.migrations import pending, upgrade
@@ -157,8 +156,9 @@ def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
 
 def _users_create(args: argparse.Namespace, settings: Settings) -> int:
     password = sys.stdin.readline().rstrip("\r\n")
-    registration = _valid(
-        models.Registration, {"username": args.name, "email": args.email, "password": password}
+    # The rules of a registration over HTTP, in its words, naming the field alone.
+    registration = BodyRules(models.RegistrationRules, prefix="").parse(
+        {"username": args.name, "email": args.email, "password": password}
     )
     create_user(
         settings,
@@ -176,14 +176,6 @@ def _users_activate(args: argparse.Namespace, settings: Settings) -> int:
     activate_user(settings, args.name)
     print(f"hubindex: activated {args.name}")
     return 0
-
-
-def _valid(model: type[models.Registration], values: dict[str, str]) -> models.Registration:
-    """The same rules as registration over HTTP, with a one-line message naming the field."""
-    try:
-        return TypeAdapter(model).validate_python(values)
-    except ValidationError as error:
-        raise UsageError(describe(error)) from None
 
 
 if __name__ == "__main__":

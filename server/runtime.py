@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.requests import Request
@@ -25,6 +25,7 @@ from server.observability import REQUEST_INFO
 from server.responses import JSON
 from server.settings import Settings
 from server.state import SCOPE_KEY, AppState, Services
+from server.validation import schema_check
 
 Handler = Callable[..., Awaitable[Any]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
@@ -106,6 +107,25 @@ def parse_body(model: type[ModelT], body: Any) -> ModelT:
         return model.model_validate(body)
     except ValidationError as error:
         raise InvalidRequest(describe(error, prefix="body")) from None
+
+
+class BodyRules(Generic[ModelT]):
+    """Rules of the spec that a handler (or an operator's command) applies itself, where the
+    protocol puts them: the spec's schema of ``model``'s name (``RegistrationRules``), judged
+    in the dispatcher's words (``body.email: ...``; ``prefix`` names the body), then parsed as
+    the model. Build it once, at import: it reads the spec."""
+
+    def __init__(self, model: type[ModelT], *, prefix: str = "body") -> None:
+        self._model = model
+        self._prefix = prefix
+        self._check = schema_check(model.__name__, prefix)
+
+    def parse(self, body: Any) -> ModelT:
+        self._check.check(body)
+        try:
+            return self._model.model_validate(body)
+        except ValidationError as error:
+            raise InvalidRequest(describe(error, prefix=self._prefix)) from None
 
 
 def describe(error: ValidationError, prefix: str = "") -> str:

@@ -17,10 +17,12 @@ import functools
 import json
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import fastjsonschema
-from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
+import yaml
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator, resolve_refs
 from jsonschema import Draft4Validator, ValidationError, validators
 
 from server.errors import InvalidRequest
@@ -28,6 +30,7 @@ from server.errors import InvalidRequest
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _QUOTE_LIMIT = 80
 _DRAFT_4 = "http://json-schema.org/draft-04/schema#"
+SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
 
 
 @functools.cache
@@ -68,10 +71,14 @@ class ParameterCheck:
 
 
 class BodyCheck:
-    """A request body's schema: ``check(body)`` raises InvalidRequest naming where and why."""
+    """A request body's schema: ``check(body)`` raises InvalidRequest naming where and why.
 
-    def __init__(self, schema: dict[str, Any]) -> None:
+    ``prefix`` names the body in the messages (``body.email: ...``); without one, a field is
+    named alone (``email: ...``), as a command's options are."""
+
+    def __init__(self, schema: dict[str, Any], *, prefix: str = "body") -> None:
         self._validator = _BodyValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+        self._prefix = prefix
         self.accepts_quickly = _quick_acceptor(schema)
 
     def check(self, body: Any) -> None:
@@ -80,9 +87,26 @@ class BodyCheck:
         try:
             self._validator.validate(body)
         except ValidationError as error:
-            raise InvalidRequest(f"{_location(error)}: {_message(error)}") from None
+            where = _location(error, self._prefix)
+            message = f"{where}: {_message(error)}" if where else _message(error)
+            raise InvalidRequest(message) from None
         except RecursionError:
             raise InvalidRequest("the request body is nested too deeply") from None
+
+
+@functools.cache
+def schema_check(name: str, prefix: str = "body") -> BodyCheck:
+    """The spec's ``components/schemas/<name>`` as a BodyCheck, for rules a handler applies
+    itself rather than the dispatcher, at the point the protocol puts them (a registration's
+    rules come after the lookup of its username). Read from the spec this package ships, once.
+    """
+    return BodyCheck(_spec_schemas()[name], prefix=prefix)
+
+
+@functools.cache
+def _spec_schemas() -> dict[str, Any]:
+    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+    return resolve_refs(spec)["components"]["schemas"]
 
 
 def _quick_acceptor(schema: dict[str, Any]) -> Callable[[Any], bool]:
@@ -150,10 +174,11 @@ def _has_lone_surrogate(value: Any) -> bool:
     return False
 
 
-def _location(error: ValidationError) -> str:
-    return "body" + "".join(
+def _location(error: ValidationError, prefix: str = "body") -> str:
+    path = "".join(
         f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path
     )
+    return prefix + path if prefix else path.removeprefix(".")
 
 
 def _message(error: ValidationError) -> str:

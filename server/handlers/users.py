@@ -4,14 +4,25 @@ from urllib.parse import urlencode
 
 from generated import models
 from server.auth import Account, authorize_account
-from server.errors import AuthenticationFailed
-from server.runtime import Call, Reply
+from server.errors import AuthenticationFailed, UserExists
+from server.runtime import BodyRules, Call, Reply
 from server.services.accounts import Confirmation
+
+# Compiled when the app is built (it imports this module), not at the first registration.
+_NEW_ACCOUNT = BodyRules(models.RegistrationRules)
 
 
 async def register(call: Call, *, body: models.Registration) -> models.UserCreated:
-    confirmation = await call.services.accounts.register(
-        body.username, body.password.get_secret_value(), str(body.email)
+    accounts = call.services.accounts
+    # `docker login` registers first and logs in only on this exact answer, so it comes
+    # before any rule is judged: its prompt sends "email": "" for an existing account, and a
+    # mistyped password may be short.
+    if await accounts.taken(body.username, body.email):
+        raise UserExists()
+    fields = {"username": body.username, "password": body.password.get_secret_value()}
+    new = _NEW_ACCOUNT.parse({**fields, "email": body.email})
+    confirmation = await accounts.register(
+        new.username, new.password.get_secret_value(), str(new.email)
     )
     _mail_after_commit(call, confirmation)
     return models.UserCreated("User Created")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from server.auth import LIBRARY
@@ -32,8 +32,14 @@ class Confirmation:
 
 
 class AccountService(Protocol):
+    async def taken(self, username: str, email: str) -> bool:
+        """Whether an account has this username, or this email address (in any case)."""
+
     async def register(self, username: str, password: str, email: str) -> Confirmation | None:
-        """Create an account; the confirmation to mail, or None when none is required."""
+        """Create an account; the confirmation to mail, or None when none is required.
+
+        What the unit of work did before (a lookup) is rolled back first: the password is
+        hashed outside any transaction."""
 
     async def confirm(self, code: str) -> None:
         """Confirm the address a code was mailed to and activate its account."""
@@ -67,9 +73,27 @@ class DatabaseAccountService:
         self._confirmation_required = confirmation_required
         self._confirmation_ttl = confirmation_ttl
 
+    async def taken(self, username: str, email: str) -> bool:
+        # Any text may be looked up, but PostgreSQL refuses a NUL in a query's text: a value
+        # that holds one is no account's (the rules of a registration refuse it).
+        matches = []
+        if "\x00" not in username:
+            matches.append(User.username == username)
+        if "\x00" not in email:
+            owners = select(Email.user_id).where(Email.address == email.lower())
+            matches.append(User.id.in_(owners))
+        if not matches:
+            return False
+        found = await self._session.scalar(select(User.id).where(or_(*matches)).limit(1))
+        return found is not None
+
     async def register(self, username: str, password: str, email: str) -> Confirmation | None:
         if username in RESERVED_USERNAMES:
             raise InvalidRequest(f"username: {username!r} is reserved")
+        # On SQLite a writing unit's first statement (the lookup) took the write lock, which
+        # must not be held while argon2 runs: that transaction ends, the insert begins its own.
+        # A registration of the same name in between is still refused, by the unique index.
+        await self._session.rollback()
         user = await self._add_user(
             username, email, password, active=not self._confirmation_required, admin=False
         )

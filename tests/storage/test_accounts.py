@@ -83,6 +83,44 @@ async def test_an_added_email_is_taken_too_and_the_old_one_stays(state: AppState
             await _register(state, "bobby", taken)
 
 
+async def _taken(state: AppState, username: str, email: str) -> bool:
+    async with state.unit_of_work(writes=True) as services:
+        return await services.accounts.taken(username, email)
+
+
+@pytest.mark.parametrize(
+    ("username", "email", "taken"),
+    [
+        pytest.param("alice", "", True, id="username, empty email"),
+        pytest.param("Alice", "", False, id="username in another case"),
+        pytest.param("bobby", "Second@Example.COM", True, id="added email in another case"),
+        pytest.param("", "alice@example.com", True, id="email, empty username"),
+        pytest.param("bobby", "bob@example.com", False, id="neither"),
+        pytest.param("alice\x00", "x\x00", False, id="NUL in both"),
+        pytest.param("alice", "x\x00", True, id="username, NUL in the email"),
+        pytest.param("bob\x00", "alice@example.com", True, id="NUL in the username, email"),
+    ],
+)
+async def test_a_username_or_any_email_of_an_account_is_taken(
+    state: AppState, username: str, email: str, taken: bool
+):
+    await _register(state, "alice", "alice@example.com")
+    async with state.unit_of_work(writes=True) as services:
+        await services.accounts.update("alice", email="second@example.com", password=None)
+
+    assert await _taken(state, username, email) is taken
+
+
+async def test_a_registration_after_the_lookup_in_the_same_unit_creates_the_account(
+    state: AppState,
+):
+    """The lookup's transaction ends before argon2 runs (on SQLite it holds the write lock)."""
+    async with state.unit_of_work(writes=True) as services:
+        assert not await services.accounts.taken("alice", "alice@example.com")
+        await services.accounts.register("alice", "password1", "alice@example.com")
+    assert await _taken(state, "alice", "")
+
+
 async def test_a_wrong_password_and_an_unknown_user_fail_alike(state: AppState):
     async with state.unit_of_work(writes=True) as services:
         await services.accounts.create("alice", "alice@example.com", "password1", admin=True)

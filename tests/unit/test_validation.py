@@ -19,6 +19,9 @@ BODIES = {
     for item in SPEC["paths"].values()
     for operation in item.values()
     if isinstance(operation, dict) and "requestBody" in operation
+} | {
+    # A schema a handler applies itself (server.validation.schema_check), after a lookup.
+    "users.register:RegistrationRules": SPEC["components"]["schemas"]["RegistrationRules"],
 }
 PARAMETERS = {
     f"{operation['operationId']}:{parameter['in']}:{parameter['name']}": parameter["schema"]
@@ -128,6 +131,11 @@ def test_what_the_quick_check_accepts_of_a_parameter_jsonschema_accepts(
         ("images.put", [{"id": HEX64, "checksum": "sha256:" + HEX64}]),
         ("repositories.create", [{"id": HEX64}]),
         ("users.register", {"username": "alice", "password": "password1", "email": "a@b.io"}),
+        ("users.register", {"username": "Alice", "password": "p", "email": ""}),
+        (
+            "users.register:RegistrationRules",
+            {"username": "alice", "password": "password1", "email": "a@b.io"},
+        ),
     ],
 )
 def test_a_good_body_takes_the_quick_way(operation_id: str, body: Any):
@@ -141,7 +149,21 @@ def test_a_good_body_takes_the_quick_way(operation_id: str, body: Any):
     [
         ("images.put", [{"id": HEX64 + "\n"}], "body[0].id"),
         ("images.put", [{"checksum": "sha256:1"}], "'id' is a required property"),
-        ("users.register", {"username": "alice", "password": "p", "email": "a@b.io"}, "password"),
+        (
+            "users.register",
+            {"username": "alice", "password": "p" * 1025, "email": "a@b.io"},
+            "body.password: does not satisfy maxLength 1024",
+        ),
+        (
+            "users.register:RegistrationRules",
+            {"username": "alice", "password": "p", "email": "a@b.io"},
+            "body.password: does not satisfy minLength 5",
+        ),
+        (
+            "users.register:RegistrationRules",
+            {"username": "alice", "password": "password1", "email": ""},
+            "body.email: '' is not a 'email'",
+        ),
     ],
 )
 def test_a_bad_body_is_refused_in_jsonschema_s_words(operation_id: str, body: Any, wrong: str):
