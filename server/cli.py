@@ -6,12 +6,15 @@ import logging.config
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import uvicorn
 from pydantic import TypeAdapter, ValidationError
 from sqlalchemy.exc import DBAPIError
 
 from generated import models
+from server import freshness
+from server.checkout import ROOT
 from server.errors import HubIndexError
 from server.observability import logging_config
 from server.operator import activate_user, create_user
@@ -19,6 +22,9 @@ from server.runtime import describe
 from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
 from server.storage.database import DatabaseURLError
 from server.storage.migrations import pending, upgrade
+
+if TYPE_CHECKING:
+    from connexion import AsyncApp
 
 
 class UsageError(Exception):
@@ -81,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=["text", "json"],
         help="one readable line, or one JSON object, per log event (HUBINDEX_LOG_FORMAT)",
     )
+    serve.add_argument(
+        "--reload",
+        action="store_true",
+        help="for development: serve again, in a new process, after each change of server/,"
+        " generated/ or the spec (one worker)",
+    )
     serve.set_defaults(run=_serve)
 
     config = commands.add_parser("config", help="print the effective configuration, secrets masked")
@@ -115,9 +127,17 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What `hubindex serve --reload` watches, and which of their files count as a change.
+RELOAD_DIRS = ("server", "generated", "spec")
+RELOAD_INCLUDES = ("*.py", "openapi.yaml", "sources.sha256")
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    if args.reload and args.workers > 1:
+        raise UsageError("--reload serves with one worker: leave out --workers or --reload")
+    _refuse_stale_tree()
     if args.workers > 1 and settings.metrics_port is not None:
         raise UsageError(
             "HUBINDEX_METRICS_PORT serves one process's metrics: use --workers 1, or run one"
@@ -130,17 +150,44 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         upgrade(settings.database_url)
     os.environ[f"{ENV_PREFIX}LOG_FORMAT"] = settings.log_format  # for the app's own factory
     uvicorn.run(
-        "server.app:create_app_from_environment",
+        "server.cli:create_app_for_uvicorn",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
+        reload=args.reload,
+        # uvicorn warns about reload options without --reload: None then.
+        reload_dirs=[str(ROOT / name) for name in RELOAD_DIRS] if args.reload else None,
+        reload_includes=list(RELOAD_INCLUDES) if args.reload else None,
         log_config=logging_config(settings.log_level, settings.log_format),
         access_log=False,  # hubindex writes its own line per request, with the user
         timeout_graceful_shutdown=30,
         forwarded_allow_ips=args.forwarded_allow_ips,  # None: uvicorn's default
     )
     return 0
+
+
+def create_app_for_uvicorn() -> "AsyncApp":
+    """The factory uvicorn calls in each worker, and again after each change with --reload.
+
+    The tree is checked here too: a worker started by --reload after an edit of the spec
+    says what is stale in one line and exits, and the next change (scripts/generate) starts
+    one again.
+    """
+    try:
+        _refuse_stale_tree()
+    except UsageError as error:
+        sys.exit(_fail(str(error), 1))
+    from server.app import create_app_from_environment  # Connexion: only when serving
+
+    return create_app_from_environment()
+
+
+def _refuse_stale_tree() -> None:
+    """A tree whose glue does not match the spec would answer every request with a 500."""
+    stale = freshness.stale()
+    if stale is not None:
+        raise UsageError(f"generated/ is stale: {stale}; run scripts/generate")
 
 
 def _config(_args: argparse.Namespace, settings: Settings) -> int:

@@ -213,7 +213,7 @@ def _check_operation_ids(spec: dict[str, Any]) -> None:
             continue  # the validator words that
         at = ("paths", path, method, "operationId")
         if operation_id in seen:
-            message = f"operationId {operation_id!r} is {seen[operation_id]}'s already"
+            message = f"operationId {operation_id!r} again: {seen[operation_id]} has it too"
             raise SpecError(message, at)
         seen[operation_id] = where
         module, dot, name = operation_id.partition(".")
@@ -225,7 +225,9 @@ def located(error: SpecError, text: str) -> str:
     """``spec/openapi.yaml:LINE:COLUMN: /json/pointer: message``, on one short line."""
     message = " ".join(error.message.split())
     if len(message) > MESSAGE_LIMIT:
-        message = message[: MESSAGE_LIMIT - 1] + "…"
+        # Both ends: the validator quotes the value first and says what is wrong with it last.
+        half = (MESSAGE_LIMIT - 3) // 2
+        message = f"{message[:half]} … {message[-half:]}"
     where = _shown(SPEC)
     line, column = error.line, error.column
     if error.at is not None:
