@@ -18,13 +18,14 @@ from server.checkout import ROOT
 from server.errors import HubIndexError
 from server.observability import logging_config
 from server.operator import activate_user, create_user
+from server.responses import error_response
 from server.runtime import describe
 from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
 from server.storage.database import DatabaseURLError
 from server.storage.migrations import pending, upgrade
 
 if TYPE_CHECKING:
-    from connexion import AsyncApp
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class UsageError(Exception):
@@ -127,9 +128,10 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-# What `hubindex serve --reload` watches, and which of their files count as a change.
-RELOAD_DIRS = ("server", "generated", "spec")
-RELOAD_INCLUDES = ("*.py", "openapi.yaml", "sources.sha256")
+# What `hubindex serve --reload` watches: what a handler edit and scripts/generate write. Not
+# the spec: until it is generated again, the tree made from it before is the one to serve.
+RELOAD_DIRS = ("server", "generated")
+RELOAD_INCLUDES = ("*.py", "sources.sha256")
 
 
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
@@ -149,8 +151,9 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     else:
         upgrade(settings.database_url)
     os.environ[f"{ENV_PREFIX}LOG_FORMAT"] = settings.log_format  # for the app's own factory
+    factory = "create_app_for_reload" if args.reload else "create_app_for_uvicorn"
     uvicorn.run(
-        "server.cli:create_app_for_uvicorn",
+        f"server.cli:{factory}",
         factory=True,
         host=args.host,
         port=args.port,
@@ -167,27 +170,56 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def create_app_for_uvicorn() -> "AsyncApp":
-    """The factory uvicorn calls in each worker, and again after each change with --reload.
+def create_app_for_uvicorn() -> "ASGIApp":
+    """The factory uvicorn calls in each worker process."""
+    stale = _stale_tree()
+    if stale is not None:
+        sys.exit(_fail(stale, 1))
+    return _app()
 
-    The tree is checked here too: a worker started by --reload after an edit of the spec
-    says what is stale in one line and exits, and the next change (scripts/generate) starts
-    one again.
+
+def create_app_for_reload() -> "ASGIApp":
+    """The factory ``--reload`` calls again after each change.
+
+    Should the tree be stale by then (the spec edited and not generated again when a handler
+    changed), requests are answered 503 with what is stale, until scripts/generate's change
+    restarts it: a process that exited would leave them waiting on the reloader's socket.
     """
-    try:
-        _refuse_stale_tree()
-    except UsageError as error:
-        sys.exit(_fail(str(error), 1))
+    stale = _stale_tree()
+    if stale is None:
+        return _app()
+    _fail(stale, 1)
+    return _unavailable(stale)
+
+
+def _app() -> "ASGIApp":
     from server.app import create_app_from_environment  # Connexion: only when serving
 
     return create_app_from_environment()
 
 
 def _refuse_stale_tree() -> None:
+    stale = _stale_tree()
+    if stale is not None:
+        raise UsageError(stale)
+
+
+def _stale_tree() -> str | None:
     """A tree whose glue does not match the spec would answer every request with a 500."""
     stale = freshness.stale()
-    if stale is not None:
-        raise UsageError(f"generated/ is stale: {stale}; run scripts/generate")
+    return None if stale is None else f"generated/ is stale: {stale}; run scripts/generate"
+
+
+def _unavailable(message: str) -> "ASGIApp":
+    async def app(scope: "Scope", receive: "Receive", send: "Send") -> None:
+        if scope["type"] == "http":
+            await error_response(503, message)(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            while (event := await receive())["type"] != "lifespan.shutdown":
+                await send({"type": f"{event['type']}.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+
+    return app
 
 
 def _config(_args: argparse.Namespace, settings: Settings) -> int:

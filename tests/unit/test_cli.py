@@ -2,6 +2,7 @@
 
 from typing import Any
 
+import httpx
 import pytest
 
 from server import cli
@@ -12,7 +13,9 @@ from server.checkout import ROOT
 def uvicorn_options(monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, Any]:
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     captured: dict[str, Any] = {}
-    monkeypatch.setattr(cli.uvicorn, "run", lambda *_args, **options: captured.update(options))
+    monkeypatch.setattr(
+        cli.uvicorn, "run", lambda app, **options: captured.update(options, app=app)
+    )
     return captured
 
 
@@ -26,17 +29,11 @@ def test_without_the_option_uvicorn_keeps_its_default(uvicorn_options: dict[str,
     assert uvicorn_options["forwarded_allow_ips"] is None
 
 
-def test_reload_watches_the_handlers_the_generated_tree_and_the_spec(
-    uvicorn_options: dict[str, Any],
-):
+def test_reload_watches_the_handlers_and_the_generated_tree(uvicorn_options: dict[str, Any]):
     assert cli.main(["serve", "--reload"]) == 0
     assert uvicorn_options["reload"] is True
-    assert uvicorn_options["reload_dirs"] == [
-        str(ROOT / "server"),
-        str(ROOT / "generated"),
-        str(ROOT / "spec"),
-    ]
-    assert set(uvicorn_options["reload_includes"]) == {"*.py", "openapi.yaml", "sources.sha256"}
+    assert uvicorn_options["reload_dirs"] == [str(ROOT / "server"), str(ROOT / "generated")]
+    assert set(uvicorn_options["reload_includes"]) == {"*.py", "sources.sha256"}
 
 
 def test_without_reload_uvicorn_gets_no_reload_options(uvicorn_options: dict[str, Any]):
@@ -72,10 +69,9 @@ def test_a_stale_tree_is_refused_in_one_line_before_uvicorn_starts(
     )
 
 
-def test_the_factory_uvicorn_calls_refuses_a_stale_tree_too(
+def test_a_worker_refuses_a_stale_tree_too(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
-    """What a worker started by --reload does after an edit of the spec alone."""
     monkeypatch.setattr(cli.freshness, "stale", lambda: "templates/x.jinja changed")
     with pytest.raises(SystemExit) as exited:
         cli.create_app_for_uvicorn()
@@ -83,3 +79,28 @@ def test_the_factory_uvicorn_calls_refuses_a_stale_tree_too(
     assert capsys.readouterr().err == (
         "hubindex: generated/ is stale: templates/x.jinja changed; run scripts/generate\n"
     )
+
+
+@pytest.mark.anyio
+async def test_a_reload_onto_a_stale_tree_answers_503_saying_what_is_stale(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """A process that exited would leave the requests waiting on the reloader's socket."""
+    monkeypatch.setattr(cli.freshness, "stale", lambda: "spec/openapi.yaml changed")
+    app = cli.create_app_for_reload()
+    message = "generated/ is stale: spec/openapi.yaml changed; run scripts/generate"
+    assert capsys.readouterr().err == f"hubindex: {message}\n"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        response = await c.get("/v1/_ping")
+    assert response.status_code == 503
+    assert response.json() == {"error": message}
+
+
+def test_each_mode_hands_uvicorn_its_factory(uvicorn_options: dict[str, Any]):
+    assert cli.main(["serve"]) == 0
+    assert (uvicorn_options["app"], uvicorn_options["factory"]) == (
+        "server.cli:create_app_for_uvicorn",
+        True,
+    )
+    assert cli.main(["serve", "--reload"]) == 0
+    assert uvicorn_options["app"] == "server.cli:create_app_for_reload"
