@@ -4,6 +4,8 @@
     scripts/generate --check    change nothing; exit 1 with a diff when generated/ is stale
 
 Output is byte-identical on every run: no timestamps, one formatter (ruff), sorted inputs.
+generated/sources.sha256 records what it was made from (server/freshness.py). A problem with
+the spec is one line: `spec/openapi.yaml:LINE:COLUMN: /json/pointer: what is wrong`.
 """
 
 import argparse
