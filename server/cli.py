@@ -6,18 +6,25 @@ import logging.config
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import uvicorn
 from sqlalchemy.exc import DBAPIError
 
 from generated import models
+from server import freshness
+from server.checkout import ROOT
 from server.errors import HubIndexError
 from server.observability import logging_config
 from server.operator import activate_user, create_user
+from server.responses import error_response
 from server.runtime import BodyRules
 from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
 from server.storage.database import DatabaseURLError
 from server.storage.migrations import pending, upgrade
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp, Receive, Scope, Send
 
 
 class UsageError(Exception):
@@ -80,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=["text", "json"],
         help="one readable line, or one JSON object, per log event (HUBINDEX_LOG_FORMAT)",
     )
+    serve.add_argument(
+        "--reload",
+        action="store_true",
+        help="for development: serve again, in a new process, after each change of server/,"
+        " generated/ or the spec (one worker)",
+    )
     serve.set_defaults(run=_serve)
 
     config = commands.add_parser("config", help="print the effective configuration, secrets masked")
@@ -114,9 +127,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# What `hubindex serve --reload` watches: what a handler edit and scripts/generate write. Not
+# the spec: until it is generated again, the tree made from it before is the one to serve.
+RELOAD_DIRS = ("server", "generated")
+RELOAD_INCLUDES = ("*.py", "sources.sha256")
+
+
 def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.workers < 1:
         raise UsageError("--workers must be at least 1")
+    if args.reload and args.workers > 1:
+        raise UsageError("--reload serves with one worker: leave out --workers or --reload")
+    _refuse_stale_tree()
     if args.workers > 1 and settings.metrics_port is not None:
         raise UsageError(
             "HUBINDEX_METRICS_PORT serves one process's metrics: use --workers 1, or run one"
@@ -128,18 +150,75 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     else:
         upgrade(settings.database_url)
     os.environ[f"{ENV_PREFIX}LOG_FORMAT"] = settings.log_format  # for the app's own factory
+    factory = "create_app_for_reload" if args.reload else "create_app_for_uvicorn"
     uvicorn.run(
-        "server.app:create_app_from_environment",
+        f"server.cli:{factory}",
         factory=True,
         host=args.host,
         port=args.port,
         workers=args.workers,
+        reload=args.reload,
+        # uvicorn warns about reload options without --reload: None then.
+        reload_dirs=[str(ROOT / name) for name in RELOAD_DIRS] if args.reload else None,
+        reload_includes=list(RELOAD_INCLUDES) if args.reload else None,
         log_config=logging_config(settings.log_level, settings.log_format),
         access_log=False,  # hubindex writes its own line per request, with the user
         timeout_graceful_shutdown=30,
         forwarded_allow_ips=args.forwarded_allow_ips,  # None: uvicorn's default
     )
     return 0
+
+
+def create_app_for_uvicorn() -> "ASGIApp":
+    """The factory uvicorn calls in each worker process."""
+    stale = _stale_tree()
+    if stale is not None:
+        sys.exit(_fail(stale, 1))
+    return _app()
+
+
+def create_app_for_reload() -> "ASGIApp":
+    """The factory ``--reload`` calls again after each change.
+
+    Should the tree be stale by then (the spec edited and not generated again when a handler
+    changed), requests are answered 503 with what is stale, until scripts/generate's change
+    restarts it: a process that exited would leave them waiting on the reloader's socket.
+    """
+    stale = _stale_tree()
+    if stale is None:
+        return _app()
+    _fail(stale, 1)
+    return _unavailable(stale)
+
+
+def _app() -> "ASGIApp":
+    from server.app import create_app_from_environment  # Connexion: only when serving
+
+    return create_app_from_environment()
+
+
+def _refuse_stale_tree() -> None:
+    stale = _stale_tree()
+    if stale is not None:
+        raise UsageError(stale)
+
+
+def _stale_tree() -> str | None:
+    """A tree whose glue does not match the spec would answer every request with a 500."""
+    stale = freshness.stale()
+    return None if stale is None else f"generated/ is stale: {stale}; run scripts/generate"
+
+
+def _unavailable(message: str) -> "ASGIApp":
+    async def app(scope: "Scope", receive: "Receive", send: "Send") -> None:
+        if scope["type"] == "http":
+            await error_response(503, message)(scope, receive, send)
+        elif scope["type"] == "lifespan":
+            while (event := await receive())["type"] != "lifespan.shutdown":
+                await send({"type": f"{event['type']}.complete"})
+            await send({"type": "lifespan.shutdown.complete"})
+
+    return app
 
 
 def _config(_args: argparse.Namespace, settings: Settings) -> int:

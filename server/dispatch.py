@@ -32,12 +32,12 @@ from server.observability import REQUEST_INFO
 from server.responses import JSON, error_response, response_for
 from server.routing import Router
 from server.runtime import CURRENT_REQUEST
+from server.spec import HTTP_METHODS
 from server.state import SCOPE_KEY, AppState
 from server.validation import BodyCheck, ParameterCheck, ResponseCheck, parse_json_body
 
 Glue = Callable[..., Awaitable[Response]]
 
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 # The order Connexion checked parameters in, which decides which error a request gets first.
 _LOCATIONS = ("query", "path", "header")

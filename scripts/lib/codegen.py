@@ -4,16 +4,20 @@
     scripts/generate --check    change nothing; exit 1 with a diff when generated/ is stale
 
 Output is byte-identical on every run: no timestamps, one formatter (ruff), sorted inputs.
+generated/sources.sha256 records what it was made from (server/freshness.py). A problem with
+the spec is one line: `spec/openapi.yaml:LINE:COLUMN: /json/pointer: what is wrong`.
 """
 
 import argparse
 import difflib
 import keyword
 import os
+import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,19 +25,42 @@ from typing import Any
 
 import jinja2
 import yaml
-from connexion.decorators.parameter import pythonic
-from openapi_spec_validator import validate
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))  # this checkout's server package, in a copy of it too
+
+from server import freshness  # noqa: E402
+from server.checkout import shown as _shown  # noqa: E402
+from server.spec import operations  # noqa: E402
+
+# Starlette 1.10 deprecates the test client Connexion imports; that is not ours to fix.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
+
 BIN = Path(sys.executable).parent
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+SPEC = ROOT / freshness.SPEC
+TEMPLATES = ROOT / freshness.TEMPLATES
+OUT = ROOT / freshness.GENERATED
+MESSAGE_LIMIT = 240  # characters of a problem's own words; the location comes on top
 SAFE_METHODS = ("get", "head", "options", "trace")  # run in a reading unit of work, unless:
 WRITES_EXTENSION = "x-hubindex-writes"
 PYTHON_TYPES = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 
 
 class SpecError(Exception):
-    """The spec cannot be turned into code."""
+    """The spec cannot be turned into code: a short message, and where if known."""
+
+    def __init__(
+        self,
+        message: str,
+        at: tuple[str | int, ...] | None = None,
+        *,
+        line: int | None = None,
+        column: int | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.at = at  # the path to the node in the document, as in a JSON pointer
+        self.line, self.column = line, column
 
 
 @dataclass(frozen=True)
@@ -60,45 +87,194 @@ class Operation:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="scripts/generate", description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="diff instead of writing")
-    parser.add_argument("--spec", type=Path, default=ROOT / "spec" / "openapi.yaml")
-    parser.add_argument("--templates", type=Path, default=ROOT / "templates")
-    parser.add_argument("--out", type=Path, default=ROOT / "generated")
     args = parser.parse_args(argv)
+    text = ""
     try:
-        spec = load_spec(args.spec)
-        files = render(spec, args.spec, args.templates)
+        text = _read(SPEC)
+        files = render(load_spec(text))
     except SpecError as error:
-        print(f"scripts/generate: {error}", file=sys.stderr)
+        print(f"scripts/generate: {located(error, text)}", file=sys.stderr)
         return 2
     if args.check:
-        return check(files, args.out)
-    write(files, args.out)
-    print(f"scripts/generate: wrote {len(files)} files to {_shown(args.out)}")
+        return check(files, OUT)
+    write(files, OUT)
+    print(f"scripts/generate: wrote {len(files)} files to {_shown(OUT)}")
     return 0
 
 
-def load_spec(path: Path) -> dict[str, Any]:
+def load_spec(text: str) -> dict[str, Any]:
     """The spec, validated by openapi-spec-validator and by building a Connexion app from it."""
     try:
-        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise SpecError(f"{path}: {error}") from None
-    try:
-        validate(spec)
-    except Exception as error:  # the validator raises several unrelated types
-        raise SpecError(f"{path}: invalid OpenAPI document: {error}") from None
-    _build_app(spec, path)
+        spec = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        raise _yaml_error(error) from None
+    except yaml.YAMLError as error:
+        raise SpecError(f"invalid YAML: {error}") from None
+    if not isinstance(spec, dict):
+        raise SpecError("the document must be a mapping (an OpenAPI object)")
+    # Before the validator: it reports a dangling $ref with the whole document, and a
+    # duplicate operationId without saying where.
+    _check_refs(spec)
+    _check_operation_ids(spec)
+    _validate(spec)
+    _build_app(spec)
     return spec
 
 
-def _build_app(spec: dict[str, Any], path: Path) -> None:
-    """Connexion notices what the validator misses, such as a dangling $ref in a body."""
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise SpecError(f"cannot read it: {error}") from None
+
+
+def _yaml_error(error: yaml.MarkedYAMLError) -> SpecError:
+    message = f"invalid YAML: {error.problem or error.context}"
+    if error.problem and error.context and error.context_mark is not None:
+        message += f" ({error.context} on line {error.context_mark.line + 1})"
+    mark = error.problem_mark or error.context_mark
+    if mark is None:
+        return SpecError(message)
+    return SpecError(message, line=mark.line + 1, column=mark.column + 1)
+
+
+def _validate(spec: dict[str, Any]) -> None:
+    from openapi_spec_validator import validate
+    from openapi_spec_validator.validation.exceptions import OpenAPIValidationError
+
+    try:
+        validate(spec)
+    except OpenAPIValidationError as error:
+        # Its message goes on with the failing schema and the whole instance: keep the first
+        # paragraph, and point at the first unexpected key rather than at the object holding it.
+        message = str(error.message).split("\n\n")[0]
+        at = tuple(error.path)
+        unexpected = _UNEXPECTED.search(message)
+        if unexpected is not None:
+            at += (unexpected.group(1),)
+        raise SpecError(message, at) from None
+    except Exception as error:  # the validator raises several unrelated types
+        raise SpecError(f"invalid OpenAPI document: {error}") from None
+
+
+# jsonschema's words for additionalProperties: "... ('a', 'b' were unexpected)".
+_UNEXPECTED = re.compile(r"\('([^']+)'[^)]* (?:was|were) unexpected\)")
+
+
+# Where a `$ref` key is data, not a reference: literal values.
+_LITERALS = ("example", "enum", "default")
+
+
+def _check_refs(spec: dict[str, Any]) -> None:
+    """Every local $ref points to something; only local ones are allowed."""
+    for at, ref in _refs(spec, ()):
+        if not ref.startswith("#/"):
+            raise SpecError(f"only local $refs are supported, not {ref!r}", (*at, "$ref"))
+        if not _exists(spec, ref):
+            raise SpecError(f"$ref {ref!r} points to nothing", (*at, "$ref"))
+
+
+def _refs(node: Any, at: tuple[str | int, ...]) -> Iterator[tuple[tuple[str | int, ...], str]]:
+    if isinstance(node, dict):
+        if isinstance(node.get("$ref"), str):
+            yield at, node["$ref"]
+        for key, value in node.items():
+            literal = key in _LITERALS or (key == "value" and len(at) >= 2 and at[-2] == "examples")
+            if not literal:
+                yield from _refs(value, (*at, key))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _refs(value, (*at, index))
+
+
+def _exists(spec: dict[str, Any], ref: str) -> bool:
+    node: Any = spec
+    for part in _pointer_parts(ref):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False
+    return True
+
+
+def _pointer_parts(ref: str) -> list[str]:
+    return [part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/")]
+
+
+def _check_operation_ids(spec: dict[str, Any]) -> None:
+    """Each operation has a unique operationId `module.function` (it names the handler)."""
+    seen: dict[str, str] = {}
+    for path, method, operation, _item in operations(spec):
+        where = f"{method.upper()} {path}"
+        operation_id = operation.get("operationId")
+        if operation_id is None:
+            raise SpecError(f"{where} needs an operationId", ("paths", path, method))
+        if not isinstance(operation_id, str):
+            continue  # the validator words that
+        at = ("paths", path, method, "operationId")
+        if operation_id in seen:
+            message = f"operationId {operation_id!r} again: {seen[operation_id]} has it too"
+            raise SpecError(message, at)
+        seen[operation_id] = where
+        module, dot, name = operation_id.partition(".")
+        if not dot or not all(_identifier(part) for part in (module, name)):
+            raise SpecError(f"operationId {operation_id!r} must be `module.function`", at)
+
+
+def located(error: SpecError, text: str) -> str:
+    """``spec/openapi.yaml:LINE:COLUMN: /json/pointer: message``, on one short line."""
+    message = " ".join(error.message.split())
+    if len(message) > MESSAGE_LIMIT:
+        # Both ends: the validator quotes the value first and says what is wrong with it last.
+        half = (MESSAGE_LIMIT - 3) // 2
+        message = f"{message[:half]} … {message[-half:]}"
+    where = _shown(SPEC)
+    line, column = error.line, error.column
+    if error.at is not None:
+        if line is None:
+            line, column = _position(text, error.at)
+        message = f"{_pointer(error.at)}: {message}"
+    if line is not None:
+        where += f":{line}:{column}"
+    return f"{where}: {message}"
+
+
+def _pointer(at: tuple[str | int, ...]) -> str:
+    return "/" + "/".join(str(part).replace("~", "~0").replace("/", "~1") for part in at)
+
+
+def _position(text: str, at: tuple[str | int, ...]) -> tuple[int | None, int | None]:
+    """Line and column of the deepest node of ``at`` that the document has (its key)."""
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None, None
+    if node is None:
+        return None, None
+    mark = node.start_mark
+    for part in at:
+        if isinstance(node, yaml.MappingNode):
+            match = next((pair for pair in node.value if pair[0].value == str(part)), None)
+            if match is None:
+                break
+            mark, node = match[0].start_mark, match[1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            if part >= len(node.value):
+                break
+            node = node.value[part]
+            mark = node.start_mark
+        else:
+            break
+    return mark.line + 1, mark.column + 1
+
+
+def _build_app(spec: dict[str, Any]) -> None:
+    """Connexion notices what the validator misses (it resolves every reference itself)."""
     import asyncio
     import logging
-    import warnings
 
-    # Starlette 1.10 deprecates the test client Connexion imports; that is not ours to fix.
-    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     logging.getLogger("connexion").setLevel(logging.ERROR)
     import connexion
     import httpx
@@ -126,13 +302,13 @@ def _build_app(spec: dict[str, Any], path: Path) -> None:
     try:
         asyncio.run(first_request())
     except Exception as error:
-        raise SpecError(f"{path}: Connexion cannot build an app from it: {error!r}") from None
+        raise SpecError(f"Connexion cannot build an app from it: {error!r}") from None
 
 
-def render(spec: dict[str, Any], spec_path: Path, templates: Path) -> dict[str, str]:
-    """Every file of generated/, by path relative to it."""
+def render(spec: dict[str, Any]) -> dict[str, str]:
+    """Every file of generated/, by path relative to it, the manifest of its sources last."""
     header = (
-        f"# Generated by scripts/generate from {_shown(spec_path)} and templates/. Do not edit:\n"
+        f"# Generated by scripts/generate from {freshness.SPEC} and templates/. Do not edit:\n"
         "# change the spec or the templates, then run scripts/generate."
     )
     operations = list(_operations(spec))
@@ -142,7 +318,7 @@ def render(spec: dict[str, Any], spec_path: Path, templates: Path) -> dict[str, 
     modules = sorted(by_module)
 
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
+        loader=jinja2.FileSystemLoader(TEMPLATES),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
@@ -165,12 +341,18 @@ def render(spec: dict[str, Any], spec_path: Path, templates: Path) -> dict[str, 
         for relative, text in files.items():
             (out / relative).parent.mkdir(parents=True, exist_ok=True)
             (out / relative).write_text(text, encoding="utf-8")
-        _models(spec_path, out / "models.py", header)
+        _models(SPEC, out / "models.py", header)
         _run(BIN / "ruff", "format", "--quiet", "--no-cache", "--line-length", "100", str(out))
-        return {
+        files = {
             path.relative_to(out).as_posix(): path.read_text(encoding="utf-8")
             for path in sorted(out.rglob("*.py"))
         }
+    # What the files were made from, as read now, then what they are: `hubindex serve` checks.
+    digests = freshness.file_digests(ROOT, freshness.inputs(ROOT))
+    for relative, text in files.items():
+        digests[f"{freshness.GENERATED}/{relative}"] = freshness.digest(text.encode("utf-8"))
+    manifest = freshness.MANIFEST.removeprefix(f"{freshness.GENERATED}/")
+    return {**files, manifest: freshness.manifest(digests)}
 
 
 def _models(spec_path: Path, output: Path, header: str) -> None:
@@ -194,45 +376,59 @@ def _run(*command: str | Path) -> None:
         text=True,
     )
     if result.returncode != 0:
-        raise SpecError(f"{Path(command[0]).name} failed:\n{result.stderr or result.stdout}")
+        output = (result.stderr or result.stdout).strip().splitlines() or ["no output"]
+        raise SpecError(f"{Path(command[0]).name} failed: {output[-1]}")
 
 
 def _operations(spec: dict[str, Any]) -> Iterator[Operation]:
-    seen: set[str] = set()
     global_security = spec.get("security", [])
-    for path, item in spec["paths"].items():
-        shared = item.get("parameters", [])
-        for method in HTTP_METHODS:
-            if method not in item:
-                continue
-            operation = item[method]
-            operation_id = operation.get("operationId")
-            if not operation_id or operation_id in seen:
-                raise SpecError(f"{method.upper()} {path}: needs a unique operationId")
-            seen.add(operation_id)
-            module, dot, name = operation_id.partition(".")
-            if not dot or not all(_identifier(part) for part in (module, name)):
-                raise SpecError(f"operationId {operation_id!r} must be `module.function`")
-            parameters = [_deref(spec, p) for p in (*shared, *operation.get("parameters", []))]
-            signature, arguments = _arguments(spec, operation_id, parameters, operation)
-            writes = operation.get(WRITES_EXTENSION, method not in SAFE_METHODS)
-            if not isinstance(writes, bool):
-                raise SpecError(f"{operation_id}: {WRITES_EXTENSION} must be true or false")
-            security = operation.get("security", global_security)
-            _check_security(spec, operation_id, security)
-            yield Operation(
-                operation_id=operation_id,
-                module=module,
-                name=name,
-                method=method,
-                path=path,
-                summary=operation.get("summary", "").rstrip("."),
-                signature=signature,
-                arguments=arguments,
-                security=tuple(tuple(sorted(option)) for option in security),
-                writes=writes,
-                responses=_responses(spec, operation_id, operation["responses"]),
+    for path, method, operation, item in operations(spec):
+        try:
+            yield _operation(
+                spec, path, method, operation, shared=item, global_security=global_security
             )
+        except SpecError as error:
+            if error.at is None:
+                error.at = ("paths", path, method)
+            raise
+
+
+def _operation(
+    spec: dict[str, Any],
+    path: str,
+    method: str,
+    operation: dict[str, Any],
+    *,
+    shared: dict[str, Any],
+    global_security: list[Any],
+) -> Operation:
+    operation_id = operation["operationId"]  # present, unique and well formed: checked first
+    module, _, name = operation_id.partition(".")
+    parameters = [
+        _deref(spec, p) for p in (*shared.get("parameters", []), *operation.get("parameters", []))
+    ]
+    signature, arguments = _arguments(spec, operation_id, parameters, operation)
+    writes = operation.get(WRITES_EXTENSION, method not in SAFE_METHODS)
+    if not isinstance(writes, bool):
+        raise SpecError(
+            f"{operation_id}: {WRITES_EXTENSION} must be true or false",
+            ("paths", path, method, WRITES_EXTENSION),
+        )
+    security = operation.get("security", global_security)
+    _check_security(spec, operation_id, security)
+    return Operation(
+        operation_id=operation_id,
+        module=module,
+        name=name,
+        method=method,
+        path=path,
+        summary=operation.get("summary", "").rstrip("."),
+        signature=signature,
+        arguments=arguments,
+        security=tuple(tuple(sorted(option)) for option in security),
+        writes=writes,
+        responses=_responses(spec, operation_id, operation["responses"]),
+    )
 
 
 # The security schemes server/credentials.py reads from the Authorization header, by name.
@@ -352,6 +548,8 @@ def _schema_name(schema: dict[str, Any]) -> str:
 def _python_name(name: str) -> str:
     """Connexion's rule with ``pythonic_params``: camelCase to snake_case, ``-`` to ``_``, a
     keyword or builtin gets a trailing ``_``; the dispatcher passes arguments by the same."""
+    from connexion.decorators.parameter import pythonic
+
     return pythonic(name)
 
 
@@ -402,13 +600,6 @@ def write(files: dict[str, str], out: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,9 @@ from typing import Any
 import yaml
 from openapi_spec_validator import validate
 
+from server.checkout import shown as _shown
+from server.spec import HTTP_METHODS, operations
+
 ROOT = Path(__file__).resolve().parents[2]
 REDOCLY = ROOT / "node_modules" / ".bin" / "redocly"
 REDOCLY_CONFIG = Path(__file__).resolve().parent / "redocly.yaml"
@@ -62,7 +65,6 @@ INTERNAL = re.compile(
 # X-Docker-Token, media types, component names) and literal values (examples, defaults, enums,
 # link parameters) are data, not extensions: they stay as they are.
 
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 ANY = "any"  # a value kept as it is
 Kind = str | tuple[str, Any]
 
@@ -255,11 +257,11 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     STAMP.parent.mkdir(parents=True, exist_ok=True)
     STAMP.write_text(stamp, encoding="utf-8")
-    operations = sum(1 for _ in _operations(public))
+    count = sum(1 for _ in operations(public))
     print(
         f"scripts/docs: wrote {_shown(args.out)}/index.html "
         f"({len(files['index.html'].encode()) // 1024} KiB, "
-        f"{operations} operations), openapi.json and openapi.yaml"
+        f"{count} operations), openapi.json and openapi.yaml"
     )
     return 0
 
@@ -319,13 +321,6 @@ def offline(page: str) -> str:
     return page
 
 
-def _operations(spec: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for path, item in spec.get("paths", {}).items():
-        for method in HTTP_METHODS:
-            if isinstance(item, dict) and method in item:
-                yield method, path, item[method]
-
-
 def _stamp(spec_path: Path, out: Path) -> str:
     digest = hashlib.sha256(str(out.resolve()).encode())
     for path in (spec_path, Path(__file__), REDOCLY_CONFIG, ROOT / "package-lock.json"):
@@ -338,13 +333,6 @@ def _read(path: Path) -> str | None:
         return path.read_text(encoding="utf-8")
     except OSError:
         return None
-
-
-def _shown(path: Path) -> str:
-    try:
-        return path.resolve().relative_to(ROOT).as_posix()
-    except ValueError:
-        return str(path)
 
 
 if __name__ == "__main__":

@@ -16,28 +16,23 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+sys.path.insert(0, str(ROOT))  # this checkout's server package, in a copy of it too
+
+from server.spec import operations  # noqa: E402
 
 
 def problems(spec: dict[str, Any]) -> Iterator[str]:
     """Each problem of ``spec``, as ``METHOD PATH: missing ...``."""
     root_security = spec.get("security", [])
-    for path, item in (spec.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        shared_parameters = item.get("parameters") or []
-        for method in HTTP_METHODS:
-            operation = item.get(method)
-            if not isinstance(operation, dict):
-                continue
-            where = f"{method.upper()} {path}"
-            for field in ("summary", "description"):
-                if not _text(operation.get(field)):
-                    yield f"{where}: missing {field}"
-            if not _has_client_error(operation) and not _may_go_without(
-                operation, shared_parameters, root_security
-            ):
-                yield f"{where}: missing error responses (no 4xx documented)"
+    for path, method, operation, item in operations(spec):
+        where = f"{method.upper()} {path}"
+        for field in ("summary", "description"):
+            if not _text(operation.get(field)):
+                yield f"{where}: missing {field}"
+        if not _has_client_error(operation) and not _may_go_without(
+            operation, item.get("parameters") or [], root_security
+        ):
+            yield f"{where}: missing error responses (no 4xx documented)"
 
 
 def _text(value: object) -> bool:

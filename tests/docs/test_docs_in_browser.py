@@ -27,6 +27,7 @@ import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from server.spec import HTTP_METHODS
 from tests.conftest import ROOT
 from tests.docs.support import docs
 
@@ -54,7 +55,6 @@ CHROMIUM_FLAGS = [
     # of leaving the machine. The request is still recorded, and the test fails on it.
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
 ]
-HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 TIMEOUT_MS = 20_000
 SECTION_TIMEOUT_MS = 10_000
 

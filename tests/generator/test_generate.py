@@ -1,9 +1,7 @@
 """scripts/generate on the real spec and on edited copies of the checkout."""
 
 import json
-import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -12,35 +10,9 @@ import yaml
 from openapi_spec_validator import validate
 
 from tests.conftest import ROOT
-
-PYTHON = sys.executable
-
-
-def _generate(checkout: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [PYTHON, str(checkout / "scripts" / "lib" / "codegen.py"), *args],
-        capture_output=True,
-        text=True,
-        check=False,
-        cwd=checkout,
-    )
-
-
-@pytest.fixture
-def checkout(tmp_path: Path) -> Path:
-    """A copy of the files scripts/generate reads and the server runs from."""
-    copy = tmp_path / "checkout"
-    for part in ("spec", "templates", "generated", "server", "scripts"):
-        shutil.copytree(ROOT / part, copy / part, ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copy(ROOT / "pyproject.toml", copy / "pyproject.toml")
-    return copy
-
-
-def _edit_spec(checkout: Path, edit) -> None:
-    path = checkout / "spec" / "openapi.yaml"
-    spec = yaml.safe_load(path.read_text())
-    edit(spec)
-    path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True))
+from tests.generator.conftest import PYTHON
+from tests.generator.conftest import edit_spec as _edit_spec
+from tests.generator.conftest import generate as _generate
 
 
 def test_the_spec_is_a_valid_openapi_3_0_document():
@@ -261,3 +233,80 @@ def _answers_in(checkout: Path, *paths: str) -> list[tuple[int, str, str | None]
     )
     assert result.returncode == 0, result.stderr
     return [tuple(json.loads(line)) for line in result.stdout.splitlines()]
+
+
+LONG = "x" * 5000
+# A broken spec (one text edit) → the pointer and words of its one-line error, and the line of
+# the edit the position must name (0: the edit's own line, 1: the line after it).
+BROKEN = {
+    "dangling $ref in a response": (
+        '$ref: "#/components/schemas/Ping"',
+        '$ref: "#/components/schemas/Nope"',
+        "/paths/~1v1~1_ping/get/responses/200/content/application~1json/schema/$ref: "
+        "$ref '#/components/schemas/Nope' points to nothing",
+        0,
+    ),
+    "dangling $ref in a request body": (
+        '$ref: "#/components/schemas/Registration"',
+        '$ref: "#/components/schemas/Nope"',
+        "/paths/~1v1~1users~1/post/requestBody/content/application~1json/schema/$ref: "
+        "$ref '#/components/schemas/Nope' points to nothing",
+        0,
+    ),
+    "wrong type for a field": (
+        "summary: Ping the index",
+        "summary: 12",
+        '/paths/~1v1~1_ping/get/summary: 12 is not of type "string"',
+        0,
+    ),
+    "YAML syntax error": (
+        "operationId: ping.get",
+        "operationId: [ping.get",
+        "invalid YAML: expected ',' or ']', but got ':' (while parsing a flow sequence on line",
+        1,
+    ),
+    "unknown key under an operation": (
+        "operationId: ping.get\n",
+        "operationId: ping.get\n      requestbody: {}\n",
+        "/paths/~1v1~1_ping/get/requestbody: Additional properties are not allowed"
+        " ('requestbody' was unexpected)",
+        1,
+    ),
+    "duplicate operationId": (
+        "operationId: users.register",
+        "operationId: users.login",
+        "/paths/~1v1~1users~1/post/operationId: operationId 'users.login' again:"
+        " GET /v1/users/ has it too",
+        0,
+    ),
+    "operationId that names no handler": (
+        "operationId: ping.get",
+        "operationId: ping",
+        "/paths/~1v1~1_ping/get/operationId: operationId 'ping' must be `module.function`",
+        0,
+    ),
+    "a long invalid value": (
+        "operationId: ping.get\n",
+        f"operationId: ping.get\n      parameters: [{{name: x, in: body, description: {LONG}}}]\n",
+        "is not valid under any of the schemas listed in the 'oneOf' keyword",
+        1,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", BROKEN)
+def test_a_spec_error_is_one_short_line_with_its_place(checkout: Path, case: str):
+    old, new, expected, lines_after = BROKEN[case]
+    path = checkout / "spec" / "openapi.yaml"
+    text = path.read_text()
+    assert text.count(old) >= 1
+    edited = text.replace(old, new, 1)
+    path.write_text(edited)
+    line = edited[: edited.index(new)].count("\n") + 1 + lines_after
+    result = _generate(checkout)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    [message] = result.stderr.splitlines()
+    assert message.startswith(f"scripts/generate: spec/openapi.yaml:{line}:")
+    assert expected in message
+    assert len(message) <= 400

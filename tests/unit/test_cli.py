@@ -4,9 +4,11 @@ server starts), `users create` applies the rules of a registration (no account i
 import io
 from typing import Any
 
+import httpx
 import pytest
 
 from server import cli
+from server.checkout import ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +22,9 @@ def _logging_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
 def uvicorn_options(monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, Any]:
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     captured: dict[str, Any] = {}
-    monkeypatch.setattr(cli.uvicorn, "run", lambda *_args, **options: captured.update(options))
+    monkeypatch.setattr(
+        cli.uvicorn, "run", lambda app, **options: captured.update(options, app=app)
+    )
     return captured
 
 
@@ -83,3 +87,80 @@ def test_users_create_applies_the_rules_of_a_registration_in_its_words(
     assert _create(monkeypatch, name, email, password) == 1
     assert capsys.readouterr().err == f"hubindex: {message}\n"
     assert created == []
+
+
+def test_reload_watches_the_handlers_and_the_generated_tree(uvicorn_options: dict[str, Any]):
+    assert cli.main(["serve", "--reload"]) == 0
+    assert uvicorn_options["reload"] is True
+    assert uvicorn_options["reload_dirs"] == [str(ROOT / "server"), str(ROOT / "generated")]
+    assert set(uvicorn_options["reload_includes"]) == {"*.py", "sources.sha256"}
+
+
+def test_without_reload_uvicorn_gets_no_reload_options(uvicorn_options: dict[str, Any]):
+    assert cli.main(["serve"]) == 0
+    assert uvicorn_options["reload"] is False
+    assert uvicorn_options["reload_dirs"] is None
+    assert uvicorn_options["reload_includes"] is None
+
+
+def test_reload_with_several_workers_is_refused_in_one_line(
+    uvicorn_options: dict[str, Any], capsys: pytest.CaptureFixture[str]
+):
+    assert cli.main(["serve", "--reload", "--workers", "2"]) == 1
+    assert uvicorn_options == {}
+    assert capsys.readouterr().err == (
+        "hubindex: --reload serves with one worker: leave out --workers or --reload\n"
+    )
+
+
+def test_a_stale_tree_is_refused_in_one_line_before_uvicorn_starts(
+    uvicorn_options: dict[str, Any],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+):
+    monkeypatch.setattr(
+        cli.freshness, "stale", lambda: "spec/openapi.yaml changed since scripts/generate ran"
+    )
+    assert cli.main(["serve"]) == 1
+    assert uvicorn_options == {}
+    assert capsys.readouterr().err == (
+        "hubindex: generated/ is stale: spec/openapi.yaml changed since scripts/generate ran;"
+        " run scripts/generate\n"
+    )
+
+
+def test_a_worker_refuses_a_stale_tree_too(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    monkeypatch.setattr(cli.freshness, "stale", lambda: "templates/x.jinja changed")
+    with pytest.raises(SystemExit) as exited:
+        cli.create_app_for_uvicorn()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == (
+        "hubindex: generated/ is stale: templates/x.jinja changed; run scripts/generate\n"
+    )
+
+
+@pytest.mark.anyio
+async def test_a_reload_onto_a_stale_tree_answers_503_saying_what_is_stale(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    """A process that exited would leave the requests waiting on the reloader's socket."""
+    monkeypatch.setattr(cli.freshness, "stale", lambda: "spec/openapi.yaml changed")
+    app = cli.create_app_for_reload()
+    message = "generated/ is stale: spec/openapi.yaml changed; run scripts/generate"
+    assert capsys.readouterr().err == f"hubindex: {message}\n"
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
+        response = await c.get("/v1/_ping")
+    assert response.status_code == 503
+    assert response.json() == {"error": message}
+
+
+def test_each_mode_hands_uvicorn_its_factory(uvicorn_options: dict[str, Any]):
+    assert cli.main(["serve"]) == 0
+    assert (uvicorn_options["app"], uvicorn_options["factory"]) == (
+        "server.cli:create_app_for_uvicorn",
+        True,
+    )
+    assert cli.main(["serve", "--reload"]) == 0
+    assert uvicorn_options["app"] == "server.cli:create_app_for_reload"

@@ -26,6 +26,7 @@ from bench.options import Options, parse
 from bench.paths import OUTPUT, ROOT
 from bench.scenarios import Scenario, scenarios
 from bench.servers import Server, ServerError, start_hubindex, start_reference
+from server.checkout import shown as _shown
 
 MIN_WRITE_SECONDS = 4
 FEW_ANSWERS = 30
@@ -337,10 +338,3 @@ def write(options: Options, result: dict[str, Any], table: str) -> None:
     kind = "quick-" if options.quick else ""
     (history / f"{stamp}-{kind}{options.backend}.json").write_text(json.dumps(result, indent=1))
     log(f"wrote {_shown(options.json_path)} and {_shown(options.markdown_path)}")
-
-
-def _shown(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(ROOT))
-    except ValueError:
-        return str(path)
