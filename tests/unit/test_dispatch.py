@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 import pytest
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
@@ -64,6 +65,9 @@ SPEC: dict[str, Any] = {
 }
 
 
+STATE: Any = object()  # what the stand-in glue must be handed as the app's state
+
+
 class Glue:
     """Stand-ins for the generated glue, recording what they were called with."""
 
@@ -74,13 +78,17 @@ class Glue:
     def resolve(self, operation_id: str) -> Any:
         if operation_id == "things.get":
 
-            async def get(name: str, n: int = 5) -> Response:
-                self.calls.append((operation_id, {"name": name, "n": n}))
+            async def get(
+                request: Request, state: Any, *, name: str, n: int = 5, x_flag: str | None = None
+            ) -> Response:
+                assert isinstance(request, Request)
+                assert state is STATE  # passed explicitly, not through the scope
+                self.calls.append((operation_id, {"name": name, "n": n, "x_flag": x_flag}))
                 return self.answer
 
             return get
 
-        async def put(name: str, body: Any = None) -> Response:
+        async def put(request: Request, state: Any, *, name: str, body: Any = None) -> Response:
             self.calls.append((operation_id, {"name": name, "body": body}))
             return Response(status_code=204)
 
@@ -101,21 +109,19 @@ def _client(glue: Glue, *, validate_responses: bool = False) -> httpx.AsyncClien
         _rest_of_the_app,
         spec=SPEC,
         resolve=glue.resolve,
-        state=None,  # type: ignore[arg-type]  # the stand-in glue uses no state
+        state=STATE,
         validate_responses=validate_responses,
     )
     return httpx.AsyncClient(transport=httpx.ASGITransport(dispatcher), base_url="http://t")
 
 
 @pytest.mark.anyio
-async def test_parameters_are_coerced_and_passed_by_name_and_headers_are_left_to_the_glue(
-    glue: Glue,
-):
+async def test_parameters_headers_included_are_coerced_and_passed_by_name(glue: Glue):
     async with _client(glue) as client:
         response = await client.get("/things/box/?n=3&n=7", headers={"X-Flag": "on"})
     assert response.status_code == 200
-    # A repeated query parameter keeps its last value, as Connexion did.
-    assert glue.calls == [("things.get", {"name": "box", "n": 7})]
+    # A repeated query parameter keeps its last value, as Connexion does.
+    assert glue.calls == [("things.get", {"name": "box", "n": 7, "x_flag": "on"})]
 
 
 @pytest.mark.anyio
@@ -160,7 +166,7 @@ async def test_an_integer_parameter_may_have_a_sign_and_leading_zeros(
         assert response.json() == {"error": "query parameter 'n': 0 is less than the minimum of 1"}
     else:
         assert response.status_code == 200
-        assert glue.calls == [("things.get", {"name": "box", "n": n})]
+        assert glue.calls == [("things.get", {"name": "box", "n": n, "x_flag": None})]
 
 
 @pytest.mark.anyio
@@ -264,6 +270,9 @@ async def test_parameters_reach_the_glue_by_connexion_s_pythonic_names():
     calls: list[dict[str, Any]] = []
 
     async def get(
+        _request: Request,
+        _state: Any,
+        *,
         probe_id: str,
         page_size: int | None = None,
         from_: str | None = None,
