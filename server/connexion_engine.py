@@ -4,10 +4,14 @@ the same generated glue as ``server.dispatch`` does.
 Connexion routes the request, parses its parameters (``pythonic_params``), validates them and the
 body, and calls the function it resolved an operationId to with the values as keyword arguments.
 That function is an adapter made here: it takes the values, the request from Connexion's own
-context and the app's state, and calls the glue with them explicitly. Connexion passes no header
-or cookie parameters, so the adapter reads those from the request Connexion validated them on.
+context and the app's state, and calls the glue with them explicitly. Its signature names the
+path and query parameters and the body, since Connexion decides from a function's signature what
+to parse and pass (a ``**kwargs`` would make it parse a body an operation does not have).
+Connexion passes no header or cookie parameters, so the adapter reads those from the request
+Connexion validated them on.
 """
 
+import inspect
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -89,8 +93,7 @@ def _adapter(
         info = scope.get(REQUEST_INFO)
         if info is not None:
             info["route"], info["operation"] = template, operation_id
-        # Connexion passes its context's entries too when a function takes **kwargs.
-        arguments = {name: value for name, value in values.items() if name in passed}
+        arguments = dict(values)
         for parameter in read:
             source = request.headers if parameter.location == "header" else request.cookies
             raw = source.get(parameter.name)
@@ -102,4 +105,7 @@ def _adapter(
         return await glue(request, state, **arguments)
 
     adapter.__name__ = adapter.__qualname__ = operation_id
+    adapter.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY) for name in sorted(passed)]
+    )
     return adapter
