@@ -41,6 +41,8 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _LOCATIONS = ("query", "path", "header", "cookie")
 # What a nullable parameter's null is written as.
 _NULL = "null"
+# What separates the items of an array written as one value, by the parameter's style.
+_DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 # OpenAPI parameters are text: an integer is ASCII digits with an optional sign, a number
 # that or a decimal with an optional exponent. Python's int() and float() also take spaces,
 # underscores, other scripts' digits and "nan"/"inf": those stay strings, and the schema check
@@ -89,7 +91,7 @@ class Parameter:
     header_key: bytes  # the name as an ASGI scope carries header names: lower-case bytes
     nullable: bool = False
     # Arrays: None for a single value; "explode" when each occurrence of a query parameter is
-    # one item (form style's default); "," when one value holds the items, comma-separated.
+    # one item (form style's default); else what separates the items of the one value.
     array: str | None = None
 
     def value(self, raw: list[str]) -> Any:
@@ -316,7 +318,7 @@ def _parameters(shared: list[dict[str, Any]], own: list[dict[str, Any]]) -> tupl
         if schema.get("type") == "array":
             style = definition.get("style", "form" if location in ("query", "cookie") else "simple")
             explode = definition.get("explode", style == "form")
-            array = "explode" if explode and location == "query" else ","
+            array = "explode" if explode and location == "query" else _DELIMITERS.get(style, ",")
             coerce = _COERCIONS.get(schema.get("items", {}).get("type", ""))
         compiled.append(
             Parameter(

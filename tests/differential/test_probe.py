@@ -17,34 +17,17 @@ from typing import Any
 import pytest
 
 from tests.conftest import ROOT
+from tests.differential.rules import (
+    EXPLODED_ITEMS,
+    INTEGER_TEXT,
+    NOT_JSON,
+    SLASHES,
+    TYPED_HEADERS,
+)
 
 PROBE = ROOT / "tests" / "probe"
 RUNNER = Path(__file__).with_name("probe_runner.py")
 JSON = {"Content-Type": "application/json"}
-
-# The rules, as protocol.md (../shared/docs/protocol.md) and the OpenAPI 3.0.3 text state them.
-SLASHES = (
-    "protocol.md, Paths and trailing slashes: serve both spellings of every path directly, no"
-    " redirect; Connexion redirects (307) to the other spelling"
-)
-INTEGER_TEXT = (
-    "protocol.md, Search (`n` or `page` out of range: 400) and OpenAPI: an integer parameter is"
-    " its decimal digits; Connexion converts with Python's int(), which also takes '1_0', ' 3'"
-    " and other scripts' digits"
-)
-EXPLODED_ITEMS = (
-    "OpenAPI 3.0.3, Style Values: form style, explode true, writes each item of an array as one"
-    " occurrence of the parameter (a comma inside an item is the item's); Connexion also splits"
-    " every occurrence at its commas"
-)
-TYPED_HEADERS = (
-    "OpenAPI 3.0.3, Parameter Object: a header's schema types its value; Connexion validates"
-    " header and cookie values as the text they arrive as, so no integer header ever passes it"
-)
-NOT_JSON = (
-    "protocol.md, Errors: a body that is not valid JSON is a 400; JSON has no NaN (RFC 8259),"
-    " which Python's json reads and Connexion takes"
-)
 
 
 @dataclass(frozen=True)
@@ -139,6 +122,13 @@ PROBES = [
         {**READ_DEFAULTS, "ids": [3]},
     ),
     Probe("array-item-not-an-integer", "GET", f"{ITEMS}&ids=1,x", 400),
+    Probe(
+        "array-pipe-delimited",
+        "GET",
+        f"{ITEMS}&levels=1|2",
+        200,
+        {**READ_DEFAULTS, "levels": [1, 2]},
+    ),
     # Headers and cookies, passed as arguments like the rest.
     Probe(
         "header",
