@@ -3,7 +3,8 @@ of the checkout, answered by both engines: each probe is one request, what both 
 answer, and what the handler must have been handed.
 
 Where Connexion answers differently, the probe says what Connexion answers and the rule that
-makes hubindex differ. Error bodies are worded by each engine and not compared.
+makes hubindex differ. Error bodies are worded by each engine and not compared. The probe's
+handlers touch no data, so it runs on SQLite alone; the suite's other tests run on both backends.
 """
 
 import json
