@@ -46,3 +46,11 @@ CONTROL_IN_PATH = (
     " newline for the end of a segment (Python's $), and answers a 307 to the other spelling,"
     " or a 404"
 )
+NOT_A_NUMBER = (
+    "OpenAPI 3.0.3, Data Types: a number is JSON Schema's, and JSON has no NaN or Infinity"
+    " (RFC 8259); Connexion converts with Python's float(), which takes 'nan' and 'inf'"
+)
+NULL_TEXT = (
+    "OpenAPI 3.0.3 gives a parameter no text for null; hubindex reads JSON's `null`, so that"
+    " the text None stays text; Connexion also takes Python's `None` for null"
+)

@@ -21,7 +21,9 @@ from tests.conftest import ROOT
 from tests.differential.rules import (
     EXPLODED_ITEMS,
     INTEGER_TEXT,
+    NOT_A_NUMBER,
     NOT_JSON,
+    NULL_TEXT,
     SLASHES,
     TYPED_HEADERS,
 )
@@ -88,9 +90,20 @@ PROBES = [
     Probe("number", "GET", f"{ITEMS}&ratio=0.5", 200, {**READ_DEFAULTS, "ratio": 0.5}),
     Probe("number-integer", "GET", f"{ITEMS}&ratio=2", 200, {**READ_DEFAULTS, "ratio": 2}),
     Probe("number-not", "GET", f"{ITEMS}&ratio=half", 400),
+    Probe("number-exponent", "GET", f"{ITEMS}&ratio=1e3", 200, {**READ_DEFAULTS, "ratio": 1000}),
+    Probe("number-nan", "GET", f"{ITEMS}&ratio=nan", 400, connexion=(200, NOT_A_NUMBER)),
+    Probe("number-infinite", "GET", f"{ITEMS}&ratio=inf", 400, connexion=(200, NOT_A_NUMBER)),
     # Nullable: the text null is the null.
     Probe("nullable-null", "GET", f"{ITEMS}&note=null", 200, READ_DEFAULTS),
     Probe("nullable-text", "GET", f"{ITEMS}&note=hi", 200, {**READ_DEFAULTS, "note": "hi"}),
+    Probe(
+        "nullable-python-none",
+        "GET",
+        f"{ITEMS}&note=None",
+        200,
+        {**READ_DEFAULTS, "note": "None"},
+        connexion=(200, NULL_TEXT),
+    ),
     # Arrays in the query: form style, exploded (the default) and not.
     Probe(
         "array-exploded",
