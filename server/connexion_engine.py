@@ -23,13 +23,12 @@ from connexion.utils import is_null, is_nullable
 from starlette.requests import Request
 from starlette.responses import Response
 
+from server.dispatch import HTTP_METHODS
 from server.observability import REQUEST_INFO
 from server.state import AppState
 
 Glue = Callable[..., Awaitable[Response]]
 Adapter = Callable[..., Awaitable[Response]]
-
-HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 
 
 @dataclass(frozen=True, slots=True)
