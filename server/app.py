@@ -133,7 +133,8 @@ def _domain_error(_request: ConnexionRequest, error: Exception) -> ConnexionResp
 def _problem(_request: ConnexionRequest, problem: Exception) -> ConnexionResponse:
     """Connexion's own errors (validation, content type) as ``{"error": ...}``."""
     assert isinstance(problem, ProblemException)
-    message = str(problem.detail or problem.title)
+    # jsonschema's message goes on with the schema and the instance, over several lines.
+    message = str(problem.detail or problem.title).split("\n", 1)[0]
     return _for_connexion(error_response(problem.status, message, problem.headers))
 
 

@@ -111,6 +111,11 @@ EDGES = [
 @pytest.mark.parametrize("edge", EDGES, ids=[edge.id for edge in EDGES])
 def test_both_engines_answer_the_edge(engines: Pair, edge: Edge) -> None:
     fast, reference = (_send(engines, side.app, edge) for side in engines.sides)
+    for answer in (fast, reference):
+        if answer.status >= 400:  # protocol.md, Errors: {"error": ...}, readable
+            assert isinstance(answer.body, dict), answer
+            assert set(answer.body) == {"error"}, answer
+            assert "\n" not in answer.body["error"], answer
     assert fast.status == edge.status, fast
     if edge.connexion is not None:
         assert reference.status == edge.connexion[0], reference
