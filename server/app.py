@@ -1,9 +1,15 @@
-"""The ASGI application: Connexion, driven by the spec, around the generated glue."""
+"""The ASGI application: Connexion, driven by the spec, around the generated glue.
+
+Two engines answer the spec's operations (``HUBINDEX_ENGINE``): ``fast``, the default, where
+``server.dispatch`` answers them in front of Connexion; ``connexion``, where Connexion's own
+request pipeline does (``server.connexion_engine``). Both call the same generated glue.
+"""
 
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import yaml
 from connexion import AsyncApp
@@ -12,12 +18,13 @@ from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from connexion.middleware import ConnexionMiddleware, MiddlewarePosition
 from connexion.middleware.security import SecurityMiddleware
 from connexion.options import SwaggerUIOptions
-from connexion.resolver import RelativeResolver
+from connexion.resolver import RelativeResolver, Resolver
 from connexion.utils import get_function_from_name
 from prometheus_client import start_http_server
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from server import connexion_engine
 from server.dispatch import Dispatcher
 from server.errors import HubIndexError
 from server.limits import BodyLimitMiddleware
@@ -68,10 +75,10 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
             swagger_ui_config={"validatorUrl": None, "displayOperationId": True},
         ),
     )
-    resolver = RelativeResolver(GLUE_PACKAGE)
-    # Connexion resolves every operation to its glue now, failing early on a missing one, and
-    # serves the docs; the operations themselves are answered by the Dispatcher, in front.
-    app.add_api(spec, resolver=resolver, pythonic_params=True)  # as the glue is generated
+
+    def glue(operation_id: str) -> Any:
+        return get_function_from_name(f"{GLUE_PACKAGE}.{operation_id}")
+
     app.add_middleware(
         RequestLogMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=metrics
     )
@@ -80,16 +87,33 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         max_bytes=settings.max_body_bytes,
     )
-    app.add_middleware(
-        Dispatcher,
-        position=MiddlewarePosition.BEFORE_EXCEPTION,
-        spec=spec,
-        resolve=lambda operation_id: get_function_from_name(f"{GLUE_PACKAGE}.{operation_id}"),
-        state=state,
-        validate_responses=settings.validate_responses,
-    )
+    if settings.engine == "connexion":
+        # Connexion routes, parses and validates every request, then calls an adapter that
+        # hands the request, the state and the values to the glue.
+        adapters = connexion_engine.adapters(spec, glue, state)
+        app.add_api(
+            spec,
+            resolver=Resolver(function_resolver=adapters.__getitem__),
+            pythonic_params=True,
+            validate_responses=settings.validate_responses,
+        )
+    else:
+        # Connexion resolves every operation to its glue now, failing early on a missing one,
+        # and serves the docs; the operations themselves are answered by the Dispatcher, in
+        # front.
+        app.add_api(spec, resolver=RelativeResolver(GLUE_PACKAGE), pythonic_params=True)
+        app.add_middleware(
+            Dispatcher,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            spec=spec,
+            resolve=glue,
+            state=state,
+            validate_responses=settings.validate_responses,
+        )
+    # The first two answer only under the connexion engine: the Dispatcher answers its own.
     app.add_error_handler(HubIndexError, _domain_error)
     app.add_error_handler(ProblemException, _problem)
+    app.add_error_handler(UnicodeDecodeError, _not_utf8)
     app.add_error_handler(HTTPException, _http_error)
     app.add_error_handler(Exception, _unexpected)
     return app
@@ -109,8 +133,14 @@ def _domain_error(_request: ConnexionRequest, error: Exception) -> ConnexionResp
 def _problem(_request: ConnexionRequest, problem: Exception) -> ConnexionResponse:
     """Connexion's own errors (validation, content type) as ``{"error": ...}``."""
     assert isinstance(problem, ProblemException)
-    message = str(problem.detail or problem.title)
+    # jsonschema's message goes on with the schema and the instance, over several lines.
+    message = str(problem.detail or problem.title).split("\n", 1)[0]
     return _for_connexion(error_response(problem.status, message, problem.headers))
+
+
+def _not_utf8(_request: ConnexionRequest, _error: Exception) -> ConnexionResponse:
+    """Connexion decodes a JSON body without catching this (protocol.md, Errors: 400)."""
+    return _for_connexion(error_response(400, "the request body is not valid UTF-8"))
 
 
 def _http_error(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:

@@ -6,12 +6,11 @@ generated glue, and it serves the Swagger UI and the spec itself. Its per-reques
 cost most of a request's CPU, so the requests for the spec's operations are answered here,
 from the same spec compiled once: the routes (both slash spellings, 405 with ``Allow``), each
 parameter's coercion and schema, the body's media types and schema. Then the generated glue is
-called with the arguments its signature names. Anything else (the docs, unknown paths) goes on
-to Connexion.
+called with the request, the app's state and every parameter by its Python name (Connexion's
+pythonic rule). Anything else (the docs, unknown paths) goes on to Connexion.
 """
 
 import contextlib
-import inspect
 import json
 import logging
 import math
@@ -23,7 +22,7 @@ from urllib.parse import parse_qsl
 
 from connexion.decorators.parameter import pythonic
 from connexion.json_schema import resolve_refs
-from starlette.requests import Request
+from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -31,16 +30,19 @@ from server.errors import HubIndexError, InvalidRequest, UnsupportedMediaType
 from server.observability import REQUEST_INFO
 from server.responses import JSON, error_response, response_for
 from server.routing import Router
-from server.runtime import CURRENT_REQUEST
 from server.spec import HTTP_METHODS
-from server.state import SCOPE_KEY, AppState
+from server.state import AppState
 from server.validation import BodyCheck, ParameterCheck, ResponseCheck, parse_json_body
 
 Glue = Callable[..., Awaitable[Response]]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# The order Connexion checked parameters in, which decides which error a request gets first.
-_LOCATIONS = ("query", "path", "header")
+# The order Connexion checks parameters in, which decides which error a request gets first.
+_LOCATIONS = ("query", "path", "header", "cookie")
+# What a nullable parameter's null is written as.
+_NULL = "null"
+# What separates the items of an array written as one value, by the parameter's style.
+_DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 # OpenAPI parameters are text: an integer is ASCII digits with an optional sign, a number
 # that or a decimal with an optional exponent. Python's int() and float() also take spaces,
 # underscores, other scripts' digits and "nan"/"inf": those stay strings, and the schema check
@@ -83,25 +85,41 @@ class Parameter:
     name: str
     location: str
     required: bool
-    argument: str | None  # the glue's keyword; None when the glue reads it itself (headers)
-    coerce: Callable[[str], Any] | None
+    argument: str  # the glue's keyword: the name by Connexion's pythonic rule
+    coerce: Callable[[str], Any] | None  # of the value, or of each item of an array
     schema: ParameterCheck
     header_key: bytes  # the name as an ASGI scope carries header names: lower-case bytes
+    nullable: bool = False
+    # Arrays: None for a single value; "explode" when each occurrence of a query parameter is
+    # one item (form style's default); else what separates the items of the one value.
+    array: str | None = None
 
-    def value(self, raw: str | None) -> Any:
-        """The value to pass on, coerced to the schema's type; InvalidRequest when it is wrong."""
-        if raw is None:
+    def value(self, raw: list[str]) -> Any:
+        """The value to pass on, from every value the request gave (the last one counts unless
+        the parameter is an exploded array), coerced to the schema's type; InvalidRequest when
+        it is wrong. None when the request gave none."""
+        if not raw:
             if self.required:
                 raise InvalidRequest(f"Missing {self.location} parameter '{self.name}'")
             return None
-        value: Any = raw
-        if self.coerce is not None:
-            with contextlib.suppress(ValueError):  # then the schema check says what is wrong
-                value = self.coerce(raw)
+        if self.nullable and raw[-1] == _NULL:
+            return None
+        value: Any
+        if self.array is None:
+            value = self._coerced(raw[-1])
+        else:
+            items = raw if self.array == "explode" else raw[-1].split(self.array)
+            value = [self._coerced(item) for item in items]
         problem = self.schema.check(value)
         if problem is not None:
             raise InvalidRequest(problem)
         return value
+
+    def _coerced(self, raw: str) -> Any:
+        if self.coerce is not None:
+            with contextlib.suppress(ValueError):  # then the schema check says what is wrong
+                return self.coerce(raw)
+        return raw
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,25 +161,38 @@ class CompiledOperation:
     responses: Mapping[int, ResponseCheck | None]  # None: no JSON body documented
 
     async def answer(
-        self, scope: Scope, receive: Receive, path_values: Mapping[str, str]
+        self,
+        request: Request,
+        state: AppState,
+        path_values: Mapping[str, str],
     ) -> Response:
+        scope = request.scope
         arguments: dict[str, Any] = {}
-        query: dict[str, str] | None = None
+        query: dict[str, list[str]] | None = None
+        cookies: dict[str, str] | None = None
         for parameter in self.parameters:
-            if parameter.location == "path":
-                raw = path_values.get(parameter.name)
-            elif parameter.location == "query":
+            location = parameter.location
+            raw: str | None
+            if location == "query":
                 if query is None:
                     query = _query(scope)
-                raw = query.get(parameter.name)
+                values = query.get(parameter.name, [])
             else:
-                raw = _header(scope, parameter.header_key)
-            value = parameter.value(raw)
-            if parameter.argument is not None and value is not None:
+                if location == "path":
+                    raw = path_values.get(parameter.name)
+                elif location == "header":
+                    raw = _header(scope, parameter.header_key)
+                else:
+                    if cookies is None:
+                        cookies = cookie_parser(_header(scope, b"cookie") or "")
+                    raw = cookies.get(parameter.name)
+                values = [] if raw is None else [raw]
+            value = parameter.value(values)
+            if value is not None or (values and parameter.nullable):
                 arguments[parameter.argument] = value
         if self.body is not None:
-            arguments["body"] = await self.body.read(scope, receive)
-        return await self.glue(**arguments)
+            arguments["body"] = await self.body.read(scope, request.receive)
+        return await self.glue(request, state, **arguments)
 
     def problem_with(self, response: Response) -> str | None:
         """What makes ``response`` disagree with the responses the spec documents, if anything."""
@@ -236,17 +267,14 @@ class Dispatcher:
         receive: Receive,
         path_values: Mapping[str, str],
     ) -> Response:
-        scope[SCOPE_KEY] = self.state
-        reset = CURRENT_REQUEST.set(Request(scope, receive))
+        request = Request(scope, receive)
         try:
-            response = await operation.answer(scope, receive, path_values)
+            response = await operation.answer(request, self.state, path_values)
         except HubIndexError as error:
             return response_for(error)
         except Exception:
             logger.exception("unhandled error in %s", operation.operation_id)
             return error_response(500, "internal server error")
-        finally:
-            CURRENT_REQUEST.reset(reset)
         if self.validate_responses:
             problem = operation.problem_with(response)
             if problem is not None:
@@ -271,34 +299,38 @@ def compile_operations(
                 operation_id=definition["operationId"],
                 template=template,
                 glue=glue,
-                parameters=_parameters(shared, definition.get("parameters", []), glue),
+                parameters=_parameters(shared, definition.get("parameters", [])),
                 body=_body(definition.get("requestBody")),
                 responses=_responses(definition["responses"]),
             )
     return operations
 
 
-def _parameters(
-    shared: list[dict[str, Any]], own: list[dict[str, Any]], glue: Glue
-) -> tuple[Parameter, ...]:
+def _parameters(shared: list[dict[str, Any]], own: list[dict[str, Any]]) -> tuple[Parameter, ...]:
     by_key = {(p["name"], p["in"]): p for p in shared} | {(p["name"], p["in"]): p for p in own}
-    accepted = inspect.signature(glue).parameters
     compiled = []
     for (name, location), definition in by_key.items():
         if location not in _LOCATIONS:
             raise ValueError(f"{location} parameters are not supported ({name})")
         schema = definition.get("schema", {})
-        python_name = pythonic(name)  # the generated glue's names follow Connexion's rule
-        argument = python_name if location != "header" and python_name in accepted else None
+        array = None
+        coerce = _COERCIONS.get(schema.get("type", ""))
+        if schema.get("type") == "array":
+            style = definition.get("style", "form" if location in ("query", "cookie") else "simple")
+            explode = definition.get("explode", style == "form")
+            array = "explode" if explode and location == "query" else _DELIMITERS.get(style, ",")
+            coerce = _COERCIONS.get(schema.get("items", {}).get("type", ""))
         compiled.append(
             Parameter(
                 name=name,
                 location=location,
                 required=bool(definition.get("required")),
-                argument=argument,
-                coerce=_COERCIONS.get(schema.get("type", "")),
+                argument=pythonic(name),  # the generated glue's names follow Connexion's rule
+                coerce=coerce,
                 schema=ParameterCheck(location, name, schema),
                 header_key=name.lower().encode("latin-1"),
+                nullable=bool(schema.get("nullable")),
+                array=array,
             )
         )
     return tuple(sorted(compiled, key=lambda p: _LOCATIONS.index(p.location)))
@@ -333,9 +365,12 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _query(scope: Scope) -> dict[str, str]:
-    """The query string as Starlette reads it; a repeated name keeps its last value."""
-    return dict(parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True))
+def _query(scope: Scope) -> dict[str, list[str]]:
+    """Every value of each query parameter, in order, as Starlette reads the query string."""
+    values: dict[str, list[str]] = {}
+    for name, value in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
+        values.setdefault(name, []).append(value)
+    return values
 
 
 async def _read_body(receive: Receive) -> bytes:

@@ -1,8 +1,10 @@
 """What the generated operation modules call.
 
-Generated glue (``generated/operations``) turns a request into typed arguments, calls the
-hand-written handler in ``server.handlers`` and gives its result to :meth:`Operation.respond`,
-which checks it against the responses the spec documents and writes it.
+Generated glue (``generated/operations``) is called by an engine (``server.dispatch`` or
+Connexion's own pipeline, see ``server.app``) with the request, the app's state and the
+request's values as typed keyword arguments; it calls the hand-written handler in
+``server.handlers`` and gives its result to :meth:`Operation.respond`, which checks it against
+the responses the spec documents and writes it.
 """
 
 import importlib
@@ -10,11 +12,10 @@ import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -24,14 +25,11 @@ from server.errors import AuthenticationFailed, InvalidRequest, NotImplementedYe
 from server.observability import REQUEST_INFO
 from server.responses import JSON
 from server.settings import Settings
-from server.state import SCOPE_KEY, AppState, Services
+from server.state import AppState, Services
 from server.validation import schema_check
 
 Handler = Callable[..., Awaitable[Any]]
 ModelT = TypeVar("ModelT", bound=BaseModel)
-
-# The request being answered, set by the dispatcher (server.dispatch) around the glue's call.
-CURRENT_REQUEST: ContextVar[Request] = ContextVar("hubindex.request")
 
 logger = logging.getLogger(__name__)
 
@@ -84,21 +82,6 @@ def find_handler(module: str, name: str) -> Handler | None:
     if handler is not None and not inspect.iscoroutinefunction(handler):
         raise TypeError(f"handler {module}.{name} must be an async function")
     return handler
-
-
-_adapters: dict[Any, TypeAdapter[Any]] = {}
-
-
-def parse_header(call: Call, name: str, annotation: Any) -> Any:
-    """A header parameter, typed as the spec declares it (the dispatcher has validated it)."""
-    raw = call.header(name)
-    if raw is None:
-        return None
-    adapter = _adapters.get(annotation) or _adapters.setdefault(annotation, TypeAdapter(annotation))
-    try:
-        return adapter.validate_python(raw)
-    except ValidationError:
-        raise InvalidRequest(f"header {name}: invalid value") from None
 
 
 def parse_body(model: type[ModelT], body: Any) -> ModelT:
@@ -157,7 +140,7 @@ class Operation:
         return min(status for status in self.responses if 200 <= status < 300)
 
     @asynccontextmanager
-    async def call(self) -> AsyncIterator[Call]:
+    async def call(self, request: Request, state: AppState) -> AsyncIterator[Call]:
         """One call of the handler: authenticated, in one transaction committed at the end.
 
         501 without a handler. Credentials are checked only where the spec asks for them, and
@@ -165,14 +148,11 @@ class Operation:
         """
         if self.handler is None:
             raise NotImplementedYet()
-        request = CURRENT_REQUEST.get()
-        scope = request.scope
-        state: AppState = scope[SCOPE_KEY]
         client = request.client
         credential = self._credential(request)
         async with state.unit_of_work(writes=self.writes) as services:
             identity = await services.identify(credential, client.host if client else "")
-            scope.get(REQUEST_INFO, {})["user"] = _label(identity)
+            request.scope.get(REQUEST_INFO, {})["user"] = _label(identity)
             call = Call(request, identity, services, state.settings)
             yield call
         await call._run_after_commit()

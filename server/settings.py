@@ -118,6 +118,13 @@ class Settings(BaseSettings):
         description="Largest request body accepted; a larger one is refused with 413 before"
         " it is read.",
     )
+    engine: Literal["fast", "connexion"] = Field(
+        "fast",
+        description="What answers the spec's operations: fast, hubindex's dispatcher compiled"
+        " from the spec at start-up; connexion, Connexion's own request pipeline (slower; the"
+        " reference the differential tests compare the fast engine with). Both call the same"
+        " generated glue and handlers.",
+    )
     validate_responses: bool = Field(
         False,
         description="Check every response against the spec (a non-conforming one becomes a 500);"

@@ -27,9 +27,6 @@ from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
 from server.storage.database import Database, DatabaseSession
 
-SCOPE_KEY = "hubindex.state"
-
-
 T = TypeVar("T")
 
 

@@ -453,27 +453,36 @@ def _check_security(spec: dict[str, Any], operation_id: str, security: list[Any]
                 )
 
 
+# The glue's own arguments (and the handler's first), which no parameter may be named after.
+RESERVED_NAMES = ("request", "state", "call", "body")
+PARAMETER_LOCATIONS = ("path", "query", "header", "cookie")
+
+
 def _arguments(
     spec: dict[str, Any],
     operation_id: str,
     parameters: list[dict[str, Any]],
     operation: dict[str, Any],
 ) -> tuple[str, list[Argument]]:
-    """The glue's signature (what Connexion passes) and the handler's keyword arguments."""
+    """The glue's keyword parameters (what an engine passes after the request and the state)
+    and the handler's keyword arguments."""
     required: list[str] = []
     optional: list[str] = []
     arguments: list[Argument] = []
     for parameter in parameters:
-        name = _python_name(parameter["name"])
-        annotation = _python_type(spec, parameter.get("schema", {}), operation_id)
-        if parameter["in"] == "header":
-            arguments.append(
-                Argument(name, f'parse_header(call, "{parameter["name"]}", {annotation} | None)')
-            )
-            continue
-        if parameter["in"] not in ("path", "query"):
+        if parameter["in"] not in PARAMETER_LOCATIONS:
             raise SpecError(f"{operation_id}: {parameter['in']} parameters are not supported")
+        name = _python_name(parameter["name"])
+        if name in RESERVED_NAMES or any(argument.name == name for argument in arguments):
+            raise SpecError(
+                f"{operation_id}: parameter {parameter['name']!r} would be the glue's argument"
+                f" {name!r}, which is taken"
+            )
         schema = _deref(spec, parameter.get("schema", {}))
+        annotation = _python_type(spec, schema, operation_id)
+        if schema.get("type") == "array" and "default" in schema:
+            # A list default in the glue's signature would be one list shared by every call.
+            raise SpecError(f"{operation_id}: array parameter {parameter['name']!r} has a default")
         if parameter.get("required"):
             required.append(f"{name}: {annotation}")
         elif "default" in schema:
@@ -520,11 +529,14 @@ def _responses(
 
 def _python_type(spec: dict[str, Any], schema: dict[str, Any], operation_id: str) -> str:
     schema = _deref(spec, schema)
-    try:
+    if schema.get("type") == "array":
+        items = _deref(spec, schema.get("items", {}))
+        if items.get("type") in PYTHON_TYPES:
+            return f"list[{PYTHON_TYPES[items['type']]}]"
+    elif schema.get("type") in PYTHON_TYPES:
         return PYTHON_TYPES[schema["type"]]
-    except KeyError:
-        message = f"{operation_id}: parameters must be strings, numbers or booleans"
-        raise SpecError(message) from None
+    message = f"{operation_id}: parameters must be strings, numbers, booleans or arrays of them"
+    raise SpecError(message)
 
 
 def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

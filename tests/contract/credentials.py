@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 import schemathesis
 
 from server.auth import Access, RepositoryName
+from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
 from server.state import AppState, Services
 from tests.harness import FAST_HASHING
@@ -46,7 +47,12 @@ class Credentials:
         self._settings = conformance_settings(database_url)
         self._admin = admin
         self._basic = "Basic " + base64.b64encode(":".join(admin).encode()).decode()
-        self._minted: set[str] = set()  # a case sent again keeps its (used) code
+        self._minted: set[str] = set()
+        # The database's signing key, read once by a token issued in a unit of work; then
+        # issuing reads nothing, and needs no unit (nor session).
+        self._keys = SigningKeyCache()
+        self._run(lambda services: services.tokens.issue(RepositoryName.of(None, "x"), Access.READ))
+        self._tokens = TokenService(None, self._keys, self._settings.token_ttl_seconds)  # type: ignore[arg-type]  # a case sent again keeps its (used) code
 
     def install(self, hooks: Any) -> None:
         """Authenticate every case and substitute codes: ``hooks`` is a schema (in-process) or
@@ -82,9 +88,7 @@ class Credentials:
             return self._basic
         path = case.path_parameters or {}
         repository = RepositoryName.of(path.get("namespace"), str(path.get("repository", "x")))
-        return "Token " + str(
-            self._run(lambda services: services.tokens.issue(repository, Access.WRITE))
-        )
+        return f"Token {asyncio.run(self._tokens.issue(repository, Access.WRITE))}"
 
     def substitute_code(self, case: schemathesis.Case) -> None:
         """Put a genuine confirmation code into about half of the positive ``users.confirm``
@@ -112,6 +116,7 @@ class Credentials:
     def _run(self, work: Callable[[Services], Awaitable[T]]) -> T:
         async def in_a_unit() -> T:
             state = AppState(self._settings)
+            state.signing_key = self._keys  # kept from one unit to the next
             await state.start()
             try:
                 async with state.unit_of_work(writes=True) as services:

@@ -4,10 +4,13 @@ from typing import Any
 
 import httpx
 import pytest
+import yaml
+from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from server.dispatch import Dispatcher
+from tests.conftest import ROOT
 
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -64,6 +67,9 @@ SPEC: dict[str, Any] = {
 }
 
 
+STATE: Any = object()  # what the stand-in glue must be handed as the app's state
+
+
 class Glue:
     """Stand-ins for the generated glue, recording what they were called with."""
 
@@ -74,13 +80,17 @@ class Glue:
     def resolve(self, operation_id: str) -> Any:
         if operation_id == "things.get":
 
-            async def get(name: str, n: int = 5) -> Response:
-                self.calls.append((operation_id, {"name": name, "n": n}))
+            async def get(
+                request: Request, state: Any, *, name: str, n: int = 5, x_flag: str | None = None
+            ) -> Response:
+                assert isinstance(request, Request)
+                assert state is STATE  # passed explicitly, not through the scope
+                self.calls.append((operation_id, {"name": name, "n": n, "x_flag": x_flag}))
                 return self.answer
 
             return get
 
-        async def put(name: str, body: Any = None) -> Response:
+        async def put(request: Request, state: Any, *, name: str, body: Any = None) -> Response:
             self.calls.append((operation_id, {"name": name, "body": body}))
             return Response(status_code=204)
 
@@ -101,21 +111,19 @@ def _client(glue: Glue, *, validate_responses: bool = False) -> httpx.AsyncClien
         _rest_of_the_app,
         spec=SPEC,
         resolve=glue.resolve,
-        state=None,  # type: ignore[arg-type]  # the stand-in glue uses no state
+        state=STATE,
         validate_responses=validate_responses,
     )
     return httpx.AsyncClient(transport=httpx.ASGITransport(dispatcher), base_url="http://t")
 
 
 @pytest.mark.anyio
-async def test_parameters_are_coerced_and_passed_by_name_and_headers_are_left_to_the_glue(
-    glue: Glue,
-):
+async def test_parameters_headers_included_are_coerced_and_passed_by_name(glue: Glue):
     async with _client(glue) as client:
         response = await client.get("/things/box/?n=3&n=7", headers={"X-Flag": "on"})
     assert response.status_code == 200
-    # A repeated query parameter keeps its last value, as Connexion did.
-    assert glue.calls == [("things.get", {"name": "box", "n": 7})]
+    # A repeated query parameter keeps its last value, as Connexion does.
+    assert glue.calls == [("things.get", {"name": "box", "n": 7, "x_flag": "on"})]
 
 
 @pytest.mark.anyio
@@ -160,7 +168,7 @@ async def test_an_integer_parameter_may_have_a_sign_and_leading_zeros(
         assert response.json() == {"error": "query parameter 'n': 0 is less than the minimum of 1"}
     else:
         assert response.status_code == 200
-        assert glue.calls == [("things.get", {"name": "box", "n": n})]
+        assert glue.calls == [("things.get", {"name": "box", "n": n, "x_flag": None})]
 
 
 @pytest.mark.anyio
@@ -234,59 +242,51 @@ async def test_with_response_validation_an_answer_against_the_spec_is_a_500(
         assert (await client.get("/things/box/")).status_code == answer.status_code
 
 
-NAMES_SPEC: dict[str, Any] = {
-    "openapi": "3.0.3",
-    "info": {"title": "t", "version": "1"},
-    "paths": {
-        "/probes/{probeId}": {
-            "get": {
-                "operationId": "probes.get",
-                "parameters": [
-                    {
-                        "name": "probeId",
-                        "in": "path",
-                        "required": True,
-                        "schema": {"type": "string"},
-                    },
-                    {"name": "page-size", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "from", "in": "query", "schema": {"type": "string"}},
-                    {"name": "flag", "in": "query", "schema": {"type": "boolean"}},
-                ],
-                "responses": {"204": {"description": "ok"}},
-            }
-        }
-    },
-}
+PROBE_SPEC: dict[str, Any] = yaml.safe_load((ROOT / "tests" / "probe" / "openapi.yaml").read_text())
 
 
 @pytest.mark.anyio
 async def test_parameters_reach_the_glue_by_connexion_s_pythonic_names():
+    """The probe spec's names: camelCase, hyphenated, keywords and builtins, a header and a
+    cookie (tests/differential/test_probe.py runs the generated glue on both engines)."""
     calls: list[dict[str, Any]] = []
 
-    async def get(
-        probe_id: str,
-        page_size: int | None = None,
-        from_: str | None = None,
-        flag: bool | None = None,
-    ):
-        calls.append({"probe_id": probe_id, "page_size": page_size, "from_": from_, "flag": flag})
+    async def read(_request: Request, _state: Any, **values: Any) -> Response:
+        calls.append(values)
         return Response(status_code=204)
 
     dispatcher = Dispatcher(
         _rest_of_the_app,
-        spec=NAMES_SPEC,
-        resolve=lambda _operation_id: get,
-        state=None,  # type: ignore[arg-type]
+        spec=PROBE_SPEC,
+        resolve=lambda _operation_id: read,
+        state=STATE,
         validate_responses=False,
     )
     transport = httpx.ASGITransport(dispatcher)
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-        assert (await client.get("/probes/p1?page-size=3&from=x&flag=true")).status_code == 204
-        assert (await client.get("/probes/p2?flag=False")).status_code == 204
-        refused = await client.get("/probes/p3?flag=yes")
+        first = await client.get(
+            "/probes/p1/items?kind=a&page-size=3&from=x&type=t&flag=true&tags=a&tags=b&ids=1,2",
+            headers={"X-Request-Mode": "plain", "X-Retry-Count": "2", "Cookie": "session=s1"},
+        )
+        second = await client.get("/probes/p2/items?kind=b&flag=False&note=null")
+        refused = await client.get("/probes/p3/items?kind=a&flag=yes")
+    assert (first.status_code, second.status_code) == (204, 204)
     assert calls == [
-        {"probe_id": "p1", "page_size": 3, "from_": "x", "flag": True},
-        {"probe_id": "p2", "page_size": None, "from_": None, "flag": False},
+        {
+            "probe_id": "p1",
+            "kind": "a",
+            "page_size": 3,
+            "from_": "x",
+            "type_": "t",
+            "flag": True,
+            "tags": ["a", "b"],
+            "ids": [1, 2],
+            "x_request_mode": "plain",
+            "x_retry_count": 2,
+            "session": "s1",
+        },
+        # A nullable parameter's null is passed; what is absent is left to the glue's default.
+        {"probe_id": "p2", "kind": "b", "flag": False, "note": None},
     ]
     assert (refused.status_code, refused.json()) == (
         400,

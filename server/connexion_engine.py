@@ -1,0 +1,110 @@
+"""The reference engine (``HUBINDEX_ENGINE=connexion``): Connexion's own request pipeline calls
+the same generated glue as ``server.dispatch`` does.
+
+Connexion routes the request, parses its parameters (``pythonic_params``), validates them and the
+body, and calls the function it resolved an operationId to with the values as keyword arguments.
+That function is an adapter made here: it takes the values, the request from Connexion's own
+context and the app's state, and calls the glue with them explicitly. Its signature names the
+path and query parameters and the body, since Connexion decides from a function's signature what
+to parse and pass (a ``**kwargs`` would make it parse a body an operation does not have).
+Connexion passes no header or cookie parameters, so the adapter reads those from the request
+Connexion validated them on.
+"""
+
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from connexion import context
+from connexion.decorators.parameter import pythonic
+from connexion.json_schema import resolve_refs
+from connexion.utils import is_null, is_nullable
+from starlette.requests import Request
+from starlette.responses import Response
+
+from server.observability import REQUEST_INFO
+from server.spec import HTTP_METHODS
+from server.state import AppState
+
+Glue = Callable[..., Awaitable[Response]]
+Adapter = Callable[..., Awaitable[Response]]
+
+
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A header or cookie parameter, which the adapter reads from the request itself."""
+
+    name: str
+    location: str
+    argument: str
+    nullable: bool
+
+
+def adapters(
+    spec: Mapping[str, Any], resolve: Callable[[str], Glue], state: AppState
+) -> dict[str, Adapter]:
+    """An adapter for every operation of the spec, by operationId."""
+    made = {}
+    for template, item in resolve_refs(spec)["paths"].items():
+        shared = item.get("parameters", [])
+        for method in HTTP_METHODS:
+            if method not in item:
+                continue
+            definition = item[method]
+            operation_id = definition["operationId"]
+            parameters = {(p["name"], p["in"]): p for p in shared} | {
+                (p["name"], p["in"]): p for p in definition.get("parameters", [])
+            }
+            passed = {
+                pythonic(name) for name, location in parameters if location in ("path", "query")
+            }
+            if "requestBody" in definition:
+                passed.add("body")
+            read = tuple(
+                _Read(name, location, pythonic(name), bool(is_nullable(parameter)))
+                for (name, location), parameter in parameters.items()
+                if location in ("header", "cookie")
+            )
+            made[operation_id] = _adapter(
+                operation_id,
+                template=template,
+                glue=resolve(operation_id),
+                state=state,
+                passed=frozenset(passed),
+                read=read,
+            )
+    return made
+
+
+def _adapter(
+    operation_id: str,
+    *,
+    template: str,
+    glue: Glue,
+    state: AppState,
+    passed: frozenset[str],
+    read: tuple[_Read, ...],
+) -> Adapter:
+    async def adapter(**values: Any) -> Response:
+        scope = context.scope._get_current_object()
+        request = Request(scope, context.receive._get_current_object())
+        info = scope.get(REQUEST_INFO)
+        if info is not None:
+            info["route"], info["operation"] = template, operation_id
+        arguments = dict(values)
+        for parameter in read:
+            source = request.headers if parameter.location == "header" else request.cookies
+            raw = source.get(parameter.name)
+            if raw is None:
+                continue
+            # Connexion validated the text as it came (it coerces no header or cookie), so a
+            # value that got this far is what its schema accepts as text.
+            arguments[parameter.argument] = None if parameter.nullable and is_null(raw) else raw
+        return await glue(request, state, **arguments)
+
+    adapter.__name__ = adapter.__qualname__ = operation_id
+    adapter.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY) for name in sorted(passed)]
+    )
+    return adapter
