@@ -79,6 +79,7 @@ class Services:
             per_account=settings.login_failures_per_account,
             per_address=settings.login_failures_per_address,
             window=timedelta(seconds=settings.login_failure_window_seconds),
+            known_for=timedelta(days=settings.login_known_address_days),
         )
 
     @property
@@ -89,9 +90,11 @@ class Services:
         """Who presented ``credential``: AuthenticationFailed or AccountInactive if no one.
 
         In this unit of work when the password was verified a short while ago (each call of a
-        push sends it). Otherwise this unit's transaction is ended first, so that none is held
-        open while argon2 runs. Wrong passwords are counted (per account and per address), in
-        a unit of their own, and refused with TooManyFailedLogins past the configured limits.
+        push sends it) and there is nothing to write down. Otherwise this unit's transaction is
+        ended first, so that none is held open while argon2 runs. Wrong passwords are counted,
+        and a correct one clears its own (account, address) failures and makes the address
+        known, each in a unit of its own; TooManyFailedLogins past the limits (see
+        server.services.logins).
         """
         if credential is None:
             return None
@@ -103,10 +106,10 @@ class Services:
         attempt = await self.cached(
             ("login", username, address),
             lambda: self.logins.attempt(username, address),
-            keep=lambda kept: not kept.earlier_failures,
+            keep=lambda kept: kept.quiet,
         )
         passwords = self._state.passwords
-        if attempt.earlier_failures or not passwords.remembered(
+        if attempt.success_to_record or not passwords.remembered(
             username, password, attempt.password_hash
         ):
             await self._session.rollback()
@@ -114,9 +117,11 @@ class Services:
                 async with self._state.unit_of_work(writes=True) as services:
                     await services.logins.record_failure(username, address)
                 raise AuthenticationFailed("wrong username or password")
-            if attempt.earlier_failures:
+            # Only now, with the password checked here (by argon2, or against this process's
+            # memo of it verified against this very hash), is the address written down.
+            if attempt.success_to_record and attempt.password_hash is not None:
                 async with self._state.unit_of_work(writes=True) as services:
-                    await services.logins.forget(username)
+                    await services.logins.record_success(username, address, attempt.password_hash)
         if not attempt.active:
             raise AccountInactive()
         assert attempt.account is not None  # a password was good: the account exists
