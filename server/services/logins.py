@@ -14,6 +14,8 @@ counts leaves the window):
   that guesses from many addresses stay bounded: the owner at a new address waits too), or the
   address's, at every account, reach the address limit.
 
+Guesses being checked right now count too (server.services.guesses).
+
 A correct password clears its own pair's failures only: one good account of an attacker's
 does not reset their guesses at others, nor does the owner's login reset a stranger's count.
 It also records the address as known, with a digest of the password hash (a password change
@@ -30,13 +32,14 @@ import hmac
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import and_, bindparam, delete, func, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.auth import Account
 from server.errors import TooManyFailedLogins
+from server.services.guesses import NONE_IN_FLIGHT, InFlight
 from server.storage.database import DatabaseSession
 from server.storage.prepared import prepared
 from server.storage.tables import KnownLoginAddress, LoginFailure, User
@@ -103,6 +106,13 @@ def _know(dialect: Any) -> Any:
 _KNOW = {"postgresql": _know(postgresql), "sqlite": _know(sqlite)}
 
 
+class Failures(NamedTuple):
+    """Wrong passwords within the window: how many, and when the oldest was sent."""
+
+    count: int
+    oldest: datetime | None
+
+
 @dataclass(frozen=True, slots=True)
 class LoginAttempt:
     """What a login needs to know before the password is checked."""
@@ -110,12 +120,19 @@ class LoginAttempt:
     password_hash: str | None  # None: there is no such account
     account: Account | None
     active: bool
-    # No failure of the account or of the address within the window. Failures expire with
-    # time alone, so an attempt with some must be read afresh each time.
-    quiet: bool
+    of_account: Failures
+    of_address: Failures
+    of_pair: Failures
+    known: bool  # the address is known to the account: only the pair's failures count
     # A correct password must be written down (record_success): the pair's failures to clear,
     # or the address to record as known.
     success_to_record: bool
+
+    @property
+    def quiet(self) -> bool:
+        """No failure of the account or of the address within the window. Failures expire
+        with time alone, so an attempt with some must be read afresh each time."""
+        return not (self.of_account.count or self.of_address.count)
 
 
 class LoginThrottle:
@@ -135,12 +152,11 @@ class LoginThrottle:
         self._known_for = known_for
 
     async def attempt(self, username: str, address: str) -> LoginAttempt:
-        """The account of ``username`` and what its login from ``address`` must do;
-        TooManyFailedLogins when a limit is reached."""
+        """The account of ``username`` and the failures that count at ``address``."""
         now = datetime.now(UTC)
         parameters = {**_key(username, address), "since": now - self._window}
         row = (await self._session.execute(_ATTEMPT, parameters)).one()
-        by_account, account_oldest, by_address, address_oldest, by_pair, pair_oldest = row[:6]
+        of_account, of_address, of_pair = (Failures(*row[i : i + 2]) for i in (0, 2, 4))
         digest, last_success, user_id, name, password_hash, active, admin = row[6:]
         known = (
             self._known_for > timedelta(0)
@@ -149,22 +165,36 @@ class LoginThrottle:
             and hmac.compare_digest(digest, _digest(password_hash))
             and _aware(last_success) > now - self._known_for
         )
-        if known:
-            self._enforce(now, (by_pair, pair_oldest, self._per_account))
-        else:
-            self._enforce(
-                now,
-                (by_account, account_oldest, self._per_account),
-                (by_address, address_oldest, self._per_address),
-            )
-        to_record = bool(by_pair) or (
+        to_record = bool(of_pair.count) or (
             self._known_for > timedelta(0)
             and (not known or _aware(last_success) <= now - self._known_for / 30)
         )
         account = None if user_id is None else Account(user_id, name, admin)
         return LoginAttempt(
-            password_hash, account, bool(active), not (by_account or by_address), to_record
+            password_hash, account, bool(active), of_account, of_address, of_pair, known, to_record
         )
+
+    def enforce(self, attempt: LoginAttempt, in_flight: InFlight = NONE_IN_FLIGHT) -> None:
+        """TooManyFailedLogins when the failures that count, with the guesses ``in_flight``
+        (server.services.guesses), reach a limit (0: none); until every one is below again."""
+        if attempt.known:
+            counts = [(attempt.of_pair, in_flight.of_pair, self._per_account)]
+        else:
+            counts = [
+                (attempt.of_account, in_flight.of_account, self._per_account),
+                (attempt.of_address, in_flight.of_address, self._per_address),
+            ]
+        now = datetime.now(UTC)
+        # Guesses in flight become failures (or not) within moments.
+        waits = [
+            _aware(failures.oldest) + self._window - now
+            if failures.count >= limit
+            else timedelta(seconds=1)
+            for failures, more, limit in counts
+            if limit and failures.count + more >= limit
+        ]
+        if waits:
+            raise TooManyFailedLogins(max(1, math.ceil(max(waits).total_seconds())))
 
     async def record_failure(self, username: str, address: str) -> None:
         now = datetime.now(UTC)
@@ -183,17 +213,6 @@ class LoginThrottle:
         upsert = _KNOW[self._session.get_bind().dialect.name]
         known = {"password_digest": _digest(password_hash), "last_success_at": now}
         await self._session.execute(upsert, {**key, **known})
-
-    def _enforce(self, now: datetime, *counts: tuple[int, datetime | None, int]) -> None:
-        """TooManyFailedLogins when a count reaches its limit (0: none), until every count
-        that does is below it again."""
-        waits = [
-            _aware(oldest) + self._window - now
-            for count, oldest, limit in counts
-            if limit and count >= limit
-        ]
-        if waits:
-            raise TooManyFailedLogins(max(1, math.ceil(max(waits).total_seconds())))
 
 
 def _key(username: str, address: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from tests.harness import Account, Index
+from tests.robustness.support import burst, pool_client
 from tests.security.helpers import WANT_TOKEN, assert_error, basic
 
 WINDOW = 2
@@ -33,6 +34,7 @@ def throttled(make_index: Callable[..., Index]) -> Callable[..., Index]:
     return make
 
 
+BURST = 20
 A, B, C = "192.0.2.1", "198.51.100.2", "203.0.113.3"
 
 
@@ -227,3 +229,21 @@ def test_an_address_of_any_length_is_counted(throttled: Callable[..., Index]):
     for _ in range(3):
         assert_error(_login(index, owner, right=False, address=address), 401)
     _assert_throttled(_login(index, owner, right=False, address=address))
+
+
+def test_guesses_sent_at_once_are_bounded_by_the_limit_too(throttled: Callable[..., Index]):
+    """Each is counted from its check on: they cannot all pass the check before any failed."""
+    index = throttled(login_failures_per_address=0)
+    owner = index.account()
+    wrong = [f"{owner.password}-wrong-{n}" for n in range(BURST)]
+    with pool_client(index.url, BURST) as client:
+        responses = burst(
+            [
+                lambda password=password: client.get(
+                    "/v1/users/", headers={**basic(owner.username, password), "X-Forwarded-For": B}
+                )
+                for password in wrong
+            ]
+        )
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [401] * 3 + [429] * (BURST - 3), statuses

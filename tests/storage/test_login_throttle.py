@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, text, update
 
 from server.errors import TooManyFailedLogins
+from server.services.guesses import InFlight
 from server.services.logins import LoginAttempt, LoginThrottle
 from server.state import AppState
 from server.storage.tables import KnownLoginAddress, LoginFailure, User
@@ -40,7 +41,10 @@ async def _fail(state: AppState, *attempts: tuple[str, str]) -> None:
 
 async def _attempt(state: AppState, username: str, address: str, **limits) -> LoginAttempt:
     async with state.database.unit_of_work(writes=False) as session:
-        return await _throttle(session, **limits).attempt(username, address)
+        throttle = _throttle(session, **limits)
+        attempt = await throttle.attempt(username, address)
+    throttle.enforce(attempt)
+    return attempt
 
 
 async def _refused(state: AppState, username: str, address: str, **limits) -> int:
@@ -206,3 +210,21 @@ async def test_what_a_client_sends_is_cut_to_the_columns_lengths(state: AppState
     await _fail(state, (name, address), (name, address))
     await _refused(state, name, address, per_account=2)
     await _refused(state, "other", address, per_address=2)
+
+
+async def test_guesses_in_flight_count_with_the_failures(state: AppState):
+    await _alice_known_at(state, A)
+    await _fail(state, ("alice", B), ("bob", B))
+    async with state.database.unit_of_work(writes=False) as session:
+        throttle = _throttle(session, per_account=3, per_address=4)
+        at_b, at_a = [await throttle.attempt("alice", address) for address in (B, A)]
+    throttle.enforce(at_b, InFlight(1, 1, 9))
+    with pytest.raises(TooManyFailedLogins) as by_account:
+        throttle.enforce(at_b, InFlight(2, 0, 0))
+    with pytest.raises(TooManyFailedLogins) as by_address:
+        throttle.enforce(at_b, InFlight(0, 2, 0))
+    # Until the guesses in flight are failures, and their count is read.
+    assert by_account.value.retry_after_seconds == by_address.value.retry_after_seconds == 1
+    throttle.enforce(at_a, InFlight(9, 9, 2))  # known: only the pair counts
+    with pytest.raises(TooManyFailedLogins):
+        throttle.enforce(at_a, InFlight(0, 0, 3))

@@ -117,7 +117,7 @@ async def test_the_services_answer_the_same_through_prepared_statements(sqlite_s
                 services._session, per_account=0, per_address=limit, window=timedelta(hours=1)
             )
             try:
-                await throttle.attempt("nobody", "192.0.2.1")
+                throttle.enforce(await throttle.attempt("nobody", "192.0.2.1"))
             except TooManyFailedLogins:
                 assert limit == 2
             else:
