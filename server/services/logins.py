@@ -184,17 +184,22 @@ class LoginThrottle:
                 (attempt.of_account, in_flight.of_account, self._per_account),
                 (attempt.of_address, in_flight.of_address, self._per_address),
             ]
+        reached = [
+            (failures, limit)
+            for failures, more, limit in counts
+            if limit and failures.count + more >= limit
+        ]
+        if not reached:
+            return
         now = datetime.now(UTC)
         # Guesses in flight become failures (or not) within moments.
         waits = [
             _aware(failures.oldest) + self._window - now
             if failures.count >= limit
             else timedelta(seconds=1)
-            for failures, more, limit in counts
-            if limit and failures.count + more >= limit
+            for failures, limit in reached
         ]
-        if waits:
-            raise TooManyFailedLogins(max(1, math.ceil(max(waits).total_seconds())))
+        raise TooManyFailedLogins(max(1, math.ceil(max(waits).total_seconds())))
 
     async def record_failure(self, username: str, address: str) -> None:
         now = datetime.now(UTC)
