@@ -86,8 +86,9 @@ class Settings(BaseSettings):
     login_failures_per_account: int = Field(
         10,
         ge=0,
-        description="Wrong passwords for one account within the window before its logins are"
-        " refused with 429 until the window passes; 0: no limit.",
+        description="Wrong passwords for one account within the window before its logins from"
+        " addresses it is not known at are refused with 429 until the window passes (at a known"
+        " address: those sent from that address); 0: no limit.",
     )
     login_failures_per_address: int = Field(
         50,
@@ -97,6 +98,13 @@ class Settings(BaseSettings):
     )
     login_failure_window_seconds: int = Field(
         300, ge=1, description="How long a wrong password counts against those limits."
+    )
+    login_known_address_days: int = Field(
+        30,
+        ge=0,
+        description="How long an address an account logged in from stays known to it: there,"
+        " only the wrong passwords sent from that address count against the account's limit,"
+        " and the address limit does not apply; 0: no address is known.",
     )
     search_cache_entries: int = Field(
         1000,

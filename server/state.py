@@ -11,7 +11,8 @@ from server.cache import GenerationCache
 from server.credentials import BasicCredential, Credential
 from server.errors import AccountInactive, AuthenticationFailed
 from server.services.accounts import AccountService, DatabaseAccountService
-from server.services.logins import LoginThrottle
+from server.services.guesses import Guess, GuessesInFlight
+from server.services.logins import LoginAttempt, LoginThrottle
 from server.services.mail import LogMailer, Mailer, SmtpMailer
 from server.services.passwords import Passwords
 from server.services.repositories import DatabaseRepositoryService, RepositoryService
@@ -76,6 +77,7 @@ class Services:
             per_account=settings.login_failures_per_account,
             per_address=settings.login_failures_per_address,
             window=timedelta(seconds=settings.login_failure_window_seconds),
+            known_for=timedelta(days=settings.login_known_address_days),
         )
 
     @property
@@ -86,38 +88,55 @@ class Services:
         """Who presented ``credential``: AuthenticationFailed or AccountInactive if no one.
 
         In this unit of work when the password was verified a short while ago (each call of a
-        push sends it). Otherwise this unit's transaction is ended first, so that none is held
-        open while argon2 runs. Wrong passwords are counted (per account and per address), in
-        a unit of their own, and refused with TooManyFailedLogins past the configured limits.
+        push sends it) and there is nothing to write down. Otherwise this unit's transaction is
+        ended first, so that none is held open while argon2 runs. Wrong passwords are counted,
+        and a correct one clears its own (account, address) failures and makes the address
+        known, each in a unit of its own; TooManyFailedLogins past the limits, which count the
+        guesses being checked too (server.services.logins and .guesses).
         """
         if credential is None:
             return None
         if not isinstance(credential, BasicCredential):
             return await self.tokens.verify(credential)
         username, password = credential.username, credential.password
-        # Kept while nothing changes, as long as there are no failures to count: those expire
-        # with time alone, which moves no change counter.
-        attempt = await self.cached(
-            ("login", username, address),
-            lambda: self.logins.attempt(username, address),
-            keep=lambda kept: not kept.earlier_failures,
-        )
-        passwords = self._state.passwords
-        if attempt.earlier_failures or not passwords.remembered(
-            username, password, attempt.password_hash
-        ):
-            await self._session.rollback()
-            if not await passwords.verify(username, attempt.password_hash, password):
-                async with self._state.unit_of_work(writes=True) as services:
-                    await services.logins.record_failure(username, address)
-                raise AuthenticationFailed("wrong username or password")
-            if attempt.earlier_failures:
-                async with self._state.unit_of_work(writes=True) as services:
-                    await services.logins.forget(username)
+        guess = self._state.guesses.begin(username, address, password)
+        try:
+            # Kept while nothing changes, as long as there are no failures to count: those
+            # expire with time alone, which moves no change counter.
+            attempt = await self.cached(
+                ("login", username, address),
+                lambda: self.logins.attempt(username, address),
+                keep=lambda kept: kept.quiet,
+            )
+            self.logins.enforce(attempt, guess.others())
+            guess.check()
+            if attempt.success_to_record or not self._state.passwords.remembered(
+                username, password, attempt.password_hash
+            ):
+                await self._check_password(username, password, address, attempt, guess)
+        finally:
+            guess.end()
         if not attempt.active:
             raise AccountInactive()
         assert attempt.account is not None  # a password was good: the account exists
         return attempt.account
+
+    async def _check_password(
+        self, username: str, password: str, address: str, attempt: LoginAttempt, guess: Guess
+    ) -> None:
+        """argon2 (or the memo of this process), out of any transaction; then the failure or
+        the success written down, each in a unit of its own."""
+        await self._session.rollback()
+        if not await self._state.passwords.verify(username, attempt.password_hash, password):
+            async with self._state.unit_of_work(writes=True) as services:
+                await services.logins.record_failure(username, address)
+            guess.fail()
+            raise AuthenticationFailed("wrong username or password")
+        # Only now, with the password checked here (by argon2, or against this process's memo
+        # of it verified against this very hash), is the success written down.
+        if attempt.success_to_record and attempt.password_hash is not None:
+            async with self._state.unit_of_work(writes=True) as services:
+                await services.logins.record_success(username, address, attempt.password_hash)
 
     async def cached(
         self,
@@ -157,6 +176,7 @@ class AppState:
             SmtpMailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogMailer()
         )
         self.signing_key = SigningKeyCache()
+        self.guesses = GuessesInFlight()
         entries = settings.search_cache_entries
         self.search_cache = SearchResultCache(entries) if entries else None
         self.sqlite_searcher = SqliteSearcher.for_url(settings.database_url)

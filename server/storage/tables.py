@@ -114,6 +114,19 @@ class LoginFailure(Base):
     failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class KnownLoginAddress(Base):
+    """An address an account logged in from with its current password: the login limits let
+    the owner in there whatever strangers elsewhere try (server.services.logins)."""
+
+    __tablename__ = "known_login_addresses"
+
+    username: Mapped[str] = mapped_column(String(255), primary_key=True)
+    address: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # sha256 of the password hash it was logged in with: a password change makes it unknown.
+    password_digest: Mapped[str] = mapped_column(String(64))
+    last_success_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class SigningKey(Base):
     """The secret tokens are signed with: in the database, so every process shares it."""
 

@@ -54,5 +54,6 @@ def reset_to_admin_only(database_url: str) -> None:
     with engine.begin() as connection:
         connection.execute(text("DELETE FROM repositories"))
         connection.execute(text("DELETE FROM login_failures"))
+        connection.execute(text("DELETE FROM known_login_addresses"))
         connection.execute(text("DELETE FROM users WHERE username != :admin"), {"admin": ADMIN[0]})
     engine.dispose()

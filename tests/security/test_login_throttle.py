@@ -1,9 +1,12 @@
-"""Password guessing is slowed down: per account and per client address, for a window.
+"""Password guessing is slowed down, for a window, and a stranger cannot lock the owner out.
 
 Every index here counts 3 wrong passwords per account and 5 per address, over 2 seconds, unless
-a test turns a limit off (0).
+a test turns a limit off (0). Clients come from 127.0.0.1, which uvicorn trusts by default, so
+``X-Forwarded-For`` sets the address a request is counted by: A is the owner's (where they
+logged in before), B a stranger's, C one the owner never used.
 """
 
+import secrets
 import time
 from collections.abc import Callable
 
@@ -11,7 +14,8 @@ import httpx
 import pytest
 
 from tests.harness import Account, Index
-from tests.security.helpers import assert_error, basic
+from tests.robustness.support import burst, pool_client
+from tests.security.helpers import WANT_TOKEN, assert_error, basic
 
 WINDOW = 2
 LIMITS = {
@@ -30,9 +34,27 @@ def throttled(make_index: Callable[..., Index]) -> Callable[..., Index]:
     return make
 
 
-def _login(index: Index, account: Account, *, right: bool) -> httpx.Response:
+BURST = 20
+A, B, C = "192.0.2.1", "198.51.100.2", "203.0.113.3"
+
+
+def _login(
+    index: Index, account: Account, *, right: bool, address: str | None = None
+) -> httpx.Response:
     password = account.password if right else account.password + "-wrong"
-    return index.client.get("/v1/users/", headers=basic(account.username, password))
+    headers = basic(account.username, password)
+    if address is not None:
+        headers["X-Forwarded-For"] = address
+    return index.client.get("/v1/users/", headers=headers)
+
+
+def _push(index: Index, account: Account, address: str) -> list[int]:
+    """The statuses of a push's two calls to the index, with the password, from ``address``."""
+    headers = {"Authorization": account.basic, "X-Forwarded-For": address}
+    path = f"/v1/repositories/{account.username}/pushed-{secrets.token_hex(3)}"
+    created = index.client.put(f"{path}/", json=[], headers={**headers, **WANT_TOKEN})
+    images = index.client.put(f"{path}/images", json=[], headers=headers)
+    return [created.status_code, images.status_code]
 
 
 def _assert_ok(response: httpx.Response) -> None:
@@ -128,3 +150,100 @@ def test_zero_turns_the_address_limit_off(throttled: Callable[..., Index]):
     for account in accounts[:7]:
         assert_error(_login(index, account, right=False), 401)
     _assert_ok(_login(index, accounts[7], right=True))
+
+
+def test_a_stranger_s_failures_do_not_refuse_the_owner_where_they_logged_in_before(
+    throttled: Callable[..., Index],
+):
+    index = throttled()
+    owner = index.account()
+    _assert_ok(_login(index, owner, right=True, address=A))
+    for attempt in range(12):  # the account's limit, then the address's, and beyond
+        response = _login(index, owner, right=False, address=B)
+        assert response.status_code == (401 if attempt < 3 else 429), (attempt, response.text)
+
+    _assert_ok(_login(index, owner, right=True, address=A))
+    assert _push(index, owner, A) == [200, 204]
+    # From an address the account never logged in from, the account's limit holds.
+    retry_after = _assert_throttled(_login(index, owner, right=True, address=C))
+    time.sleep(retry_after + 0.1)
+    _assert_ok(_login(index, owner, right=True, address=C))
+
+
+def test_at_a_known_address_its_own_failures_still_count(throttled: Callable[..., Index]):
+    index = throttled()
+    owner = index.account()
+    _assert_ok(_login(index, owner, right=True, address=A))
+    for _ in range(3):
+        assert_error(_login(index, owner, right=False, address=A), 401)
+    _assert_throttled(_login(index, owner, right=True, address=A))
+
+
+def test_guesses_from_many_addresses_share_the_account_s_limit(throttled: Callable[..., Index]):
+    index = throttled()
+    owner = index.account()
+    for octet in range(3):
+        assert_error(_login(index, owner, right=False, address=f"198.51.100.{octet}"), 401)
+    _assert_throttled(_login(index, owner, right=False, address="198.51.100.3"))
+    _assert_throttled(_login(index, owner, right=True, address=C))
+
+
+def test_the_owner_s_login_does_not_reset_a_stranger_s_count(throttled: Callable[..., Index]):
+    index = throttled()
+    owner = index.account()
+    for _ in range(2):
+        assert_error(_login(index, owner, right=False, address=B), 401)
+    _assert_ok(_login(index, owner, right=True, address=A))
+    assert_error(_login(index, owner, right=False, address=B), 401)  # the account's 3rd
+    _assert_throttled(_login(index, owner, right=False, address=B))
+    _assert_throttled(_login(index, owner, right=True, address=C))
+
+
+def test_a_password_change_makes_the_known_addresses_unknown(throttled: Callable[..., Index]):
+    index = throttled()
+    owner = index.account()
+    _assert_ok(_login(index, owner, right=True, address=A))
+    for _ in range(3):
+        assert_error(_login(index, owner, right=False, address=B), 401)
+    new_password = owner.password + "-new"
+    change = index.client.put(
+        f"/v1/users/{owner.username}/",
+        json={"password": new_password},
+        headers={"Authorization": owner.basic, "X-Forwarded-For": A},
+    )
+    assert change.status_code == 204, change.text
+    changed = Account(owner.username, new_password, owner.email)
+    # Like anywhere new: refused while the account's limit is reached, then known again.
+    retry_after = _assert_throttled(_login(index, changed, right=True, address=A))
+    time.sleep(retry_after + 0.1)
+    _assert_ok(_login(index, changed, right=True, address=A))
+    for _ in range(3):
+        assert_error(_login(index, changed, right=False, address=B), 401)
+    _assert_ok(_login(index, changed, right=True, address=A))
+
+
+def test_an_address_of_any_length_is_counted(throttled: Callable[..., Index]):
+    index = throttled()
+    owner = index.account()
+    address = "2001:db8::" + "f" * 100
+    for _ in range(3):
+        assert_error(_login(index, owner, right=False, address=address), 401)
+    _assert_throttled(_login(index, owner, right=False, address=address))
+
+
+def test_guesses_sent_at_once_are_bounded_by_the_limit_too(throttled: Callable[..., Index]):
+    """Each is counted from its check on: they cannot all pass the check before any failed."""
+    index = throttled(login_failures_per_address=0)
+    owner = index.account()
+    wrong = [f"{owner.password}-wrong-{n}" for n in range(BURST)]
+    with pool_client(index.url, BURST) as client:
+        responses = burst(
+            [
+                lambda password=password: client.get(
+                    "/v1/users/", headers={**basic(owner.username, password), "X-Forwarded-For": B}
+                )
+                for password in wrong
+            ]
+        )
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [401] * 3 + [429] * (BURST - 3), statuses

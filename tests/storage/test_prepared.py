@@ -3,15 +3,17 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import bindparam, insert
+from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, NoResultFound
 
 from server.auth import RepositoryName
+from server.errors import TooManyFailedLogins
 from server.services import logins, repositories
+from server.services.logins import LoginThrottle
 from server.services.repositories import ImageRecord
 from server.state import AppState
 from server.storage.prepared import Plan, Rows, is_prepared
-from server.storage.tables import LoginFailure
+from server.storage.tables import KnownLoginAddress, LoginFailure, User
 
 pytestmark = pytest.mark.anyio
 
@@ -31,6 +33,11 @@ async def _seed(state: AppState) -> None:
         failed_at = datetime.now(UTC) - timedelta(minutes=30)
         failure = {"username": "alice", "address": "192.0.2.9", "failed_at": failed_at}
         await session.execute(insert(LoginFailure.__table__), failure)
+        digest = logins._digest(await session.scalar(select(User.password_hash)))
+        known = {"username": "alice", "address": "192.0.2.9", "password_digest": digest}
+        await session.execute(
+            insert(KnownLoginAddress.__table__), {**known, "last_success_at": failed_at}
+        )
 
 
 @pytest.mark.parametrize(
@@ -58,6 +65,7 @@ async def test_rows_and_their_types_are_sqlalchemy_s(sqlite_state: AppState, sta
     if statement is logins._ATTEMPT and parameters["username"] == "alice":
         assert isinstance(got[0][1], datetime)  # the oldest failure, converted from text
         assert got[0][-2:] == (True, True)  # is_active, is_admin: booleans, not 1 and 0
+        assert isinstance(got[0][7], datetime)  # the known address's last login, likewise
 
 
 async def test_an_executemany_counts_the_rows_it_wrote(sqlite_state: AppState):
@@ -99,13 +107,32 @@ async def test_the_services_answer_the_same_through_prepared_statements(sqlite_s
         images = await services.repositories.images(NAME)
         attempt = await services.logins.attempt("alice", "192.0.2.1")
     assert images == [ImageRecord("a" * 64, "sha256:2"), ImageRecord("b" * 64, "sha256:1")]
-    assert attempt.earlier_failures == 2  # the one of 30 minutes ago is past the window
+    assert (attempt.quiet, attempt.success_to_record) == (False, True)  # failures to clear
+    known = await services_attempt(sqlite_state, "alice", "192.0.2.9")
+    assert (known.quiet, known.success_to_record) == (False, False)  # known, lately
+    # Its 2 failures in the window (the one of 30 minutes ago is past it) reach a limit of 2.
+    async with sqlite_state.unit_of_work(writes=False) as services:
+        for limit in (3, 2):
+            throttle = LoginThrottle(
+                services._session, per_account=0, per_address=limit, window=timedelta(hours=1)
+            )
+            try:
+                throttle.enforce(await throttle.attempt("nobody", "192.0.2.1"))
+            except TooManyFailedLogins:
+                assert limit == 2
+            else:
+                assert limit == 3
     assert attempt.account is not None
     assert (attempt.account.username, attempt.account.is_admin, attempt.active) == (
         "alice",
         True,
         True,
     )
+
+
+async def services_attempt(state: AppState, username: str, address: str) -> logins.LoginAttempt:
+    async with state.unit_of_work(writes=False) as services:
+        return await services.logins.attempt(username, address)
 
 
 def test_one_wants_exactly_one_row():
