@@ -56,6 +56,11 @@ class Call:
     def header(self, name: str) -> str | None:
         return self.request.headers.get(name)
 
+    @property
+    def address(self) -> str:
+        """The client's address (its proxy's, unless uvicorn trusts the proxy)."""
+        return _address(self.request)
+
     def after_commit(self, task: Callable[[], Awaitable[None]]) -> None:
         """Run ``task`` once the request's transaction is committed (e.g. send a mail)."""
         self._after_commit.append(task)
@@ -68,6 +73,11 @@ class Call:
                 logger.exception(
                     "a task after %s %s failed", self.request.method, self.request.url.path
                 )
+
+
+def _address(request: Request) -> str:
+    client = request.client
+    return client.host if client else ""
 
 
 def find_handler(module: str, name: str) -> Handler | None:
@@ -148,10 +158,9 @@ class Operation:
         """
         if self.handler is None:
             raise NotImplementedYet()
-        client = request.client
         credential = self._credential(request)
         async with state.unit_of_work(writes=self.writes) as services:
-            identity = await services.identify(credential, client.host if client else "")
+            identity = await services.identify(credential, _address(request))
             request.scope.get(REQUEST_INFO, {})["user"] = _label(identity)
             call = Call(request, identity, services, state.settings)
             yield call

@@ -46,6 +46,9 @@ async def update(call: Call, *, username: str, body: models.UserUpdate) -> Reply
         email=None if body.email is None else str(body.email),
         password=None if body.password is None else body.password.get_secret_value(),
     )
+    owner = isinstance(call.identity, Account) and call.identity.username == username
+    if body.password is not None and owner:  # an administrator's address is not the owner's
+        await call.services.logins.keep_known(username, call.address)
     _mail_after_commit(call, confirmation)
     return Reply(204)
 

@@ -219,6 +219,17 @@ class LoginThrottle:
         known = {"password_digest": _digest(password_hash), "last_success_at": now}
         await self._session.execute(upsert, {**key, **known})
 
+    async def keep_known(self, username: str, address: str) -> None:
+        """After the owner changed the password from ``address``: that address stays known
+        under the new one (every other known address became unknown with the change), so a
+        stranger holding the account's limit reached cannot refuse the owner's next login."""
+        password_hash = await self._session.scalar(_PASSWORD_HASH, {"username": username})
+        if password_hash is not None:
+            await self.record_success(username, address, password_hash)
+
+
+_PASSWORD_HASH = select(_users.c.password_hash).where(_users.c.username == bindparam("username"))
+
 
 def _key(username: str, address: str) -> dict[str, str]:
     """The columns' lengths: whatever a client sends is counted, and never overflows them."""
