@@ -24,6 +24,7 @@ from prometheus_client import start_http_server
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
+from generated import requests
 from server import connexion_engine
 from server.dispatch import Dispatcher
 from server.errors import HubIndexError
@@ -32,8 +33,8 @@ from server.observability import Metrics, RequestLogMiddleware
 from server.responses import error_response, response_for
 from server.settings import Settings, load_settings
 from server.state import AppState
-from server.validation import SPEC_PATH
 
+SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
 GLUE_PACKAGE = "generated.operations"
 # Credentials are parsed by the generated glue (server.runtime) and checked by the services, so
 # Connexion's own security middleware, which would run argon2 on the event loop, is left out.
@@ -105,7 +106,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
         app.add_middleware(
             Dispatcher,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
-            spec=spec,
+            compiled=requests,
             resolve=glue,
             state=state,
             validate_responses=settings.validate_responses,

@@ -1,13 +1,14 @@
-"""The spec's operations, answered without Connexion's per-request layers.
+"""The spec's operations, answered without Connexion's per-request layers: a small executor of
+what scripts/generate compiled from the spec into ``generated/requests.py``.
 
-Connexion builds the app from the spec: at start-up it resolves every operationId to its
-generated glue, and it serves the Swagger UI and the spec itself. Its per-request machinery
-(three nested routers, request objects and validators made per request, parameter decorators)
-cost most of a request's CPU, so the requests for the spec's operations are answered here,
-from the same spec compiled once: the routes (both slash spellings, 405 with ``Allow``), each
-parameter's coercion and schema, the body's media types and schema. Then the generated glue is
-called with the request, the app's state and every parameter by its Python name (Connexion's
-pythonic rule). Anything else (the docs, unknown paths) goes on to Connexion.
+That module holds, as data, every operation's method and path template, its parameters
+(location, spec name, Python name by Connexion's pythonic rule, the converter of their text,
+array style, schema), its body (media types, schema, model) and its documented responses, and,
+as code, a validator compiled by fastjsonschema for each schema. Nothing here reads the spec:
+the routes (both slash spellings, 405 with ``Allow``) are built from the table, each value is
+converted by the converter it names and checked by its compiled validator, the body likewise,
+and the generated glue is called with the request, the app's state and every value by its
+Python name. Anything else (the docs, unknown paths) goes on to Connexion.
 """
 
 import contextlib
@@ -17,11 +18,10 @@ import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qsl
 
-from connexion.decorators.parameter import pythonic
-from connexion.json_schema import resolve_refs
 from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -30,19 +30,14 @@ from server.errors import HubIndexError, InvalidRequest, UnsupportedMediaType
 from server.observability import REQUEST_INFO
 from server.responses import JSON, error_response, response_for
 from server.routing import Router
-from server.spec import HTTP_METHODS
 from server.state import AppState
 from server.validation import BodyCheck, ParameterCheck, ResponseCheck, parse_json_body
 
 Glue = Callable[..., Awaitable[Response]]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# The order Connexion checks parameters in, which decides which error a request gets first.
-_LOCATIONS = ("query", "path", "header", "cookie")
 # What a nullable parameter's null is written as.
 _NULL = "null"
-# What separates the items of an array written as one value, by the parameter's style.
-_DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
 # OpenAPI parameters are text: an integer is ASCII digits with an optional sign, a number
 # that or a decimal with an optional exponent. Python's int() and float() also take spaces,
 # underscores, other scripts' digits and "nan"/"inf": those stay strings, and the schema check
@@ -71,7 +66,8 @@ def _boolean(raw: str) -> bool:
     return lowered == "true"
 
 
-_COERCIONS: Mapping[str, Callable[[str], Any]] = {
+# The converters generated/requests.py names, by name.
+CONVERTERS: Mapping[str | None, Callable[[str], Any]] = {
     "integer": _integer,
     "number": _number,
     "boolean": _boolean,
@@ -214,7 +210,7 @@ class Dispatcher:
         self,
         app: ASGIApp,
         *,
-        spec: Mapping[str, Any],
+        compiled: ModuleType,
         resolve: Callable[[str], Glue],
         state: AppState,
         validate_responses: bool = False,
@@ -222,16 +218,13 @@ class Dispatcher:
         self.app = app
         self.state = state
         self.validate_responses = validate_responses
-        resolved = resolve_refs(spec)
-        self.operations = compile_operations(resolved, resolve)
-        self.router = Router(
-            {
-                template: {
-                    method: item[method]["operationId"] for method in item if method in HTTP_METHODS
-                }
-                for template, item in resolved["paths"].items()
-            }
-        )
+        self.operations = load_operations(compiled, resolve)
+        paths: dict[str, dict[str, str]] = {}
+        for operation in compiled.OPERATIONS:
+            paths.setdefault(operation["template"], {})[operation["method"]] = operation[
+                "operation_id"
+            ]
+        self.router = Router(paths)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -283,79 +276,57 @@ class Dispatcher:
         return response
 
 
-def compile_operations(
-    spec: Mapping[str, Any], resolve: Callable[[str], Glue]
+def load_operations(
+    compiled: ModuleType, resolve: Callable[[str], Glue]
 ) -> dict[str, CompiledOperation]:
-    """Every operation of a spec whose references are resolved, by operationId."""
+    """Every operation of ``compiled`` (``generated/requests.py``, or a module like it), by
+    operationId, its glue found by ``resolve``."""
+    schemas = compiled.SCHEMAS
+
+    def validator(schema_id: str) -> Callable[..., Any]:
+        return getattr(compiled, f"validate_{schema_id}")
+
     operations = {}
-    for template, item in spec["paths"].items():
-        shared = item.get("parameters", [])
-        for method in HTTP_METHODS:
-            if method not in item:
-                continue
-            definition = item[method]
-            glue = resolve(definition["operationId"])
-            operations[definition["operationId"]] = CompiledOperation(
-                operation_id=definition["operationId"],
-                template=template,
-                glue=glue,
-                parameters=_parameters(shared, definition.get("parameters", [])),
-                body=_body(definition.get("requestBody")),
-                responses=_responses(definition["responses"]),
-            )
-    return operations
-
-
-def _parameters(shared: list[dict[str, Any]], own: list[dict[str, Any]]) -> tuple[Parameter, ...]:
-    by_key = {(p["name"], p["in"]): p for p in shared} | {(p["name"], p["in"]): p for p in own}
-    compiled = []
-    for (name, location), definition in by_key.items():
-        if location not in _LOCATIONS:
-            raise ValueError(f"{location} parameters are not supported ({name})")
-        schema = definition.get("schema", {})
-        array = None
-        coerce = _COERCIONS.get(schema.get("type", ""))
-        if schema.get("type") == "array":
-            style = definition.get("style", "form" if location in ("query", "cookie") else "simple")
-            explode = definition.get("explode", style == "form")
-            array = "explode" if explode and location == "query" else _DELIMITERS.get(style, ",")
-            coerce = _COERCIONS.get(schema.get("items", {}).get("type", ""))
-        compiled.append(
-            Parameter(
-                name=name,
-                location=location,
-                required=bool(definition.get("required")),
-                argument=pythonic(name),  # the generated glue's names follow Connexion's rule
-                coerce=coerce,
-                schema=ParameterCheck(location, name, schema),
-                header_key=name.lower().encode("latin-1"),
-                nullable=bool(schema.get("nullable")),
-                array=array,
-            )
+    for operation in compiled.OPERATIONS:
+        body = operation["body"]
+        operations[operation["operation_id"]] = CompiledOperation(
+            operation_id=operation["operation_id"],
+            template=operation["template"],
+            glue=resolve(operation["operation_id"]),
+            parameters=tuple(
+                Parameter(
+                    name=parameter["name"],
+                    location=parameter["location"],
+                    required=parameter["required"],
+                    argument=parameter["argument"],
+                    coerce=None
+                    if parameter["convert"] is None
+                    else CONVERTERS[parameter["convert"]],
+                    schema=ParameterCheck(
+                        parameter["location"],
+                        parameter["name"],
+                        validator(parameter["schema"]),
+                        schemas[parameter["schema"]],
+                    ),
+                    header_key=parameter["name"].lower().encode("latin-1"),
+                    nullable=parameter["nullable"],
+                    array=parameter["array"],
+                )
+                for parameter in operation["parameters"]
+            ),
+            body=None
+            if body is None
+            else Body(
+                required=body["required"],
+                media_types=tuple(body["media_types"]),
+                schema=BodyCheck(validator(body["schema"]), schemas[body["schema"]]),
+            ),
+            responses={
+                status: None if schema_id is None else ResponseCheck(schemas[schema_id])
+                for status, schema_id in operation["responses"].items()
+            },
         )
-    return tuple(sorted(compiled, key=lambda p: _LOCATIONS.index(p.location)))
-
-
-def _body(definition: Mapping[str, Any] | None) -> Body | None:
-    if definition is None:
-        return None
-    content = definition["content"]
-    media_types = tuple(media_type.lower() for media_type in content)
-    if media_types != (JSON,):
-        raise ValueError(f"only {JSON} request bodies are supported, not {media_types}")
-    return Body(
-        required=bool(definition.get("required")),
-        media_types=media_types,
-        schema=BodyCheck(content[JSON]["schema"]),
-    )
-
-
-def _responses(definitions: Mapping[str, Any]) -> dict[int, ResponseCheck | None]:
-    checks: dict[int, ResponseCheck | None] = {}
-    for status, definition in definitions.items():
-        schema = definition.get("content", {}).get(JSON, {}).get("schema")
-        checks[int(status)] = None if schema is None else ResponseCheck(schema)
-    return checks
+    return operations
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -1,36 +1,57 @@
 """Checking values against the spec's schemas, with errors that name what was wrong and never
 echo a secret or a huge input back.
 
-The validators are JSON-schema validators built once per schema (by ``server.dispatch``, when it
-compiles the spec), with the two corrections OpenAPI needs over Python's defaults: a pattern is
-an ECMA regex, and a string holding an unpaired surrogate is no text.
-
-Parameters and request bodies are checked first by a validator fastjsonschema compiles to
-Python, an order of magnitude faster on the valid values that are nearly all of them. It can
-only say yes or no: what it refuses is checked again by jsonschema, which is the judge and
-words the error. It is never laxer (``tests/unit/test_validation.py``): it too reads a
-pattern's ``$`` as the end of the string, it knows no OpenAPI ``nullable`` (it refuses such a
-null; jsonschema decides), and its formats are stricter.
+Every schema a request value is checked against was compiled by scripts/generate
+(fastjsonschema's ``compile_to_code``) into ``generated/requests.py``, with the corrections
+OpenAPI needs over Python's defaults: a pattern is an ECMA regex (``$`` is the end of the
+text), ``nullable`` is one more type and enum value, as Connexion reads it. That validator
+alone decides. fastjsonschema's own messages are poorer (``data.email must be email``, no
+value quoted, no enum listed), so a refused value is worded by jsonschema, from the same schema
+(``generated/requests.py`` SCHEMAS), with the same formats (``FORMATS``): only on a refusal,
+its validator built at the first one. A string holding an unpaired surrogate is no text:
+``parse_json_body`` refuses it first.
 """
 
 import functools
 import json
 import re
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-import fastjsonschema
-import yaml
-from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator, resolve_refs
-from jsonschema import Draft4Validator, ValidationError, validators
+from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
+from fastjsonschema import JsonSchemaValueException
+from jsonschema import Draft4Validator, FormatChecker, ValidationError, validators
+from pydantic.networks import validate_email
+from pydantic_core import PydanticCustomError
 
 from server.errors import InvalidRequest
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _QUOTE_LIMIT = 80
-_DRAFT_4 = "http://json-schema.org/draft-04/schema#"
-SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
+
+Validate = Callable[..., Any]  # a compiled validator: validate_<id>(value, formats, name_prefix)
+
+
+def _email(value: object) -> bool:
+    """What pydantic's EmailStr accepts, which the models' email fields are."""
+    if not isinstance(value, str):
+        return True  # a format says nothing of other types (jsonschema asks about every value)
+    try:
+        validate_email(value)
+    except PydanticCustomError:
+        return False
+    return True
+
+
+# The formats the server defines itself, for the compiled validators and for jsonschema alike
+# (fastjsonschema's email regex and jsonschema's "has an @" both differ from the models').
+FORMATS: Mapping[str, Callable[[str], bool]] = {"email": _email}
+
+_FORMAT_CHECKER = FormatChecker()
+_FORMAT_CHECKER.checkers = {
+    **Draft4Validator.FORMAT_CHECKER.checkers,
+    **{name: (check, ()) for name, check in FORMATS.items()},
+}
 
 
 @functools.cache
@@ -52,22 +73,58 @@ _BodyValidator = validators.extend(Draft4RequestValidator, {"pattern": _pattern}
 _ResponseValidator = validators.extend(Draft4ResponseValidator, {"pattern": _pattern})
 
 
+class _Compiled:
+    """A compiled validator and the schema it was compiled from, for the words of a refusal."""
+
+    __slots__ = ("_explainer", "_kind", "_schema", "_validate")
+
+    def __init__(self, validate: Validate, schema: Mapping[str, Any], kind: type) -> None:
+        self._validate = validate
+        self._schema = schema
+        self._kind = kind
+        self._explainer: Any = None
+
+    def accepts(self, value: Any) -> bool:
+        try:
+            self._validate(value, FORMATS)
+        except (JsonSchemaValueException, RecursionError):
+            return False
+        return True
+
+    def first_error(self, value: Any) -> ValidationError | None:
+        """jsonschema's first error for a refused value (None if it finds none)."""
+        if self._explainer is None:
+            self._explainer = self._kind(self._schema, format_checker=_FORMAT_CHECKER)
+        return next(iter(self._explainer.iter_errors(value)), None)
+
+    def own_words(self, value: Any, prefix: str) -> str:
+        """fastjsonschema's message, where jsonschema sees no error (never yet)."""
+        try:
+            self._validate(value, FORMATS, prefix or "value")
+        except JsonSchemaValueException as error:
+            return str(error.message)
+        return "is not valid"
+
+
 class ParameterCheck:
     """One parameter's schema: ``check(value)`` says what is wrong with a value, or None."""
 
-    def __init__(self, location: str, name: str, schema: dict[str, Any]) -> None:
+    __slots__ = ("_compiled", "_prefix", "accepts")
+
+    def __init__(
+        self, location: str, name: str, validate: Validate, schema: Mapping[str, Any]
+    ) -> None:
         self._prefix = f"{location} parameter '{name}'"
-        self._validator = _ParameterValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
-        self.accepts_quickly = _quick_acceptor(schema)
+        self._compiled = _Compiled(validate, schema, _ParameterValidator)
+        self.accepts = self._compiled.accepts
 
     def check(self, value: Any) -> str | None:
-        if self.accepts_quickly(value):
+        if self.accepts(value):
             return None
-        try:
-            self._validator.validate(value)
-        except ValidationError as error:
-            return f"{self._prefix}: {_shortened(error)}"
-        return None
+        error = self._compiled.first_error(value)
+        if error is None:
+            return self._compiled.own_words(value, self._prefix)
+        return f"{self._prefix}: {_shortened(error)}"
 
 
 class BodyCheck:
@@ -76,63 +133,55 @@ class BodyCheck:
     ``prefix`` names the body in the messages (``body.email: ...``); without one, a field is
     named alone (``email: ...``), as a command's options are."""
 
-    def __init__(self, schema: dict[str, Any], *, prefix: str = "body") -> None:
-        self._validator = _BodyValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
+    __slots__ = ("_compiled", "_prefix", "accepts")
+
+    def __init__(
+        self, validate: Validate, schema: Mapping[str, Any], *, prefix: str = "body"
+    ) -> None:
+        self._compiled = _Compiled(validate, schema, _BodyValidator)
         self._prefix = prefix
-        self.accepts_quickly = _quick_acceptor(schema)
+        self.accepts = self._compiled.accepts
 
     def check(self, body: Any) -> None:
-        if self.accepts_quickly(body):
+        if self.accepts(body):
             return
         try:
-            self._validator.validate(body)
-        except ValidationError as error:
-            where = _location(error, self._prefix)
-            message = f"{where}: {_message(error)}" if where else _message(error)
-            raise InvalidRequest(message) from None
+            error = self._compiled.first_error(body)
         except RecursionError:
             raise InvalidRequest("the request body is nested too deeply") from None
+        if error is None:
+            raise InvalidRequest(self._compiled.own_words(body, self._prefix))
+        where = _location(error, self._prefix)
+        message = f"{where}: {_message(error)}" if where else _message(error)
+        raise InvalidRequest(message)
+
+
+class ResponseCheck:
+    """A documented response body's schema, for checking our own answers in development."""
+
+    __slots__ = ("_schema", "_validator")
+
+    def __init__(self, schema: Mapping[str, Any]) -> None:
+        self._schema = schema
+        self._validator: Any = None
+
+    def problem(self, body: Any) -> str | None:
+        if self._validator is None:
+            self._validator = _ResponseValidator(self._schema, format_checker=_FORMAT_CHECKER)
+        error = next(iter(self._validator.iter_errors(body)), None)
+        return None if error is None else f"{_location(error)}: {_shortened(error)}"
 
 
 @functools.cache
 def schema_check(name: str, prefix: str = "body") -> BodyCheck:
     """The spec's ``components/schemas/<name>`` as a BodyCheck, for rules a handler applies
     itself rather than the dispatcher, at the point the protocol puts them (a registration's
-    rules come after the lookup of its username). Read from the spec this package ships, once.
-    """
-    return BodyCheck(_spec_schemas()[name], prefix=prefix)
+    rules come after the lookup of its username): compiled in ``generated/requests.py``."""
+    from generated import requests
 
-
-@functools.cache
-def _spec_schemas() -> dict[str, Any]:
-    spec = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    return resolve_refs(spec)["components"]["schemas"]
-
-
-def _quick_acceptor(schema: dict[str, Any]) -> Callable[[Any], bool]:
-    """Whether a value is valid, by fastjsonschema (see the module's docstring)."""
-    # Draft 4, as jsonschema judges: a later draft's "integer" also takes 1.0.
-    validate = fastjsonschema.compile({**schema, "$schema": _DRAFT_4}, use_default=False)
-
-    def accepts(value: Any) -> bool:
-        try:
-            validate(value)
-        except (fastjsonschema.JsonSchemaException, RecursionError):
-            return False
-        return True
-
-    return accepts
-
-
-class ResponseCheck:
-    """A documented response body's schema, for checking our own answers in development."""
-
-    def __init__(self, schema: dict[str, Any]) -> None:
-        self._validator = _ResponseValidator(schema, format_checker=Draft4Validator.FORMAT_CHECKER)
-
-    def problem(self, body: Any) -> str | None:
-        error = next(iter(self._validator.iter_errors(body)), None)
-        return None if error is None else f"{_location(error)}: {_shortened(error)}"
+    schema_id = requests.COMPONENTS[name]
+    validate = getattr(requests, f"validate_{schema_id}")
+    return BodyCheck(validate, requests.SCHEMAS[schema_id], prefix=prefix)
 
 
 def parse_json_body(raw: bytes) -> Any:

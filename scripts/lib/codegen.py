@@ -305,6 +305,25 @@ def _build_app(spec: dict[str, Any]) -> None:
         raise SpecError(f"Connexion cannot build an app from it: {error!r}") from None
 
 
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        autoescape=False,  # noqa: S701 - renders Python source, not HTML
+    )
+
+
+def render_requests(
+    spec: dict[str, Any], header: str = "", env: jinja2.Environment | None = None
+) -> str:
+    """The source of generated/requests.py for ``spec`` (unformatted; tests load it as is)."""
+    template = (env or _environment()).get_template("requests.py.jinja")
+    return template.render(header=header, **compile_requests(spec))
+
+
 def render(spec: dict[str, Any]) -> dict[str, str]:
     """Every file of generated/, by path relative to it, the manifest of its sources last."""
     header = (
@@ -317,20 +336,14 @@ def render(spec: dict[str, Any]) -> dict[str, str]:
         by_module.setdefault(operation.module, []).append(operation)
     modules = sorted(by_module)
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-        autoescape=False,  # noqa: S701 - renders Python source, not HTML
-    )
+    env = _environment()
     files = {
         "__init__.py": env.get_template("package_init.py.jinja").render(header=header),
         "operations/__init__.py": env.get_template("operations_init.py.jinja").render(
             header=header, modules=modules, operations_by_module=by_module
         ),
     }
+    files["requests.py"] = render_requests(spec, header, env)
     module_template = env.get_template("operations.py.jinja")
     for module in modules:
         files[f"operations/{module}.py"] = module_template.render(
@@ -612,6 +625,244 @@ def write(files: dict[str, str], out: Path) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         if not target.exists() or target.read_text(encoding="utf-8") != text:
             target.write_text(text, encoding="utf-8")
+
+
+# --- The request path, compiled: what server/dispatch.py executes (generated/requests.py) ---
+
+DRAFT_4 = "http://json-schema.org/draft-04/schema#"
+# Each parameter's text is converted by one of server/dispatch.py's converters, named here.
+CONVERTERS = {"integer": "integer", "number": "number", "boolean": "boolean", "string": None}
+# The order Connexion checks parameters in, which decides which error a request gets first.
+CHECK_ORDER = ("query", "path", "header", "cookie")
+# What separates the items of an array written as one value, by the parameter's style.
+DELIMITERS = {"form": ",", "simple": ",", "spaceDelimited": " ", "pipeDelimited": "|"}
+STYLES = {
+    "path": ("simple",),
+    "query": tuple(DELIMITERS),
+    "header": ("simple",),
+    "cookie": ("form",),
+}
+# What a schema says for people, not for validation: left out of the compiled data.
+_PROSE = ("description", "example", "examples", "title", "externalDocs")
+
+
+class _Schemas:
+    """The distinct schemas of the request path, each compiled once, by id."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}  # canonical JSON -> id
+        self.data: dict[str, Any] = {}  # id -> the schema, references resolved (jsonschema's)
+        self.code: list[str] = []
+        self.regexes: dict[str, Any] = {}
+        self.compiled: set[str] = set()
+
+    def add(self, schema: dict[str, Any], *, compiled: bool, name: str | None = None) -> str:
+        import json
+
+        clean = _without_prose(schema)
+        key = json.dumps(clean, sort_keys=True)
+        found = self.ids.get(key)
+        if found is None:
+            found = name or f"s{len(self.data)}"
+            if found in self.data:
+                found = f"{found}_{len(self.data)}"
+            self.ids[key] = found
+            self.data[found] = clean
+        if compiled and found not in self.compiled:
+            self.compiled.add(found)
+            self.code.append(self._compile(found, clean))
+        return found
+
+    def _compile(self, schema_id: str, schema: dict[str, Any]) -> str:
+        from fastjsonschema import JsonSchemaDefinitionException
+        from fastjsonschema.draft04 import CodeGeneratorDraft04
+        from fastjsonschema.ref_resolver import RefResolver
+
+        definition = {**_nullable_as_null(schema), "$schema": DRAFT_4}
+        try:
+            generator = CodeGeneratorDraft04(
+                definition,
+                resolver=RefResolver.from_schema(definition, store={}),
+                # Formats the server defines itself (server/validation.py FORMATS), passed when
+                # a validator is called; the others known to fastjsonschema are its own.
+                formats={"email": _placeholder_format},
+                use_default=False,
+                detailed_exceptions=False,
+            )
+            code = generator.func_code
+        except (JsonSchemaDefinitionException, ValueError, TypeError) as error:
+            raise SpecError(f"the schema cannot be compiled: {error}") from None
+        self.regexes.update(generator._compile_regexps)  # what func_code uses
+        code = code.replace("NoneType = type(None)\n", "")
+        return re.sub(r"\bdef validate\(", f"def validate_{schema_id}(", code, count=1)
+
+    def regex_code(self) -> str:
+        from fastjsonschema.generator import serialize_regexes
+
+        return serialize_regexes(dict(sorted(self.regexes.items())))
+
+
+def _placeholder_format(_value: Any) -> bool:
+    return True
+
+
+def _without_prose(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {k: _without_prose(v) for k, v in node.items() if k not in _PROSE}
+    if isinstance(node, list):
+        return [_without_prose(v) for v in node]
+    return node
+
+
+def _nullable_as_null(node: Any) -> Any:
+    """OpenAPI's ``nullable`` in JSON Schema's words, as Connexion reads it: null is one more
+    type, and one more value of an enum (every other keyword ignores null)."""
+    if isinstance(node, list):
+        return [_nullable_as_null(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _nullable_as_null(v) for k, v in node.items() if k not in ("nullable", "x-nullable")}
+    if node.get("nullable") is True or node.get("x-nullable") is True:
+        if isinstance(out.get("type"), str):
+            out["type"] = [out["type"], "null"]
+        if isinstance(out.get("enum"), list) and None not in out["enum"]:
+            out["enum"] = [*out["enum"], None]
+    return out
+
+
+def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
+    """What generated/requests.py holds: every operation's routes, parameters, body and
+    responses as data, and a validator compiled by fastjsonschema for each schema a request
+    value is checked against (and each named schema, for rules a handler applies itself)."""
+    from connexion.json_schema import resolve_refs
+
+    resolved = resolve_refs(spec)
+    schemas = _Schemas()
+    components = {
+        name: schemas.add(schema, compiled=True, name=name)
+        for name, schema in sorted(resolved.get("components", {}).get("schemas", {}).items())
+    }
+    table = []
+    # In document order, both: the model's name is the unresolved body's $ref.
+    for (path, method, operation, item), (*_, written, _item) in zip(
+        operations(resolved), operations(spec), strict=True
+    ):
+        operation_id = operation["operationId"]
+        try:
+            table.append(
+                {
+                    "operation_id": operation_id,
+                    "method": method.upper(),
+                    "template": path,
+                    "parameters": _compiled_parameters(
+                        schemas,
+                        operation_id,
+                        item.get("parameters", []),
+                        operation.get("parameters", []),
+                    ),
+                    "body": _compiled_body(spec, schemas, operation_id, operation, written),
+                    "responses": {
+                        int(status): _response_schema(schemas, response)
+                        for status, response in operation["responses"].items()
+                    },
+                }
+            )
+        except SpecError as error:
+            if error.at is None:
+                error.at = ("paths", path, method)
+            raise
+    return {
+        "operations": table,
+        "schemas": schemas.data,
+        "components": components,
+        "validators": schemas.code,
+        "regexes": schemas.regex_code(),
+    }
+
+
+def _compiled_parameters(
+    schemas: _Schemas,
+    operation_id: str,
+    shared: list[dict[str, Any]],
+    own: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    by_key = {(p["name"], p["in"]): p for p in shared} | {(p["name"], p["in"]): p for p in own}
+    compiled = []
+    for (name, location), definition in by_key.items():
+        if "schema" not in definition:
+            raise SpecError(f"{operation_id}: parameter {name!r} needs a schema (not content)")
+        schema = definition["schema"]
+        kind = schema.get("type")
+        array = None
+        if kind == "array":
+            style = definition.get("style", "form" if location in ("query", "cookie") else "simple")
+            if style not in STYLES[location]:
+                raise SpecError(
+                    f"{operation_id}: {location} parameter {name!r}: style {style!r} is not"
+                    f" supported (only {', '.join(STYLES[location])})"
+                )
+            explode = definition.get("explode", style == "form")
+            array = "explode" if explode and location == "query" else DELIMITERS[style]
+            kind = schema.get("items", {}).get("type")
+        elif definition.get("style") not in (None, *STYLES[location]):
+            raise SpecError(
+                f"{operation_id}: {location} parameter {name!r}: style"
+                f" {definition['style']!r} is not supported"
+            )
+        if kind not in CONVERTERS:
+            raise SpecError(
+                f"{operation_id}: parameters must be strings, numbers, booleans or arrays of them"
+            )
+        compiled.append(
+            {
+                "name": name,
+                "location": location,
+                "required": bool(definition.get("required")),
+                "argument": _python_name(name),
+                "convert": CONVERTERS[kind],
+                "array": array,
+                "nullable": bool(schema.get("nullable")),
+                "schema": schemas.add(schema, compiled=True),
+            }
+        )
+    return sorted(compiled, key=lambda p: CHECK_ORDER.index(p["location"]))
+
+
+def _compiled_body(
+    spec: dict[str, Any],
+    schemas: _Schemas,
+    operation_id: str,
+    operation: dict[str, Any],
+    written: dict[str, Any],
+) -> dict[str, Any] | None:
+    body = operation.get("requestBody")
+    if body is None:
+        return None
+    content = body["content"]
+    media_types = [media_type.lower() for media_type in content]
+    if media_types != ["application/json"]:
+        accepted = ", ".join(media_types) or "none"
+        raise SpecError(
+            f"{operation_id}: a request body must be application/json alone, not {accepted}"
+        )
+    # The model's name, from the unresolved spec: the body $refs a named schema (see _arguments).
+    path, method = next(
+        (p, m) for p, m, o, _ in operations(spec) if o["operationId"] == operation_id
+    )
+    raw = _deref(spec, spec["paths"][path][method]["requestBody"])["content"]
+    model = _schema_name(next(iter(raw.values()))["schema"])
+    return {
+        "required": bool(body.get("required")),
+        "media_types": media_types,
+        "schema": schemas.add(next(iter(content.values()))["schema"], compiled=True),
+        "model": model,
+    }
+
+
+def _response_schema(schemas: _Schemas, response: dict[str, Any]) -> str | None:
+    schema = response.get("content", {}).get("application/json", {}).get("schema")
+    # Checked only with HUBINDEX_VALIDATE_RESPONSES, by jsonschema: data, not compiled code.
+    return None if schema is None else schemas.add(schema, compiled=False)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ from starlette.types import Receive, Scope, Send
 
 from server.dispatch import Dispatcher
 from tests.conftest import ROOT
+from tests.unit.compiled import compiled
 
 SPEC: dict[str, Any] = {
     "openapi": "3.0.3",
@@ -24,7 +25,11 @@ SPEC: dict[str, Any] = {
                 "operationId": "things.get",
                 "parameters": [
                     {"$ref": "#/components/parameters/Size"},
-                    {"name": "X-Flag", "in": "header", "schema": {"enum": ["on", "off"]}},
+                    {
+                        "name": "X-Flag",
+                        "in": "header",
+                        "schema": {"type": "string", "enum": ["on", "off"]},
+                    },
                 ],
                 "responses": {
                     "200": {
@@ -109,7 +114,7 @@ def glue() -> Glue:
 def _client(glue: Glue, *, validate_responses: bool = False) -> httpx.AsyncClient:
     dispatcher = Dispatcher(
         _rest_of_the_app,
-        spec=SPEC,
+        compiled=compiled(SPEC),
         resolve=glue.resolve,
         state=STATE,
         validate_responses=validate_responses,
@@ -257,7 +262,7 @@ async def test_parameters_reach_the_glue_by_connexion_s_pythonic_names():
 
     dispatcher = Dispatcher(
         _rest_of_the_app,
-        spec=PROBE_SPEC,
+        compiled=compiled(PROBE_SPEC),
         resolve=lambda _operation_id: read,
         state=STATE,
         validate_responses=False,
