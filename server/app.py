@@ -24,7 +24,7 @@ from prometheus_client import start_http_server
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
-from generated import requests
+from generated import models, requests
 from server import connexion_engine
 from server.dispatch import Dispatcher
 from server.errors import HubIndexError
@@ -91,7 +91,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     if settings.engine == "connexion":
         # Connexion routes, parses and validates every request, then calls an adapter that
         # hands the request, the state and the values to the glue.
-        adapters = connexion_engine.adapters(spec, glue, state)
+        adapters = connexion_engine.adapters(requests, models, glue, state)
         app.add_api(
             spec,
             resolver=Resolver(function_resolver=adapters.__getitem__),
@@ -109,6 +109,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
             compiled=requests,
             resolve=glue,
             state=state,
+            models=models,
             validate_responses=settings.validate_responses,
         )
     # The first two answer only under the connexion engine: the Dispatcher answers its own.

@@ -8,23 +8,25 @@ context and the app's state, and calls the glue with them explicitly. Its signat
 path and query parameters and the body, since Connexion decides from a function's signature what
 to parse and pass (a ``**kwargs`` would make it parse a body an operation does not have).
 Connexion passes no header or cookie parameters, so the adapter reads those from the request
-Connexion validated them on.
+Connexion validated them on. A body Connexion validated is parsed as its model by pydantic.
+Which operation has which parameters and body model, the adapters read from the table
+scripts/generate compiled (``generated/requests.py``), as the fast engine does; Connexion's own
+reading of the spec is its own.
 """
 
 import inspect
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from connexion import context
-from connexion.decorators.parameter import pythonic
-from connexion.json_schema import resolve_refs
-from connexion.utils import is_null, is_nullable
+from connexion.utils import is_null
 from starlette.requests import Request
 from starlette.responses import Response
 
 from server.observability import REQUEST_INFO
-from server.spec import HTTP_METHODS
+from server.runtime import parse_body
 from server.state import AppState
 
 Glue = Callable[..., Awaitable[Response]]
@@ -42,38 +44,32 @@ class _Read:
 
 
 def adapters(
-    spec: Mapping[str, Any], resolve: Callable[[str], Glue], state: AppState
+    compiled: ModuleType, models: ModuleType, resolve: Callable[[str], Glue], state: AppState
 ) -> dict[str, Adapter]:
-    """An adapter for every operation of the spec, by operationId."""
+    """An adapter for every operation of ``compiled`` (``generated/requests.py``), by
+    operationId."""
     made = {}
-    for template, item in resolve_refs(spec)["paths"].items():
-        shared = item.get("parameters", [])
-        for method in HTTP_METHODS:
-            if method not in item:
-                continue
-            definition = item[method]
-            operation_id = definition["operationId"]
-            parameters = {(p["name"], p["in"]): p for p in shared} | {
-                (p["name"], p["in"]): p for p in definition.get("parameters", [])
-            }
-            passed = {
-                pythonic(name) for name, location in parameters if location in ("path", "query")
-            }
-            if "requestBody" in definition:
-                passed.add("body")
-            read = tuple(
-                _Read(name, location, pythonic(name), bool(is_nullable(parameter)))
-                for (name, location), parameter in parameters.items()
-                if location in ("header", "cookie")
-            )
-            made[operation_id] = _adapter(
-                operation_id,
-                template=template,
-                glue=resolve(operation_id),
-                state=state,
-                passed=frozenset(passed),
-                read=read,
-            )
+    for operation in compiled.OPERATIONS:
+        operation_id = operation["operation_id"]
+        parameters = operation["parameters"]
+        passed = {p["argument"] for p in parameters if p["location"] in ("path", "query")}
+        body = operation["body"]
+        if body is not None:
+            passed.add("body")
+        read = tuple(
+            _Read(p["name"], p["location"], p["argument"], p["nullable"])
+            for p in parameters
+            if p["location"] in ("header", "cookie")
+        )
+        made[operation_id] = _adapter(
+            operation_id,
+            template=operation["template"],
+            glue=resolve(operation_id),
+            state=state,
+            passed=frozenset(passed),
+            read=read,
+            model=None if body is None else getattr(models, body["model"]),
+        )
     return made
 
 
@@ -85,6 +81,7 @@ def _adapter(
     state: AppState,
     passed: frozenset[str],
     read: tuple[_Read, ...],
+    model: Any,
 ) -> Adapter:
     async def adapter(**values: Any) -> Response:
         scope = context.scope._get_current_object()
@@ -93,6 +90,8 @@ def _adapter(
         if info is not None:
             info["route"], info["operation"] = template, operation_id
         arguments = dict(values)
+        if model is not None and arguments.get("body") is not None:
+            arguments["body"] = parse_body(model, arguments["body"])
         for parameter in read:
             source = request.headers if parameter.location == "header" else request.cookies
             raw = source.get(parameter.name)

@@ -6,12 +6,14 @@ That module holds, as data, every operation's method and path template, its para
 array style, schema), its body (media types, schema, model) and its documented responses, and,
 as code, a validator compiled by fastjsonschema for each schema. Nothing here reads the spec:
 the routes (both slash spellings, 405 with ``Allow``) are built from the table, each value is
-converted by the converter it names and checked by its compiled validator, the body likewise,
-and the generated glue is called with the request, the app's state and every value by its
+converted by the converter it names and checked once, by its compiled validator; the body
+likewise, then built into its model without a second validation (``server.runtime.construct``).
+The generated glue is called with the request, the app's state and every value by its
 Python name. Anything else (the docs, unknown paths) goes on to Connexion.
 """
 
 import contextlib
+import functools
 import json
 import logging
 import math
@@ -30,6 +32,7 @@ from server.errors import HubIndexError, InvalidRequest, UnsupportedMediaType
 from server.observability import REQUEST_INFO
 from server.responses import JSON, error_response, response_for
 from server.routing import Router
+from server.runtime import construct
 from server.state import AppState
 from server.validation import BodyCheck, ParameterCheck, ResponseCheck, parse_json_body
 
@@ -123,6 +126,7 @@ class Body:
     required: bool
     media_types: tuple[str, ...]
     schema: BodyCheck
+    build: Callable[[Any], Any]  # the validated JSON as the glue takes it: its model
 
     async def read(self, scope: Scope, receive: Receive) -> Any:
         content_type = _header(scope, b"content-type")
@@ -144,7 +148,7 @@ class Body:
             )
         body = parse_json_body(raw)
         self.schema.check(body)
-        return body
+        return self.build(body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,12 +217,13 @@ class Dispatcher:
         compiled: ModuleType,
         resolve: Callable[[str], Glue],
         state: AppState,
+        models: ModuleType | None = None,
         validate_responses: bool = False,
     ) -> None:
         self.app = app
         self.state = state
         self.validate_responses = validate_responses
-        self.operations = load_operations(compiled, resolve)
+        self.operations = load_operations(compiled, resolve, models)
         paths: dict[str, dict[str, str]] = {}
         for operation in compiled.OPERATIONS:
             paths.setdefault(operation["template"], {})[operation["method"]] = operation[
@@ -277,11 +282,17 @@ class Dispatcher:
 
 
 def load_operations(
-    compiled: ModuleType, resolve: Callable[[str], Glue]
+    compiled: ModuleType, resolve: Callable[[str], Glue], models: ModuleType | None = None
 ) -> dict[str, CompiledOperation]:
     """Every operation of ``compiled`` (``generated/requests.py``, or a module like it), by
-    operationId, its glue found by ``resolve``."""
+    operationId, its glue found by ``resolve``; a body built as its model of ``models``
+    (without it, passed as JSON)."""
     schemas = compiled.SCHEMAS
+
+    def builder(model: str) -> Callable[[Any], Any]:
+        if models is None:
+            return _as_it_is
+        return functools.partial(construct, getattr(models, model))
 
     def validator(schema_id: str) -> Callable[..., Any]:
         return getattr(compiled, f"validate_{schema_id}")
@@ -320,6 +331,7 @@ def load_operations(
                 required=body["required"],
                 media_types=tuple(body["media_types"]),
                 schema=BodyCheck(validator(body["schema"]), schemas[body["schema"]]),
+                build=builder(body["model"]),
             ),
             responses={
                 status: None if schema_id is None else ResponseCheck(schemas[schema_id])
@@ -327,6 +339,10 @@ def load_operations(
             },
         )
     return operations
+
+
+def _as_it_is(value: Any) -> Any:
+    return value
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

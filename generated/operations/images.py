@@ -3,16 +3,15 @@
 """The `images.*` operations: requests in, calls to `server.handlers.images`, responses out.
 
 Each function is called by an engine (server.dispatch, or Connexion's pipeline) with the request,
-the app's state and the request's values, already checked against the spec, by Python name.
+the app's state and the request's values, already checked against the spec, by Python name; a
+body comes as its model.
 """
-
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from generated import models
-from server.runtime import Operation, find_handler, parse_body
+from server.runtime import Operation, find_handler
 from server.state import AppState
 
 
@@ -74,7 +73,12 @@ put_operation = Operation(
 
 
 async def put(
-    request: Request, state: AppState, *, namespace: str, repository: str, body: Any = None
+    request: Request,
+    state: AppState,
+    *,
+    namespace: str,
+    repository: str,
+    body: models.ImageList | None = None,
 ) -> Response:
     """PUT /v1/repositories/{namespace}/{repository}/images: Update the images of a repository."""
     async with put_operation.call(request, state) as call:
@@ -82,7 +86,7 @@ async def put(
             call,
             namespace=namespace,
             repository=repository,
-            body=parse_body(models.ImageList, body),
+            body=body,
         )
     return put_operation.respond(result)
 
@@ -139,13 +143,13 @@ put_library_operation = Operation(
 
 
 async def put_library(
-    request: Request, state: AppState, *, repository: str, body: Any = None
+    request: Request, state: AppState, *, repository: str, body: models.ImageList | None = None
 ) -> Response:
     """PUT /v1/repositories/{repository}/images: Update the images of a library repository."""
     async with put_library_operation.call(request, state) as call:
         result = await put_library_operation.handler(  # type: ignore[misc]
             call,
             repository=repository,
-            body=parse_body(models.ImageList, body),
+            body=body,
         )
     return put_library_operation.respond(result)

@@ -3,16 +3,15 @@
 """The `repositories.*` operations: requests in, calls to `server.handlers.repositories`, responses out.
 
 Each function is called by an engine (server.dispatch, or Connexion's pipeline) with the request,
-the app's state and the request's values, already checked against the spec, by Python name.
+the app's state and the request's values, already checked against the spec, by Python name; a
+body comes as its model.
 """
-
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from generated import models
-from server.runtime import Operation, find_handler, parse_body
+from server.runtime import Operation, find_handler
 from server.state import AppState
 
 
@@ -42,7 +41,7 @@ async def create(
     namespace: str,
     repository: str,
     x_docker_token: str | None = None,
-    body: Any = None,
+    body: models.ImageList | None = None,
 ) -> Response:
     """PUT /v1/repositories/{namespace}/{repository}/: Create a repository."""
     async with create_operation.call(request, state) as call:
@@ -51,7 +50,7 @@ async def create(
             namespace=namespace,
             repository=repository,
             x_docker_token=x_docker_token,
-            body=parse_body(models.ImageList, body),
+            body=body,
         )
     return create_operation.respond(result)
 
@@ -118,7 +117,7 @@ async def create_library(
     *,
     repository: str,
     x_docker_token: str | None = None,
-    body: Any = None,
+    body: models.ImageList | None = None,
 ) -> Response:
     """PUT /v1/repositories/{repository}/: Create a library repository."""
     async with create_library_operation.call(request, state) as call:
@@ -126,7 +125,7 @@ async def create_library(
             call,
             repository=repository,
             x_docker_token=x_docker_token,
-            body=parse_body(models.ImageList, body),
+            body=body,
         )
     return create_library_operation.respond(result)
 

@@ -3,16 +3,15 @@
 """The `search.*` operations: requests in, calls to `server.handlers.search`, responses out.
 
 Each function is called by an engine (server.dispatch, or Connexion's pipeline) with the request,
-the app's state and the request's values, already checked against the spec, by Python name.
+the app's state and the request's values, already checked against the spec, by Python name; a
+body comes as its model.
 """
-
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from generated import models
-from server.runtime import Operation, find_handler, parse_body
+from server.runtime import Operation, find_handler
 from server.state import AppState
 
 

@@ -3,16 +3,15 @@
 """The `users.*` operations: requests in, calls to `server.handlers.users`, responses out.
 
 Each function is called by an engine (server.dispatch, or Connexion's pipeline) with the request,
-the app's state and the request's values, already checked against the spec, by Python name.
+the app's state and the request's values, already checked against the spec, by Python name; a
+body comes as its model.
 """
-
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from generated import models
-from server.runtime import Operation, find_handler, parse_body
+from server.runtime import Operation, find_handler
 from server.state import AppState
 
 
@@ -57,12 +56,14 @@ register_operation = Operation(
 )
 
 
-async def register(request: Request, state: AppState, *, body: Any = None) -> Response:
+async def register(
+    request: Request, state: AppState, *, body: models.Registration | None = None
+) -> Response:
     """POST /v1/users/: Register an account."""
     async with register_operation.call(request, state) as call:
         result = await register_operation.handler(  # type: ignore[misc]
             call,
-            body=parse_body(models.Registration, body),
+            body=body,
         )
     return register_operation.respond(result)
 
@@ -113,12 +114,14 @@ update_operation = Operation(
 )
 
 
-async def update(request: Request, state: AppState, *, username: str, body: Any = None) -> Response:
+async def update(
+    request: Request, state: AppState, *, username: str, body: models.UserUpdate | None = None
+) -> Response:
     """PUT /v1/users/{username}/: Change a password or add an email address."""
     async with update_operation.call(request, state) as call:
         result = await update_operation.handler(  # type: ignore[misc]
             call,
             username=username,
-            body=parse_body(models.UserUpdate, body),
+            body=body,
         )
     return update_operation.respond(result)

@@ -515,8 +515,9 @@ def _arguments(
         schema = _deref(spec, body).get("content", {}).get("application/json", {}).get("schema")
         if schema is None or "$ref" not in schema:
             raise SpecError(f"{operation_id}: the JSON request body must $ref a named schema")
-        optional.append("body: Any = None")
-        arguments.append(Argument("body", f"parse_body(models.{_schema_name(schema)}, body)"))
+        # The engine hands the body over as its model, built from the validated JSON.
+        optional.append(f"body: models.{_schema_name(schema)} | None = None")
+        arguments.append(Argument("body", "body"))
     return ", ".join(required + optional), arguments
 
 
