@@ -198,7 +198,6 @@ class Operation:
     """One operation of the spec, as the generated glue declares it."""
 
     operation_id: str
-    method: str
     handler: Handler | None
     # Alternatives of security schemes, as in the spec; an empty one means anonymous is allowed.
     security: tuple[tuple[str, ...], ...]

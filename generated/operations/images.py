@@ -17,7 +17,6 @@ from server.state import AppState
 
 get_operation = Operation(
     operation_id="images.get",
-    method="GET",
     handler=find_handler("server.handlers.images", "get"),
     security=(("basicAuth",), ("dockerToken",), ()),
     writes=False,
@@ -54,7 +53,6 @@ async def get(
 
 put_operation = Operation(
     operation_id="images.put",
-    method="PUT",
     handler=find_handler("server.handlers.images", "put"),
     security=(("basicAuth",), ("dockerToken",)),
     writes=True,
@@ -93,7 +91,6 @@ async def put(
 
 get_library_operation = Operation(
     operation_id="images.get_library",
-    method="GET",
     handler=find_handler("server.handlers.images", "get_library"),
     security=(("basicAuth",), ("dockerToken",), ()),
     writes=False,
@@ -124,7 +121,6 @@ async def get_library(
 
 put_library_operation = Operation(
     operation_id="images.put_library",
-    method="PUT",
     handler=find_handler("server.handlers.images", "put_library"),
     security=(("basicAuth",), ("dockerToken",)),
     writes=True,

@@ -17,7 +17,6 @@ from server.state import AppState
 
 get_operation = Operation(
     operation_id="ping.get",
-    method="GET",
     handler=find_handler("server.handlers.ping", "get"),
     security=(),
     writes=False,

@@ -17,7 +17,6 @@ from server.state import AppState
 
 create_operation = Operation(
     operation_id="repositories.create",
-    method="PUT",
     handler=find_handler("server.handlers.repositories", "create"),
     security=(("basicAuth",),),
     writes=True,
@@ -57,7 +56,6 @@ async def create(
 
 delete_operation = Operation(
     operation_id="repositories.delete",
-    method="DELETE",
     handler=find_handler("server.handlers.repositories", "delete"),
     security=(("basicAuth",),),
     writes=True,
@@ -94,7 +92,6 @@ async def delete(
 
 create_library_operation = Operation(
     operation_id="repositories.create_library",
-    method="PUT",
     handler=find_handler("server.handlers.repositories", "create_library"),
     security=(("basicAuth",),),
     writes=True,
@@ -132,7 +129,6 @@ async def create_library(
 
 delete_library_operation = Operation(
     operation_id="repositories.delete_library",
-    method="DELETE",
     handler=find_handler("server.handlers.repositories", "delete_library"),
     security=(("basicAuth",),),
     writes=True,

@@ -17,7 +17,6 @@ from server.state import AppState
 
 query_operation = Operation(
     operation_id="search.query",
-    method="GET",
     handler=find_handler("server.handlers.search", "query"),
     security=(("basicAuth",), ()),
     writes=False,

@@ -17,7 +17,6 @@ from server.state import AppState
 
 check_operation = Operation(
     operation_id="tokens.check",
-    method="PUT",
     handler=find_handler("server.handlers.tokens", "check"),
     security=(("dockerToken",),),
     writes=True,
@@ -45,7 +44,6 @@ async def check(request: Request, state: AppState, *, namespace: str, repository
 
 check_library_operation = Operation(
     operation_id="tokens.check_library",
-    method="PUT",
     handler=find_handler("server.handlers.tokens", "check_library"),
     security=(("dockerToken",),),
     writes=True,

@@ -17,7 +17,6 @@ from server.state import AppState
 
 login_operation = Operation(
     operation_id="users.login",
-    method="GET",
     handler=find_handler("server.handlers.users", "login"),
     security=(("basicAuth",),),
     writes=False,
@@ -42,7 +41,6 @@ async def login(request: Request, state: AppState) -> Response:
 
 register_operation = Operation(
     operation_id="users.register",
-    method="POST",
     handler=find_handler("server.handlers.users", "register"),
     security=(),
     writes=True,
@@ -70,7 +68,6 @@ async def register(
 
 confirm_operation = Operation(
     operation_id="users.confirm",
-    method="GET",
     handler=find_handler("server.handlers.users", "confirm"),
     security=(),
     writes=True,
@@ -95,7 +92,6 @@ async def confirm(request: Request, state: AppState, *, code: str) -> Response:
 
 update_operation = Operation(
     operation_id="users.update",
-    method="PUT",
     handler=find_handler("server.handlers.users", "update"),
     security=(("basicAuth",),),
     writes=True,

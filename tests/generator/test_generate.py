@@ -129,6 +129,11 @@ def test_a_required_nullable_field_accepts_null_in_the_model_as_in_the_schema(ch
             {"name": "filter", "in": "query", "schema": {"type": "object"}},
             "parameters must be strings, numbers, booleans or arrays of them",
         ),
+        (
+            {"name": "tags", "in": "query", "style": "deepObject",
+             "schema": {"type": "array", "items": {"type": "string"}}},
+            "query parameter 'tags': style 'deepObject' is not supported",
+        ),
     ],
 )  # fmt: skip
 def test_a_parameter_the_glue_cannot_take_is_refused_naming_the_operation(
