@@ -7,9 +7,9 @@ array style, schema), its body (media types, schema, model) and its documented r
 as code, a validator compiled by fastjsonschema for each schema. Nothing here reads the spec:
 the routes (both slash spellings, 405 with ``Allow``) are built from the table, each value is
 converted by the converter it names and checked once, by its compiled validator; the body
-likewise, then built into its model without a second validation (``server.runtime.construct``).
-The generated glue is called with the request, the app's state and every value by its
-Python name. Anything else (the docs, unknown paths) goes on to Connexion.
+likewise, then built into its model by pydantic (``server.runtime.parse_body``, which accepts
+all the schema accepts). The generated glue is called with the request, the app's state and
+every value by its Python name. Anything else (the docs, unknown paths) goes on to Connexion.
 """
 
 import contextlib
@@ -32,7 +32,7 @@ from server.errors import HubIndexError, InvalidRequest, UnsupportedMediaType
 from server.observability import REQUEST_INFO
 from server.responses import JSON, error_response, response_for
 from server.routing import Router
-from server.runtime import construct
+from server.runtime import parse_body
 from server.state import AppState
 from server.validation import BodyCheck, ParameterCheck, ResponseCheck, parse_json_body
 
@@ -292,7 +292,7 @@ def load_operations(
     def builder(model: str) -> Callable[[Any], Any]:
         if models is None:
             return _as_it_is
-        return functools.partial(construct, getattr(models, model))
+        return functools.partial(parse_body, getattr(models, model))
 
     def validator(schema_id: str) -> Callable[..., Any]:
         return getattr(compiled, f"validate_{schema_id}")

@@ -1,7 +1,7 @@
 """Parameters and request bodies: the validators scripts/generate compiled (fastjsonschema), which
 decide, agree with jsonschema, which words their refusals, both ways: so every refusal has its
-readable message, and nothing jsonschema would refuse gets through. A body they accept is built
-into its model without validating it again, and that equals what pydantic would make of it."""
+readable message, and nothing jsonschema would refuse gets through. A body they accept, the
+model takes too: pydantic then only builds it."""
 
 from typing import Any
 
@@ -15,7 +15,6 @@ from pydantic import ValidationError
 from generated import models, requests
 from server.app import SPEC_PATH
 from server.errors import InvalidRequest
-from server.runtime import construct
 from server.validation import BodyCheck, ParameterCheck, schema_check
 
 SPEC = resolve_refs(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
@@ -116,20 +115,18 @@ def test_the_compiled_validator_and_jsonschema_agree(operation_id: str, data: st
 @pytest.mark.parametrize("operation_id", sorted(BODIES))
 @settings(max_examples=300, deadline=None)
 @given(data=st.data())
-def test_a_body_the_validator_accepts_is_the_model_pydantic_would_make(
-    operation_id: str, data: st.DataObject
-):
-    """Both ways: what the schema accepts, the model takes (a required nullable field, a
-    secret's pattern), and built without validation it is the model pydantic validates."""
+def test_a_body_the_validator_accepts_the_model_takes(operation_id: str, data: st.DataObject):
+    """What the schema accepts, the model takes (a required nullable field, an email): so a
+    body is judged once, by the compiled validator. The model may be laxer (a secret's
+    pattern): the validator has judged by then."""
     model = _model(operation_id)
     body = data.draw(_near_valid(BODIES[operation_id]))
     if not _checks(operation_id).accepts(body):
         return
     try:
-        validated = model.model_validate(body)
+        model.model_validate(body)
     except ValidationError as error:
         raise AssertionError(f"the schema accepts {body!r}, the model refuses: {error}") from None
-    assert construct(model, body) == validated, body
 
 
 @pytest.mark.parametrize("parameter", sorted(PARAMETERS))
