@@ -691,7 +691,7 @@ class _Schemas:
                 detailed_exceptions=False,
             )
             code = generator.func_code
-        except (JsonSchemaDefinitionException, ValueError, TypeError) as error:
+        except (JsonSchemaDefinitionException, re.error, ValueError, TypeError) as error:
             raise SpecError(f"the schema cannot be compiled: {error}") from None
         self.regexes.update(generator._compile_regexps)  # what func_code uses
         code = code.replace("NoneType = type(None)\n", "")
@@ -739,10 +739,13 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
 
     resolved = resolve_refs(spec)
     schemas = _Schemas()
-    components = {
-        name: schemas.add(schema, compiled=True, name=name)
-        for name, schema in sorted(resolved.get("components", {}).get("schemas", {}).items())
-    }
+    components = {}
+    for name, schema in sorted(resolved.get("components", {}).get("schemas", {}).items()):
+        try:
+            components[name] = schemas.add(schema, compiled=True, name=name)
+        except SpecError as error:
+            error.at = ("components", "schemas", name)
+            raise
     table = []
     # In document order, both: the model's name is the unresolved body's $ref.
     for (path, method, operation, item), (*_, written, _item) in zip(
