@@ -14,11 +14,11 @@ from server.app import create_app
 from server.operator import create_user
 from server.settings import Settings
 from server.storage.migrations import upgrade
-from tests.backends import BACKENDS, postgres
+from tests.backends import BACKENDS
 from tests.contract.conftest import ADMIN
 from tests.contract.credentials import Credentials
 from tests.differential.engines import ENGINES, lifespan
-from tests.functional.conftest import _PostgresDatabases
+from tests.functional.conftest import postgres_databases  # noqa: F401 - a fixture used here
 from tests.harness import FAST_HASHING
 
 
@@ -51,16 +51,6 @@ class Pair:
     sides: tuple[Side, Side]  # in ENGINES' order: fast, connexion
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[_PostgresDatabases]:
-    target = postgres()
-    if target.url is None:
-        pytest.skip(target.why_left_out)
-    databases = _PostgresDatabases(target.url)
-    yield databases
-    databases.close()
-
-
 @pytest.fixture(scope="module", params=BACKENDS)
 def engines(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
@@ -75,7 +65,7 @@ def engines(
                 upgrade(urls[-1])
                 stack.callback(shutil.rmtree, directory, ignore_errors=True)
             else:
-                databases = request.getfixturevalue("postgres_server")
+                databases = request.getfixturevalue("postgres_databases")
                 name, url = databases.create()
                 stack.callback(databases.drop, name)
                 urls.append(url)

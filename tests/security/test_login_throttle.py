@@ -71,6 +71,14 @@ def _assert_throttled(response: httpx.Response) -> int:
     return int(retry_after)
 
 
+def _refused_until_the_window_passes(index: Index, account: Account, address: str) -> None:
+    """The correct password is refused (429) at ``address``, then accepted once the window
+    the refusal names has passed."""
+    retry_after = _assert_throttled(_login(index, account, right=True, address=address))
+    time.sleep(retry_after + 0.1)
+    _assert_ok(_login(index, account, right=True, address=address))
+
+
 def test_an_account_is_locked_after_its_limit_until_the_window_passes(
     throttled: Callable[..., Index],
 ):
@@ -165,9 +173,7 @@ def test_a_stranger_s_failures_do_not_refuse_the_owner_where_they_logged_in_befo
     _assert_ok(_login(index, owner, right=True, address=A))
     assert _push(index, owner, A) == [200, 204]
     # From an address the account never logged in from, the account's limit holds.
-    retry_after = _assert_throttled(_login(index, owner, right=True, address=C))
-    time.sleep(retry_after + 0.1)
-    _assert_ok(_login(index, owner, right=True, address=C))
+    _refused_until_the_window_passes(index, owner, C)
 
 
 def test_at_a_known_address_its_own_failures_still_count(throttled: Callable[..., Index]):
@@ -220,9 +226,7 @@ def test_a_password_change_keeps_only_the_changing_address_known(
     # the stranger at B, who holds the account's limit reached, cannot refuse it.
     _assert_ok(_login(index, changed, right=True, address=A))
     # C knew the old password only: like anywhere new, refused while the limit is reached.
-    retry_after = _assert_throttled(_login(index, changed, right=True, address=C))
-    time.sleep(retry_after + 0.1)
-    _assert_ok(_login(index, changed, right=True, address=C))
+    _refused_until_the_window_passes(index, changed, C)
 
 
 def test_an_address_of_any_length_is_counted(throttled: Callable[..., Index]):
