@@ -3,9 +3,11 @@
 import sys
 
 from bench import run, seed
+from bench.stopping import clean_up_on_sigterm
 
 
 def main() -> int:
+    clean_up_on_sigterm()
     argv = sys.argv[1:]
     if argv[:1] == ["seed"]:
         return seed.main(argv[1:])

@@ -33,6 +33,7 @@ from bench import data
 from bench.databases import Databases, PostgreSQLDatabases, SQLiteDatabases
 from bench.probe import percentile
 from bench.servers import free_port
+from bench.stopping import clean_up_on_sigterm
 
 ROOT = Path(__file__).resolve().parents[3]
 HUBINDEX = ROOT / ".venv" / "bin" / "hubindex"
@@ -60,6 +61,7 @@ class Tally:
 
 
 def main(argv: list[str]) -> int:
+    clean_up_on_sigterm()
     parser = argparse.ArgumentParser(prog="scripts/stress", description=__doc__.splitlines()[0])
     parser.add_argument("--backend", choices=("sqlite", "postgresql"), default="sqlite")
     parser.add_argument("--postgres-url", default=os.environ.get("HUBINDEX_BENCH_POSTGRES_URL"))
