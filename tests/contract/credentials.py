@@ -24,7 +24,8 @@ T = TypeVar("T")
 CONFIRM = "users.confirm"
 
 
-def conformance_settings(database_url: str) -> Settings:
+def conformance_settings(database_url: str, **overrides: Any) -> Settings:
+    """For Schemathesis's cases, in the conformance and the differential suites alike."""
     return Settings(
         database_url=database_url,
         # Generated registrations must be able to log in without a mailbox.
@@ -34,7 +35,7 @@ def conformance_settings(database_url: str) -> Settings:
         login_failures_per_account=0,
         login_failures_per_address=0,
         validate_responses=True,
-        **FAST_HASHING,
+        **{**FAST_HASHING, **overrides},
     )
 
 

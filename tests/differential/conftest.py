@@ -12,27 +12,12 @@ from starlette.types import ASGIApp
 
 from server.app import create_app
 from server.operator import create_user
-from server.settings import Settings
 from server.storage.migrations import upgrade
 from tests.backends import BACKENDS
 from tests.contract.conftest import ADMIN
-from tests.contract.credentials import Credentials
+from tests.contract.credentials import Credentials, conformance_settings
 from tests.differential.engines import ENGINES, lifespan
 from tests.functional.conftest import postgres_databases  # noqa: F401 - a fixture used here
-from tests.harness import FAST_HASHING
-
-
-def differential_settings(database_url: str, engine: str) -> Settings:
-    return Settings(
-        database_url=database_url,
-        engine=engine,
-        email_confirmation="off",  # registrations log in at once, on both sides alike
-        # Wrong passwords are sent on purpose; a lock-out would depend on timing.
-        login_failures_per_account=0,
-        login_failures_per_address=0,
-        validate_responses=True,
-        **FAST_HASHING,
-    )
 
 
 @dataclass
@@ -72,7 +57,7 @@ def engines(
         portal = stack.enter_context(start_blocking_portal())
         sides = []
         for engine, url in zip(ENGINES, urls, strict=True):
-            settings = differential_settings(url, engine)
+            settings = conformance_settings(url, engine=engine)
             create_user(settings, ADMIN[0], "differential@example.com", ADMIN[1], True)
             app = create_app(settings)
             stack.enter_context(portal.wrap_async_context_manager(lifespan(app)))
