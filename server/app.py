@@ -1,8 +1,8 @@
 """The ASGI application: Connexion, driven by the spec, around the generated glue.
 
 Two engines answer the spec's operations (``HUBINDEX_ENGINE``): ``fast``, the default, where
-``server.dispatch`` answers them in front of Connexion; ``connexion``, where Connexion's own
-request pipeline does (``server.connexion_engine``). Both call the same generated glue.
+``server.engine.fast`` answers them in front of Connexion; ``connexion``, where Connexion's own
+request pipeline does (``server.engine.reference``). Both call the same generated glue.
 """
 
 import logging
@@ -25,19 +25,21 @@ from starlette.exceptions import HTTPException
 from starlette.responses import Response
 
 from generated import models, requests
-from server import connexion_engine
-from server.dispatch import Dispatcher
+from server.composition import AppState
+from server.engine import reference
+from server.engine.fast import Dispatcher
 from server.errors import HubIndexError
-from server.limits import BodyLimitMiddleware
-from server.observability import Metrics, RequestLogMiddleware
-from server.responses import error_response, response_for
+from server.http.access_log import RequestLogMiddleware
+from server.http.body_limit import BodyLimitMiddleware
+from server.http.metrics import Metrics
+from server.http.responses import error_response, response_for
 from server.settings import Settings, load_settings
-from server.state import AppState
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
 GLUE_PACKAGE = "generated.operations"
-# Credentials are parsed by the generated glue (server.runtime) and checked by the services, so
-# Connexion's own security middleware, which would run argon2 on the event loop, is left out.
+# Credentials are parsed by the generated glue (server.engine.operation) and checked by the
+# services, so Connexion's own security middleware, which would run argon2 on the event loop,
+# is left out.
 MIDDLEWARES = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
 
 logger = logging.getLogger(__name__)
@@ -91,7 +93,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     if settings.engine == "connexion":
         # Connexion routes, parses and validates every request, then calls an adapter that
         # hands the request, the state and the values to the glue.
-        adapters = connexion_engine.adapters(requests, models, glue, state)
+        adapters = reference.adapters(requests, models, glue, state)
         app.add_api(
             spec,
             resolver=Resolver(function_resolver=adapters.__getitem__),

@@ -1,6 +1,6 @@
 """The errors a client can be told about.
 
-Services raise these; they know nothing of HTTP. ``server.responses`` maps each class, along
+Services raise these; they know nothing of HTTP. ``server.http.responses`` maps each class, along
 its MRO, to a status code in one table.
 
     HubIndexError

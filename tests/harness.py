@@ -24,7 +24,7 @@ import uvicorn
 from aiosmtpd.controller import Controller
 
 from server.app import create_app
-from server.operator import create_user
+from server.cli.accounts import create_user
 from server.settings import Settings
 from server.storage.migrations import upgrade
 

@@ -2,7 +2,7 @@
 # change the spec or the templates, then run scripts/generate.
 """The `tokens.*` operations: requests in, calls to `server.handlers.tokens`, responses out.
 
-Each function is called by an engine (server.dispatch, or Connexion's pipeline) with the request,
+Each function is called by an engine (server.engine.fast, or Connexion's pipeline) with the request,
 the app's state and the request's values, already checked against the spec, by Python name; a
 body comes as its model.
 """
@@ -11,8 +11,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from generated import models
-from server.runtime import Operation, find_handler
-from server.state import AppState
+from server.engine.operation import Operation, find_handler
+from server.composition import AppState
 
 
 check_operation = Operation(

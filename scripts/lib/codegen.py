@@ -4,7 +4,7 @@
     scripts/generate --check    change nothing; exit 1 with a diff when generated/ is stale
 
 Output is byte-identical on every run: no timestamps, one formatter (ruff), sorted inputs.
-generated/sources.sha256 records what it was made from (server/freshness.py). A problem with
+generated/sources.sha256 records what it was made from (server/spec/freshness.py). A problem with
 the spec is one line: `spec/openapi.yaml:LINE:COLUMN: /json/pointer: what is wrong`.
 """
 
@@ -29,9 +29,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # this checkout's server package, in a copy of it too
 
-from server import freshness  # noqa: E402
-from server.checkout import shown as _shown  # noqa: E402
-from server.spec import operations  # noqa: E402
+from server.spec import freshness  # noqa: E402
+from server.spec.checkout import shown as _shown  # noqa: E402
+from server.spec.document import operations  # noqa: E402
 
 # Starlette 1.10 deprecates the test client Connexion imports; that is not ours to fix.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
@@ -444,7 +444,7 @@ def _operation(
     )
 
 
-# The security schemes server/credentials.py reads from the Authorization header, by name.
+# The security schemes server/http/credentials.py reads from the Authorization header, by name.
 SUPPORTED_SCHEMES = {
     "basicAuth": {"type": "http", "scheme": "basic"},
     "dockerToken": {"type": "apiKey", "in": "header", "name": "Authorization"},
@@ -628,10 +628,10 @@ def write(files: dict[str, str], out: Path) -> None:
             target.write_text(text, encoding="utf-8")
 
 
-# --- The request path, compiled: what server/dispatch.py executes (generated/requests.py) ---
+# --- The request path, compiled: what server/engine/fast.py executes (generated/requests.py) ---
 
 DRAFT_4 = "http://json-schema.org/draft-04/schema#"
-# Each parameter's text is converted by one of server/dispatch.py's converters, named here.
+# Each parameter's text is converted by one of server/engine/fast.py's converters, named here.
 CONVERTERS = {"integer": "integer", "number": "number", "boolean": "boolean", "string": None}
 # The order Connexion checks parameters in, which decides which error a request gets first.
 CHECK_ORDER = ("query", "path", "header", "cookie")
@@ -684,7 +684,7 @@ class _Schemas:
             generator = CodeGeneratorDraft04(
                 definition,
                 resolver=RefResolver.from_schema(definition, store={}),
-                # Formats the server defines itself (server/validation.py FORMATS), passed when
+                # Formats the server defines itself (server/http/validation.py FORMATS), passed when
                 # a validator is called; the others known to fastjsonschema are its own.
                 formats={"email": _placeholder_format},
                 use_default=False,

@@ -24,8 +24,8 @@ from typing import Any
 import yaml
 from openapi_spec_validator import validate
 
-from server.checkout import shown as _shown
-from server.spec import HTTP_METHODS, operations
+from server.spec.checkout import shown as _shown
+from server.spec.document import HTTP_METHODS, operations
 
 ROOT = Path(__file__).resolve().parents[2]
 REDOCLY = ROOT / "node_modules" / ".bin" / "redocly"

@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # this checkout's server package, in a copy of it too
 
-from server.spec import operations  # noqa: E402
+from server.spec.document import operations  # noqa: E402
 
 
 def problems(spec: dict[str, Any]) -> Iterator[str]:

@@ -6,8 +6,9 @@ python scripts/lib/stubs.py --strict    list them, and exit 1 if there are any
 - operations still answered by a generated 501 stub (no handler yet);
 - handlers that no operation calls any more: operationId ``module.name`` calls
   ``server.handlers.module.name``, so after a rename or a removal in the spec the old function
-  stays behind. A handler is a public function defined in a public module of server/handlers/;
-  private names (``_helper``, ``_docker.py``) and imported names are not.
+  stays behind. A handler is a public async function (the glue calls nothing else) defined in
+  a public module of server/handlers/; private names (``_helper``, ``_docker.py``), plain
+  functions and imported names are not.
 """
 
 import importlib
@@ -21,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # this checkout's server and generated packages, in a copy too
 
-from server.checkout import shown  # noqa: E402
+from server.spec.checkout import shown  # noqa: E402
 
 HANDLERS = "server.handlers"
 
@@ -36,7 +37,7 @@ def unused_handlers(operation_ids: Iterable[str]) -> list[str]:
             continue
         module = importlib.import_module(f"{HANDLERS}.{found.name}")
         for name, value in vars(module).items():
-            if name.startswith("_") or not inspect.isfunction(value):
+            if name.startswith("_") or not inspect.iscoroutinefunction(value):
                 continue
             if value.__module__ != module.__name__ or f"{found.name}.{name}" in called:
                 continue

@@ -1,7 +1,7 @@
 """What Docker clients need around tokens: the three headers of protocol.md."""
 
 from server.auth import Access, RepositoryName
-from server.runtime import Call
+from server.handlers.call import Call
 
 
 async def token_headers(

@@ -3,10 +3,10 @@
 from generated import models
 from server.auth import Access, RepositoryName, authorize
 from server.handlers._docker import token_headers
-from server.runtime import Call, Reply
+from server.handlers.call import Call, Reply
 from server.services.repositories import ImageRecord
 
-# Kept between requests (server.state.Services.cached): image lists of at most this many
+# Kept between requests (server.composition.Services.cached): image lists of at most this many
 # images, and what a PUT compares with for a list of at most that many.
 CACHED_IMAGES_MAX = 1000
 CACHED_CHECKSUMS_MAX = 128

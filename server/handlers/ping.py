@@ -1,7 +1,7 @@
 """``ping.*``: whether this is an index, and that it is up."""
 
 from generated import models
-from server.runtime import Call, Reply
+from server.handlers.call import Call, Reply
 
 # Without this header a Docker client takes the server for a standalone registry.
 _INDEX_HEADERS = {"X-Docker-Registry-Standalone": "false"}

@@ -3,7 +3,7 @@
 from generated import models
 from server.auth import Access, RepositoryName, authorize
 from server.handlers._docker import token_headers
-from server.runtime import Call, Reply
+from server.handlers.call import Call, Reply
 from server.services.repositories import ImageRecord
 
 

@@ -3,7 +3,7 @@
 import math
 
 from generated import models
-from server.runtime import Call
+from server.handlers.call import Call
 
 
 async def query(call: Call, *, q: str, n: int, page: int) -> models.SearchResults:

@@ -3,7 +3,7 @@
 from generated import models
 from server.auth import Access, Grant, RepositoryName, authorize
 from server.errors import AuthenticationFailed, NotFound
-from server.runtime import Call
+from server.handlers.call import Call
 
 
 async def check(call: Call, *, namespace: str | None, repository: str) -> models.Ok:

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 from generated import models
 from server.auth import Account, authorize_account
 from server.errors import AuthenticationFailed, UserExists
-from server.runtime import BodyRules, Call, Reply
+from server.handlers.call import BodyRules, Call, Reply
 from server.services.accounts import Confirmation
 
 # Compiled when the app is built (it imports this module), not at the first registration.

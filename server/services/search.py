@@ -32,7 +32,8 @@ from sqlalchemy.engine import make_url
 from server.auth import LIBRARY
 from server.cache import GenerationCache
 from server.services.search_plan import MATCH_LIMIT, Steps, search_steps, term_of
-from server.storage.database import DatabaseSession, sync_engine
+from server.storage.database import DatabaseSession
+from server.storage.engines import sync_engine
 from server.storage.tables import SearchGeneration
 from server.workers import WorkerThreads
 

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from server.auth import Access, Grant, RepositoryName
-from server.credentials import TokenCredential
 from server.errors import AuthenticationFailed
+from server.http.credentials import TokenCredential
 from server.storage.database import DatabaseSession
 from server.storage.tables import SigningKey
 

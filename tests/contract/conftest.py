@@ -6,7 +6,7 @@ from connexion import AsyncApp
 from sqlalchemy import text
 
 from server.app import create_app
-from server.storage.database import sync_engine
+from server.storage.engines import sync_engine
 from server.storage.migrations import upgrade
 from tests.contract.credentials import Credentials, conformance_settings
 from tests.harness import hubindex

@@ -14,9 +14,9 @@ from typing import Any, TypeVar
 import schemathesis
 
 from server.auth import Access, RepositoryName
+from server.composition import AppState, Services
 from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
-from server.state import AppState, Services
 from tests.harness import FAST_HASHING
 
 T = TypeVar("T")

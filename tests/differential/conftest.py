@@ -11,7 +11,7 @@ from anyio.from_thread import BlockingPortal, start_blocking_portal
 from starlette.types import ASGIApp
 
 from server.app import create_app
-from server.operator import create_user
+from server.cli.accounts import create_user
 from server.storage.migrations import upgrade
 from tests.backends import BACKENDS
 from tests.contract.conftest import ADMIN

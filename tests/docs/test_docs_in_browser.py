@@ -27,7 +27,7 @@ import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from server.spec import HTTP_METHODS
+from server.spec.document import HTTP_METHODS
 from tests.conftest import ROOT
 from tests.docs.support import docs
 

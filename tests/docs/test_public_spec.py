@@ -9,7 +9,7 @@ import pytest
 import yaml
 from openapi_spec_validator import validate
 
-from server.spec import operations
+from server.spec.document import operations
 from tests.conftest import ROOT
 from tests.docs.support import docs
 

@@ -38,7 +38,7 @@ def test_a_stale_tree_is_refused_in_one_line(checkout: Path):
     """Before, this tree booted and answered 500 text/plain to everything, ping included."""
     edit_spec(checkout, _rename_login)
     result = subprocess.run(
-        [PYTHON, "-m", "server.cli", "serve", "--port", str(_free_port())],
+        [PYTHON, "-m", "server.cli.main", "serve", "--port", str(_free_port())],
         capture_output=True,
         text=True,
         check=False,
@@ -60,7 +60,7 @@ def reloading(checkout: Path) -> Iterator[tuple[str, Path]]:
     log = checkout / "serve.log"
     with log.open("w") as output:
         process = subprocess.Popen(
-            [PYTHON, "-m", "server.cli", "serve", "--reload", "--port", str(port)],
+            [PYTHON, "-m", "server.cli.main", "serve", "--reload", "--port", str(port)],
             cwd=checkout,
             env=_env(checkout),
             stdout=output,

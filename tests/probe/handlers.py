@@ -4,7 +4,7 @@ with the values it was handed, leaving out what is None."""
 from typing import Any
 
 from generated import models  # the probe's own models
-from server.runtime import Call, Reply
+from server.handlers.call import Call, Reply
 
 
 def _echo(operation: str, values: dict[str, Any]) -> Any:

@@ -12,7 +12,7 @@ import httpx
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
-from server.storage.database import sync_engine
+from server.storage.engines import sync_engine
 from tests.functional.support import basic, image_id  # noqa: F401 - shared with these suites
 
 TOKEN = re.compile(

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from server.composition import AppState
 from server.settings import Settings
-from server.state import AppState
 from tests.functional.conftest import (  # noqa: F401 - fixtures shared with the functional suite
     _PostgresDatabases,
     database_url,

@@ -4,15 +4,15 @@ import pytest
 from sqlalchemy import text
 
 from server.auth import RepositoryName
-from server.credentials import BasicCredential
+from server.composition import AppState
 from server.errors import (
     AccountInactive,
     AuthenticationFailed,
     NotFound,
     UserExists,
 )
+from server.http.credentials import BasicCredential
 from server.services.accounts import DatabaseAccountService
-from server.state import AppState
 
 pytestmark = pytest.mark.anyio
 

@@ -6,8 +6,8 @@ import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
+from server.composition import AppState
 from server.settings import Settings
-from server.state import AppState
 from server.storage.changes import APPLICATION_NAME
 from server.storage.tables import Base
 from tests.harness import FAST_HASHING

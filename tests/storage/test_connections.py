@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from server.auth import RepositoryName
+from server.composition import AppState
 from server.settings import Settings
-from server.state import AppState
 from tests.harness import FAST_HASHING
 
 pytestmark = pytest.mark.anyio

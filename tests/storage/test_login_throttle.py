@@ -8,10 +8,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, text, update
 
+from server.composition import AppState
 from server.errors import TooManyFailedLogins
 from server.services.guesses import InFlight
 from server.services.logins import LoginAttempt, LoginThrottle
-from server.state import AppState
 from server.storage.tables import KnownLoginAddress, LoginFailure, User
 
 pytestmark = pytest.mark.anyio

@@ -7,11 +7,11 @@ from sqlalchemy import bindparam, insert, select
 from sqlalchemy.exc import IntegrityError, NoResultFound
 
 from server.auth import RepositoryName
+from server.composition import AppState
 from server.errors import TooManyFailedLogins
 from server.services import logins, repositories
 from server.services.logins import LoginThrottle
 from server.services.repositories import ImageRecord
-from server.state import AppState
 from server.storage.prepared import Plan, Rows, is_prepared
 from server.storage.tables import KnownLoginAddress, LoginFailure, User
 

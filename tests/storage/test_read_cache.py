@@ -7,12 +7,12 @@ from typing import Any
 import pytest
 
 from server.auth import Account, RepositoryName
-from server.credentials import BasicCredential
+from server.composition import AppState
 from server.errors import AuthenticationFailed
+from server.http.credentials import BasicCredential
 from server.services.logins import LoginThrottle
 from server.services.repositories import ImageRecord
 from server.settings import Settings
-from server.state import AppState
 from tests.harness import FAST_HASHING
 from tests.storage.support import eventually
 

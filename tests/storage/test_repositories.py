@@ -2,9 +2,9 @@ import pytest
 from sqlalchemy import text
 
 from server.auth import RepositoryName
+from server.composition import AppState
 from server.errors import NotFound
 from server.services.repositories import DatabaseRepositoryService, ImageRecord
-from server.state import AppState
 
 pytestmark = pytest.mark.anyio
 

@@ -5,7 +5,7 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
-from server.state import AppState
+from server.composition import AppState
 from server.storage.database import Database
 from server.storage.migrations import check, config, pending, upgrade
 

@@ -7,11 +7,11 @@ import pytest
 from sqlalchemy import delete, func, select, text, update
 
 from server.auth import RepositoryName
+from server.composition import AppState
 from server.services import search_plan
 from server.services.repositories import ImageRecord
 from server.services.search import CachedSearchService, SqliteSearcher
 from server.settings import Settings
-from server.state import AppState
 from server.storage.tables import Repository, SearchGeneration
 from tests.harness import FAST_HASHING
 

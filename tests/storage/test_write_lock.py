@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import text
 
 from server.errors import DatabaseBusy
-from server.storage.database import Database, WriteLockHeldAcrossAwait
+from server.storage.database import Database
+from server.storage.inline import WriteLockHeldAcrossAwait
 
 pytestmark = pytest.mark.anyio
 

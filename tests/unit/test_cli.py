@@ -7,8 +7,8 @@ from typing import Any
 import httpx
 import pytest
 
-from server import cli
-from server.checkout import ROOT
+from server.cli import main as cli
+from server.spec.checkout import ROOT
 
 
 @pytest.fixture(autouse=True)
@@ -159,8 +159,8 @@ async def test_a_reload_onto_a_stale_tree_answers_503_saying_what_is_stale(
 def test_each_mode_hands_uvicorn_its_factory(uvicorn_options: dict[str, Any]):
     assert cli.main(["serve"]) == 0
     assert (uvicorn_options["app"], uvicorn_options["factory"]) == (
-        "server.cli:create_app_for_uvicorn",
+        "server.cli.main:create_app_for_uvicorn",
         True,
     )
     assert cli.main(["serve", "--reload"]) == 0
-    assert uvicorn_options["app"] == "server.cli:create_app_for_reload"
+    assert uvicorn_options["app"] == "server.cli.main:create_app_for_reload"

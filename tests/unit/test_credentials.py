@@ -2,8 +2,8 @@ import base64
 
 import pytest
 
-from server.credentials import BasicCredential, TokenCredential, parse_authorization
 from server.errors import AuthenticationFailed
+from server.http.credentials import BasicCredential, TokenCredential, parse_authorization
 
 
 def _basic(text: str) -> str:

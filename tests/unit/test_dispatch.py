@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from server.dispatch import Dispatcher
+from server.engine.fast import Dispatcher
 from tests.conftest import ROOT
 from tests.unit.compiled import compiled
 

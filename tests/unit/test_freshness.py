@@ -1,17 +1,17 @@
-"""server/freshness.py on a small made-up checkout: what changed since the manifest was written."""
+"""server/spec/freshness.py on a small made-up checkout: what changed since the manifest."""
 
 from pathlib import Path
 
 import pytest
 
-from server import freshness
-from server.checkout import ROOT
+from server.spec import freshness
+from server.spec.checkout import ROOT
 
 FILES = {
     "spec/openapi.yaml": "openapi: 3.0.3\n",
     "templates/operations.py.jinja": "{{ header }}\n",
     "scripts/lib/codegen.py": "# the generator\n",
-    "server/spec.py": "HTTP_METHODS = ()\n",
+    "server/spec/document.py": "HTTP_METHODS = ()\n",
     "generated/__init__.py": "# generated\n",
     "generated/operations/ping.py": "# generated glue\n",
 }

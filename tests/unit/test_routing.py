@@ -1,6 +1,6 @@
 import pytest
 
-from server.routing import compile_routes
+from server.http.routing import compile_routes
 
 ROUTES = compile_routes(
     {

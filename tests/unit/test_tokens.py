@@ -3,8 +3,8 @@ import dataclasses
 import pytest
 
 from server.auth import Access, Grant, RepositoryName
-from server.credentials import parse_token
 from server.errors import AuthenticationFailed
+from server.http.credentials import parse_token
 from server.services.tokens import TokenService
 
 REPO = RepositoryName("alice", "app")

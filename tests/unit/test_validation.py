@@ -15,7 +15,8 @@ from pydantic import ValidationError
 from generated import models, requests
 from server.app import SPEC_PATH
 from server.errors import InvalidRequest
-from server.validation import BodyCheck, ParameterCheck, schema_check
+from server.handlers.call import schema_check
+from server.http.validation import BodyCheck, ParameterCheck
 
 SPEC = resolve_refs(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
 BODIES = {
@@ -24,7 +25,7 @@ BODIES = {
     for operation in item.values()
     if isinstance(operation, dict) and "requestBody" in operation
 } | {
-    # A schema a handler applies itself (server.validation.schema_check), after a lookup.
+    # A schema a handler applies itself (server.handlers.call.schema_check), after a lookup.
     "users.register:RegistrationRules": SPEC["components"]["schemas"]["RegistrationRules"],
 }
 PARAMETERS = {

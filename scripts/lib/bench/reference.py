@@ -62,7 +62,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--responses", type=Path, required=True)
     args = parser.parse_args()
-    # As `hubindex serve` does (server/cli.py): the same logging set-up and uvicorn settings.
+    # As `hubindex serve` does (server/cli/main.py): the same logging set-up and uvicorn settings.
     logging.basicConfig(level="INFO", format="%(levelname)s %(message)s")
     uvicorn.run(create_app(args.responses), host=args.host, port=args.port, log_level="info")
 

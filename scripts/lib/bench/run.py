@@ -26,7 +26,7 @@ from bench.options import Options, parse
 from bench.paths import OUTPUT, ROOT
 from bench.scenarios import Scenario, scenarios
 from bench.servers import Server, ServerError, start_hubindex, start_reference
-from server.checkout import shown as _shown
+from server.spec.checkout import shown as _shown
 
 MIN_WRITE_SECONDS = 4
 FEW_ANSWERS = 30

@@ -176,7 +176,7 @@ def libpq_url(url: str) -> str:
 
 def _create_bench_user(url: str) -> None:
     """The benchmark user, made as ``hubindex users create`` makes it (default argon2 costs)."""
-    from server.operator import create_user
+    from server.cli.accounts import create_user
     from server.settings import Settings
 
     settings = Settings(database_url=url, email_confirmation="off")

@@ -5,7 +5,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 
-from server.storage.database import sync_engine
+from server.storage.engines import sync_engine
 
 HERE = Path(__file__).resolve().parent
 

@@ -6,7 +6,7 @@ from typing import Any
 from alembic import context
 from sqlalchemy import exc, pool
 
-from server.storage.database import sync_engine
+from server.storage.engines import sync_engine
 from server.storage.tables import Base
 
 # The search indexes of migrations 0003 and 0006, which the models do not declare: SQLite's

@@ -1,5 +1,5 @@
 """The reference engine (``HUBINDEX_ENGINE=connexion``): Connexion's own request pipeline calls
-the same generated glue as ``server.dispatch`` does.
+the same generated glue as ``server.engine.fast`` does.
 
 Connexion routes the request, parses its parameters (``pythonic_params``), validates them and the
 body, and calls the function it resolved an operationId to with the values as keyword arguments.
@@ -25,9 +25,9 @@ from connexion.utils import is_null
 from starlette.requests import Request
 from starlette.responses import Response
 
-from server.observability import REQUEST_INFO
-from server.runtime import parse_body
-from server.state import AppState
+from server.composition import AppState
+from server.http.access_log import REQUEST_INFO
+from server.http.body import parse_body
 
 Glue = Callable[..., Awaitable[Response]]
 Adapter = Callable[..., Awaitable[Response]]

@@ -8,11 +8,11 @@ from typing import Any, TypeVar
 
 from server.auth import Identity
 from server.cache import GenerationCache
-from server.credentials import BasicCredential, Credential
-from server.errors import AccountInactive, AuthenticationFailed
+from server.http.credentials import Credential
 from server.services.accounts import AccountService, DatabaseAccountService
-from server.services.guesses import Guess, GuessesInFlight
-from server.services.logins import LoginAttempt, LoginThrottle
+from server.services.authentication import Authentication
+from server.services.guesses import GuessesInFlight
+from server.services.logins import LoginThrottle
 from server.services.mail import LogMailer, Mailer, SmtpMailer
 from server.services.passwords import Passwords
 from server.services.repositories import DatabaseRepositoryService, RepositoryService
@@ -84,59 +84,22 @@ class Services:
     def mailer(self) -> Mailer:
         return self._state.mailer
 
+    @cached_property
+    def authentication(self) -> Authentication:
+        state = self._state
+        return Authentication(
+            self._session,
+            tokens=self.tokens,
+            logins=self.logins,
+            guesses=state.guesses,
+            passwords=state.passwords,
+            cached=self.cached,
+            unit_of_work=state.unit_of_work,
+        )
+
     async def identify(self, credential: Credential | None, address: str) -> Identity:
-        """Who presented ``credential``: AuthenticationFailed or AccountInactive if no one.
-
-        In this unit of work when the password was verified a short while ago (each call of a
-        push sends it) and there is nothing to write down. Otherwise this unit's transaction is
-        ended first, so that none is held open while argon2 runs. Wrong passwords are counted,
-        and a correct one clears its own (account, address) failures and makes the address
-        known, each in a unit of its own; TooManyFailedLogins past the limits, which count the
-        guesses being checked too (server.services.logins and .guesses).
-        """
-        if credential is None:
-            return None
-        if not isinstance(credential, BasicCredential):
-            return await self.tokens.verify(credential)
-        username, password = credential.username, credential.password
-        guess = self._state.guesses.begin(username, address, password)
-        try:
-            # Kept while nothing changes, as long as there are no failures to count: those
-            # expire with time alone, which moves no change counter.
-            attempt = await self.cached(
-                ("login", username, address),
-                lambda: self.logins.attempt(username, address),
-                keep=lambda kept: kept.quiet,
-            )
-            self.logins.enforce(attempt, guess.others())
-            guess.check()
-            if attempt.success_to_record or not self._state.passwords.remembered(
-                username, password, attempt.password_hash
-            ):
-                await self._check_password(username, password, address, attempt, guess)
-        finally:
-            guess.end()
-        if not attempt.active:
-            raise AccountInactive()
-        assert attempt.account is not None  # a password was good: the account exists
-        return attempt.account
-
-    async def _check_password(
-        self, username: str, password: str, address: str, attempt: LoginAttempt, guess: Guess
-    ) -> None:
-        """argon2 (or the memo of this process), out of any transaction; then the failure or
-        the success written down, each in a unit of its own."""
-        await self._session.rollback()
-        if not await self._state.passwords.verify(username, attempt.password_hash, password):
-            async with self._state.unit_of_work(writes=True) as services:
-                await services.logins.record_failure(username, address)
-            guess.fail()
-            raise AuthenticationFailed("wrong username or password")
-        # Only now, with the password checked here (by argon2, or against this process's memo
-        # of it verified against this very hash), is the success written down.
-        if attempt.success_to_record and attempt.password_hash is not None:
-            async with self._state.unit_of_work(writes=True) as services:
-                await services.logins.record_success(username, address, attempt.password_hash)
+        """Who presented ``credential`` (see :meth:`Authentication.identify`)."""
+        return await self.authentication.identify(credential, address)
 
     async def cached(
         self,

@@ -3,8 +3,8 @@
 import asyncio
 from collections.abc import Awaitable, Callable
 
+from server.composition import AppState
 from server.settings import Settings
-from server.state import AppState
 
 
 def create_user(settings: Settings, username: str, email: str, password: str, admin: bool) -> None:

@@ -13,7 +13,6 @@ its validator built at the first one. A string holding an unpaired surrogate is 
 """
 
 import functools
-import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -173,56 +172,6 @@ class ResponseCheck:
 
 
 @functools.cache
-def schema_check(name: str, prefix: str = "body") -> BodyCheck:
-    """The spec's ``components/schemas/<name>`` as a BodyCheck, for rules a handler applies
-    itself rather than the dispatcher, at the point the protocol puts them (a registration's
-    rules come after the lookup of its username): compiled in ``generated/requests.py``."""
-    from generated import requests
-
-    schema_id = requests.COMPONENTS[name]
-    validate = getattr(requests, f"validate_{schema_id}")
-    return BodyCheck(validate, requests.SCHEMAS[schema_id], prefix=prefix)
-
-
-def parse_json_body(raw: bytes) -> Any:
-    """A request body as JSON (which is UTF-8, whatever charset is declared), or InvalidRequest."""
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InvalidRequest("the request body is not valid UTF-8") from None
-    try:
-        body = json.loads(text, parse_constant=_refuse_constant)
-    except RecursionError:
-        raise InvalidRequest("the request body is nested too deeply") from None
-    except ValueError as error:  # malformed, or a number too long to convert
-        raise InvalidRequest(f"the request body is not valid JSON: {error}") from None
-    if _has_lone_surrogate(body):
-        # JSON may escape one (\ud800), but it is no character: nothing downstream could
-        # encode it.
-        raise InvalidRequest("the request body holds an unpaired \\u surrogate")
-    return body
-
-
-def _refuse_constant(name: str) -> Any:
-    # Python's json takes NaN, Infinity and -Infinity; JSON (RFC 8259) has no such numbers.
-    raise ValueError(f"{name} is not a JSON number")
-
-
-def _has_lone_surrogate(value: Any) -> bool:
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if isinstance(item, str):
-            if _SURROGATE.search(item):
-                return True
-        elif isinstance(item, dict):
-            stack.extend(item.keys())
-            stack.extend(item.values())
-        elif isinstance(item, list):
-            stack.extend(item)
-    return False
-
-
 def _location(error: ValidationError, prefix: str = "body") -> str:
     path = "".join(
         f"[{part}]" if isinstance(part, int) else f".{part}" for part in error.absolute_path

@@ -12,15 +12,15 @@ import uvicorn
 from sqlalchemy.exc import DBAPIError
 
 from generated import models
-from server import freshness
-from server.checkout import ROOT
+from server.cli.accounts import activate_user, create_user
 from server.errors import HubIndexError
-from server.observability import logging_config
-from server.operator import activate_user, create_user
-from server.responses import error_response
-from server.runtime import BodyRules
+from server.handlers.call import BodyRules
+from server.http.responses import error_response
+from server.logs import logging_config
 from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
-from server.storage.database import DatabaseURLError
+from server.spec import freshness
+from server.spec.checkout import ROOT
+from server.storage.engines import DatabaseURLError
 from server.storage.migrations import pending, upgrade
 
 if TYPE_CHECKING:
@@ -152,7 +152,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     os.environ[f"{ENV_PREFIX}LOG_FORMAT"] = settings.log_format  # for the app's own factory
     factory = "create_app_for_reload" if args.reload else "create_app_for_uvicorn"
     uvicorn.run(
-        f"server.cli:{factory}",
+        f"server.cli.main:{factory}",
         factory=True,
         host=args.host,
         port=args.port,

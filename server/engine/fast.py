@@ -7,148 +7,37 @@ array style, schema), its body (media types, schema, model) and its documented r
 as code, a validator compiled by fastjsonschema for each schema. Nothing here reads the spec:
 the routes (both slash spellings, 405 with ``Allow``) are built from the table, each value is
 converted by the converter it names and checked once, by its compiled validator; the body
-likewise, then built into its model by pydantic (``server.runtime.parse_body``, which accepts
+likewise, then built into its model by pydantic (``server.http.body.parse_body``, which accepts
 all the schema accepts). The generated glue is called with the request, the app's state and
 every value by its Python name. Anything else (the docs, unknown paths) goes on to Connexion.
 """
 
-import contextlib
 import functools
 import json
 import logging
-import math
 import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
-from urllib.parse import parse_qsl
 
 from starlette.requests import Request, cookie_parser
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from server.errors import HubIndexError, InvalidRequest, UnsupportedMediaType
-from server.observability import REQUEST_INFO
-from server.responses import JSON, error_response, response_for
-from server.routing import Router
-from server.runtime import parse_body
-from server.state import AppState
-from server.validation import BodyCheck, ParameterCheck, ResponseCheck, parse_json_body
+from server.composition import AppState
+from server.errors import HubIndexError
+from server.http.access_log import REQUEST_INFO
+from server.http.body import Body, parse_body
+from server.http.parameters import CONVERTERS, Parameter, header, query_values
+from server.http.responses import JSON, error_response, response_for
+from server.http.routing import Router
+from server.http.validation import BodyCheck, ParameterCheck, ResponseCheck
 
 Glue = Callable[..., Awaitable[Response]]
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-# What a nullable parameter's null is written as.
-_NULL = "null"
-# OpenAPI parameters are text: an integer is ASCII digits with an optional sign, a number
-# that or a decimal with an optional exponent. Python's int() and float() also take spaces,
-# underscores, other scripts' digits and "nan"/"inf": those stay strings, and the schema check
-# refuses them in its own words.
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
-
-
-def _integer(raw: str) -> int:
-    if _INTEGER.fullmatch(raw) is None:
-        raise ValueError(raw)
-    return int(raw)
-
-
-def _number(raw: str) -> float:
-    if _NUMBER.fullmatch(raw) is None or not math.isfinite(value := float(raw)):
-        raise ValueError(raw)
-    return value
-
-
-def _boolean(raw: str) -> bool:
-    # Connexion's reading: true or false, in any case.
-    lowered = raw.lower()
-    if lowered not in ("true", "false"):
-        raise ValueError(raw)
-    return lowered == "true"
-
-
-# The converters generated/requests.py names, by name.
-CONVERTERS: Mapping[str | None, Callable[[str], Any]] = {
-    "integer": _integer,
-    "number": _number,
-    "boolean": _boolean,
-}
-
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Parameter:
-    name: str
-    location: str
-    required: bool
-    argument: str  # the glue's keyword: the name by Connexion's pythonic rule
-    coerce: Callable[[str], Any] | None  # of the value, or of each item of an array
-    schema: ParameterCheck
-    header_key: bytes  # the name as an ASGI scope carries header names: lower-case bytes
-    nullable: bool = False
-    # Arrays: None for a single value; "explode" when each occurrence of a query parameter is
-    # one item (form style's default); else what separates the items of the one value.
-    array: str | None = None
-
-    def value(self, raw: list[str]) -> Any:
-        """The value to pass on, from every value the request gave (the last one counts unless
-        the parameter is an exploded array), coerced to the schema's type; InvalidRequest when
-        it is wrong. None when the request gave none."""
-        if not raw:
-            if self.required:
-                raise InvalidRequest(f"Missing {self.location} parameter '{self.name}'")
-            return None
-        if self.nullable and raw[-1] == _NULL:
-            return None
-        value: Any
-        if self.array is None:
-            value = self._coerced(raw[-1])
-        else:
-            items = raw if self.array == "explode" else raw[-1].split(self.array)
-            value = [self._coerced(item) for item in items]
-        problem = self.schema.check(value)
-        if problem is not None:
-            raise InvalidRequest(problem)
-        return value
-
-    def _coerced(self, raw: str) -> Any:
-        if self.coerce is not None:
-            with contextlib.suppress(ValueError):  # then the schema check says what is wrong
-                return self.coerce(raw)
-        return raw
-
-
-@dataclass(frozen=True, slots=True)
-class Body:
-    required: bool
-    media_types: tuple[str, ...]
-    schema: BodyCheck
-    build: Callable[[Any], Any]  # the validated JSON as the glue takes it: its model
-
-    async def read(self, scope: Scope, receive: Receive) -> Any:
-        content_type = _header(scope, b"content-type")
-        if content_type is not None:
-            media_type = content_type.partition(";")[0].strip().lower()
-            if media_type not in self.media_types:
-                accepted = ", ".join(self.media_types)
-                raise UnsupportedMediaType(
-                    f"Content-Type {media_type or '(empty)'} is not accepted here: send {accepted}"
-                )
-        raw = await _read_body(receive)
-        if not raw:
-            if self.required:
-                raise InvalidRequest("the request body must not be empty")
-            return None
-        if content_type is None:
-            raise InvalidRequest(
-                f"the request body has no Content-Type: send {', '.join(self.media_types)}"
-            )
-        body = parse_json_body(raw)
-        self.schema.check(body)
-        return self.build(body)
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,16 +64,16 @@ class CompiledOperation:
             raw: str | None
             if location == "query":
                 if query is None:
-                    query = _query(scope)
+                    query = query_values(scope)
                 values = query.get(parameter.name, [])
             else:
                 if location == "path":
                     raw = path_values.get(parameter.name)
                 elif location == "header":
-                    raw = _header(scope, parameter.header_key)
+                    raw = header(scope, parameter.header_key)
                 else:
                     if cookies is None:
-                        cookies = cookie_parser(_header(scope, b"cookie") or "")
+                        cookies = cookie_parser(header(scope, b"cookie") or "")
                     raw = cookies.get(parameter.name)
                 values = [] if raw is None else [raw]
             value = parameter.value(values)
@@ -343,30 +232,3 @@ def load_operations(
 
 def _as_it_is(value: Any) -> Any:
     return value
-
-
-def _header(scope: Scope, name: bytes) -> str | None:
-    for key, value in scope["headers"]:
-        if key == name:
-            return value.decode("latin-1")
-    return None
-
-
-def _query(scope: Scope) -> dict[str, list[str]]:
-    """Every value of each query parameter, in order, as Starlette reads the query string."""
-    values: dict[str, list[str]] = {}
-    for name, value in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
-        values.setdefault(name, []).append(value)
-    return values
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)

@@ -3,7 +3,7 @@
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.errors import PayloadTooLarge
-from server.responses import error_response
+from server.http.responses import error_response
 
 
 class BodyLimitMiddleware:

@@ -10,12 +10,12 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from server.checkout import ROOT
+from server.spec.checkout import ROOT
 
 SPEC = "spec/openapi.yaml"
 TEMPLATES = "templates"
 # The generator's own code: what it does with the spec and the templates.
-GENERATOR = ("scripts/lib/codegen.py", "server/spec.py")
+GENERATOR = ("scripts/lib/codegen.py", "server/spec/document.py")
 GENERATED = "generated"
 MANIFEST = f"{GENERATED}/sources.sha256"
 _HEADER = (

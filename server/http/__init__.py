@@ -1,0 +1,2 @@
+"""The pieces of the request path: routing, parameters, bodies, validation, responses, the body
+limit, credentials, the access log and metrics. They know no services and no engine."""

@@ -1,0 +1,121 @@
+"""A request body: read within its limit, parsed as JSON, built into its generated model."""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from starlette.types import Receive, Scope
+
+from server.errors import InvalidRequest, UnsupportedMediaType
+from server.http.parameters import header
+from server.http.validation import BodyCheck
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse_body(model: type[ModelT], body: Any) -> ModelT:
+    """The request body as its generated model; a mismatch names the field.
+
+    After the compiled validator accepted it, pydantic only builds the model: it accepts every
+    value the schema does (``tests/unit/test_validation.py``), and pydantic-core builds a
+    model faster than Python could without validating (100 images: 59 µs; model_construct,
+    nested: 226 µs)."""
+    try:
+        return model.model_validate(body)
+    except ValidationError as error:
+        raise InvalidRequest(describe(error, prefix="body")) from None
+
+
+def describe(error: ValidationError, prefix: str = "") -> str:
+    """The first problem of a pydantic error, naming its field: ``body.password: ...``."""
+    first = error.errors()[0]
+    where = ".".join(str(part) for part in (prefix, *first["loc"]) if part != "")
+    if first["type"] in ("too_short", "string_too_short"):
+        return f"{where}: must be at least {first['ctx']['min_length']} characters"
+    return f"{where}: {first['msg']}"
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    required: bool
+    media_types: tuple[str, ...]
+    schema: BodyCheck
+    build: Callable[[Any], Any]  # the validated JSON as the glue takes it: its model
+
+    async def read(self, scope: Scope, receive: Receive) -> Any:
+        content_type = header(scope, b"content-type")
+        if content_type is not None:
+            media_type = content_type.partition(";")[0].strip().lower()
+            if media_type not in self.media_types:
+                accepted = ", ".join(self.media_types)
+                raise UnsupportedMediaType(
+                    f"Content-Type {media_type or '(empty)'} is not accepted here: send {accepted}"
+                )
+        raw = await read_body(receive)
+        if not raw:
+            if self.required:
+                raise InvalidRequest("the request body must not be empty")
+            return None
+        if content_type is None:
+            raise InvalidRequest(
+                f"the request body has no Content-Type: send {', '.join(self.media_types)}"
+            )
+        body = parse_json_body(raw)
+        self.schema.check(body)
+        return self.build(body)
+
+
+async def read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+def parse_json_body(raw: bytes) -> Any:
+    """A request body as JSON (which is UTF-8, whatever charset is declared), or InvalidRequest."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidRequest("the request body is not valid UTF-8") from None
+    try:
+        body = json.loads(text, parse_constant=_refuse_constant)
+    except RecursionError:
+        raise InvalidRequest("the request body is nested too deeply") from None
+    except ValueError as error:  # malformed, or a number too long to convert
+        raise InvalidRequest(f"the request body is not valid JSON: {error}") from None
+    if _has_lone_surrogate(body):
+        # JSON may escape one (\ud800), but it is no character: nothing downstream could
+        # encode it.
+        raise InvalidRequest("the request body holds an unpaired \\u surrogate")
+    return body
+
+
+def _refuse_constant(name: str) -> Any:
+    # Python's json takes NaN, Infinity and -Infinity; JSON (RFC 8259) has no such numbers.
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
