@@ -1,35 +1,16 @@
-"""Engines and sessions for SQLite (embedded default) and PostgreSQL (scale-out).
+"""Units of work: one session, one transaction, committed when the work ends without error.
 
-PostgreSQL runs on SQLAlchemy's asyncio engine (psycopg). SQLite answers from a local file in
-microseconds, so it runs inline on the event loop instead: a synchronous Connection behind
-:class:`InlineSession`, which offers the services the AsyncSession methods they await. That
-spares every statement SQLAlchemy's greenlet bridge and the async driver's adaptation, which
-cost several times what SQLite does. It is an implementation of its own, on purpose: the
-services see one Protocol (the awaitable methods of :data:`DatabaseSession`), and the storage
-suite (tests/storage) runs every test on both backends.
+PostgreSQL runs on SQLAlchemy's asyncio engine (psycopg); SQLite runs inline on the event loop
+(``server.storage.inline``). The services see one type either way, :data:`DatabaseSession`
+(the awaitable methods they use), and the storage suite (tests/storage) runs every test on
+both backends.
 
-What keeps an inline database from delaying unrelated requests, enforced, not a convention:
-
-- SQLite's write lock is never held across an await. A writing unit's statements run inline
-  and never yield, so a writing transaction still open when the loop next runs other work
-  means the unit awaited something else (argon2, a mail, another unit of work): the unit is
-  then rolled back at once, the error logged with where it waited, and the unit refused
-  (WriteLockHeldAcrossAwait, a 500: a bug). Passwords are hashed outside any transaction,
-  mails are sent after the commit. Within one process, writers therefore never meet each
-  other's lock.
-- Another process's lock (a second server, an operator command) is waited for on the loop:
-  BEGIN IMMEDIATE meets a busy timeout of 10 ms, then the unit sleeps and tries again, up to
-  5 s, then answers DatabaseBusy (503, Retry-After). On PostgreSQL, a unit waits as long for
-  a pooled connection (the pool's timeout) and for a lock (``lock_timeout``), then answers the
-  same.
-- A pool checkout must never wait either (it would block the loop that returns
-  connections), so the SQLite pool grows as needed.
-
-Measured (the writing unit's cost, and the alternative of SQLAlchemy's own asyncio session on
-SQLite): see the README's Performance section.
-
-Alembic uses the synchronous drivers on the same database, with a busy timeout of 10 s (it
-blocks only its own thread); the operator commands run units of work as the server does.
+No request hangs on a database: a unit waits at most ``write_lock_timeout`` (5 s) for SQLite's
+write lock held by another process, for a pooled PostgreSQL connection, or for a PostgreSQL
+lock (``lock_timeout``), then answers DatabaseBusy (503, Retry-After). A pool checkout on
+SQLite never waits (it would block the loop that returns connections): its pool grows as
+needed. Only a unit that wrote moves PostgreSQL's change feed (``server.storage.changes``),
+so a read never empties another process's caches.
 """
 
 import logging
