@@ -26,7 +26,7 @@ What keeps an inline database from delaying unrelated requests, enforced, not a 
   connections), so the SQLite pool grows as needed.
 
 Measured (the writing unit's cost, and the alternative of SQLAlchemy's own asyncio session on
-SQLite): see the README's Performance section.
+SQLite): see docs/performance.md.
 
 Alembic uses the synchronous drivers on the same database, with a busy timeout of 10 s (it
 blocks only its own thread); the operator commands run units of work as the server does.
