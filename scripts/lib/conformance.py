@@ -68,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
                 *_generation(args.seed),
                 *([] if args.examples is None else ["--max-examples", str(args.examples)]),
                 "--max-time", str(args.max_time),
-                "--workers", "1",  # more crashed CPython 3.11 (stack.md)
+                "--workers", "1",  # more crashed CPython 3.11 (docs/stack-notes.md)
                 *args.schemathesis_args,
             ]  # fmt: skip
             mode = "deterministic" if args.seed is None else f"random, seed {args.seed}"

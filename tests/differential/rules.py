@@ -1,5 +1,5 @@
 """Why hubindex answers differently from Connexion, where it does: each rule as protocol.md
-(../shared/docs/protocol.md), the OpenAPI 3.0.3 text or an RFC states it."""
+(docs/protocol.md), the OpenAPI 3.0.3 text or an RFC states it."""
 
 SLASHES = (
     "protocol.md, Paths and trailing slashes: serve both spellings of every path directly, no"

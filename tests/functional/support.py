@@ -121,8 +121,8 @@ def next_answer(
     """The answer to ``ask`` after another server's write: on SQLite the very next one (a
     commit moves every connection's data_version); on PostgreSQL the first that ``shows`` the
     write within 5 s, since the change feed's announcement arrives usually before the writer's
-    commit returns and under load now and then a few ms after (README). The deadline only
-    bounds a failing test."""
+    commit returns and under load now and then a few ms after (docs/operating.md). The
+    deadline only bounds a failing test."""
     response = ask()
     deadline = time.monotonic() + 5
     while reader.database_url.startswith("postgresql") and not shows(response):

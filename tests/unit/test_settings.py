@@ -5,20 +5,20 @@ import pytest
 from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
 from tests.conftest import ROOT
 
-README_ROW = re.compile(r"^\| `(HUBINDEX_[A-Z0-9_]+)` \| (`[^`]*`|unset) \| .+ \|$")
+SETTING_ROW = re.compile(r"^\| `(HUBINDEX_[A-Z0-9_]+)` \| (`[^`]*`|unset) \| .+ \|$")
 
 
-def _readme_table() -> dict[str, str]:
+def _documented_settings() -> dict[str, str]:
     rows = {}
-    for line in (ROOT / "README.md").read_text().splitlines():
-        match = README_ROW.match(line)
+    for line in (ROOT / "docs" / "operating.md").read_text().splitlines():
+        match = SETTING_ROW.match(line)
         if match:
             rows[match.group(1)] = match.group(2).strip("`")
     return rows
 
 
-def test_the_readme_configuration_table_lists_every_setting_with_its_default():
-    table = _readme_table()
+def test_the_configuration_table_of_docs_operating_lists_every_setting_with_its_default():
+    table = _documented_settings()
     defaults = masked(Settings.model_construct())  # the defaults, whatever the environment
     assert set(table) == {f"{ENV_PREFIX}{name.upper()}" for name in Settings.model_fields}
     for name, default in defaults.items():
