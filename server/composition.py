@@ -27,6 +27,7 @@ from server.services.search import (
 from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
 from server.storage.database import Database, DatabaseSession
+from server.storage.threaded import SqliteReader
 
 T = TypeVar("T")
 
@@ -50,7 +51,11 @@ class Services:
 
     @cached_property
     def repositories(self) -> RepositoryService:
-        return DatabaseRepositoryService(self._session)
+        return DatabaseRepositoryService(
+            self._session,
+            max_images=self._state.settings.max_images_per_repository,
+            reader=self._state.sqlite_reader,
+        )
 
     @cached_property
     def search(self) -> SearchService:
@@ -93,7 +98,6 @@ class Services:
             logins=self.logins,
             guesses=state.guesses,
             passwords=state.passwords,
-            cached=self.cached,
             unit_of_work=state.unit_of_work,
         )
 
@@ -143,6 +147,7 @@ class AppState:
         entries = settings.search_cache_entries
         self.search_cache = SearchResultCache(entries) if entries else None
         self.sqlite_searcher = SqliteSearcher.for_url(settings.database_url)
+        self.sqlite_reader = SqliteReader.for_url(settings.database_url)
         self.read_cache: GenerationCache[Hashable, Any] | None = (
             GenerationCache(settings.read_cache_entries) if settings.read_cache_entries else None
         )
@@ -159,5 +164,7 @@ class AppState:
     async def close(self) -> None:
         if self.sqlite_searcher is not None:
             self.sqlite_searcher.close()
+        if self.sqlite_reader is not None:
+            self.sqlite_reader.close()
         self.passwords.close()
         await self.database.dispose()

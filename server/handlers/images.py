@@ -3,13 +3,12 @@
 from generated import models
 from server.auth import Access, RepositoryName, authorize
 from server.handlers._docker import token_headers
-from server.handlers.call import Call, Reply
+from server.handlers.call import Call, Encoded, Reply
 from server.services.repositories import ImageRecord
 
-# Kept between requests (server.composition.Services.cached): image lists of at most this many
-# images, and what a PUT compares with for a list of at most that many.
-CACHED_IMAGES_MAX = 1000
-CACHED_CHECKSUMS_MAX = 128
+# Kept between requests (server.composition.Services.cached): encoded image lists of at most
+# this many bytes (about 1,000 images with checksums).
+CACHED_LIST_BYTES = 160 * 1024
 
 
 async def get(
@@ -31,7 +30,10 @@ async def put(
     name = RepositoryName.of(namespace, repository)
     authorize(call.identity, name, Access.WRITE)
     images = [ImageRecord(entry.id, entry.checksum) for entry in body.root]
-    current = await _current(call, name, images)
+    # Read in this transaction, never from a cache: whether a write is needed must be decided
+    # from what the database holds now, whatever another process wrote a moment ago.
+    ids = sorted({image.id for image in images})
+    current = await call.services.repositories.checksums(name, ids)
     await call.services.repositories.put_images(name, images, current=current)
     return Reply(204)  # exactly: the Docker client fails on any other success code
 
@@ -40,36 +42,18 @@ async def put_library(call: Call, *, repository: str, body: models.ImageList) ->
     return await put(call, namespace=None, repository=repository, body=body)
 
 
-async def _listing(call: Call, name: RepositoryName) -> models.ImageRecordList:
-    """The repository's images; NotFound if there is no such repository.
+async def _listing(call: Call, name: RepositoryName) -> Encoded:
+    """The repository's images, encoded by the database; NotFound if there is no such
+    repository.
 
     Pulls ask for the same lists over and over: a list is the same for every caller, and
     kept until the database changes. Long lists are not kept, so that the cache's memory
     stays bounded."""
 
-    async def listing() -> models.ImageRecordList:
-        return _model(await call.services.repositories.images(name))
+    async def listing() -> bytes:
+        return await call.services.repositories.images_json(name)
 
-    return await call.services.cached(
-        ("images", name), listing, keep=lambda kept: len(kept.root) <= CACHED_IMAGES_MAX
+    content = await call.services.cached(
+        ("images", name), listing, keep=lambda kept: len(kept) <= CACHED_LIST_BYTES
     )
-
-
-async def _current(
-    call: Call, name: RepositoryName, images: list[ImageRecord]
-) -> dict[str, str | None]:
-    """What the repository holds of these images (id to checksum); NotFound if there is no
-    such repository. A push repeated sends the list it sent before: a short list's answer is
-    kept until the database changes, so that the repeat costs no statement at all."""
-    ids = tuple(sorted({image.id for image in images}))
-    return await call.services.cached(
-        ("checksums", name, ids),
-        lambda: call.services.repositories.checksums(name, ids),
-        keep=lambda _kept: len(ids) <= CACHED_CHECKSUMS_MAX,
-    )
-
-
-def _model(images: list[ImageRecord]) -> models.ImageRecordList:
-    return models.ImageRecordList.model_validate(
-        [{"id": image_id, "checksum": checksum} for image_id, checksum in images]
-    )
+    return Encoded(models.ImageRecordList, content)
