@@ -13,9 +13,8 @@ import pytest
 from tests.functional.support import basic, checksum, image_id
 from tests.robustness.support import ServeProcess
 
-# Each window is a few milliseconds wide and was met about once in 40 to 60 tries.
-FLIPS = 300
-PASSWORD_CHANGES = 120
+FLIPS = 100
+PASSWORD_CHANGES = 40
 
 
 @pytest.fixture
@@ -61,7 +60,9 @@ def test_a_checksum_flipped_back_through_one_process_is_written(
         expected = {}
         for image in ids:
             first, second = checksum(), checksum()
-            for client, value in ((via_a, first), (via_b, second), (via_a, first)):
+            # A's second PUT writes nothing: what it read is what a cache would have kept.
+            steps = ((via_a, first), (via_a, first), (via_b, second), (via_a, first))
+            for client, value in steps:
                 put = client.put(
                     f"{path}/images", json=[{"id": image, "checksum": value}], headers=owner
                 )
@@ -85,8 +86,9 @@ def test_an_old_password_is_refused_once_the_change_is_acknowledged(
         username, password = _register(via_a)
         accepted = 0
         for _ in range(PASSWORD_CHANGES):
-            login = via_a.get("/v1/users/", headers=basic(username, password))
-            assert login.status_code == 200, login.text  # A now remembers this one
+            for _ in range(2):  # the second writes nothing: what it read, a cache would keep
+                login = via_a.get("/v1/users/", headers=basic(username, password))
+                assert login.status_code == 200, login.text
             new = f"pw-{secrets.token_hex(8)}"
             changed = via_b.put(
                 f"/v1/users/{username}/", json={"password": new}, headers=basic(username, password)
