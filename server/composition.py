@@ -1,5 +1,6 @@
 """What one app instance holds: settings, the database, and the services built per request."""
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -30,6 +31,8 @@ from server.storage.database import Database, DatabaseSession
 from server.storage.threaded import SqliteReader
 
 T = TypeVar("T")
+
+LARGE_ANSWERS = 4
 
 
 class Services:
@@ -115,17 +118,33 @@ class Services:
         """``compute()``, or what it gave an earlier request while the database has not
         changed since, as ``Database.change_counter`` tells (where it cannot, every call
         computes). ``compute`` must read nothing but the database, and every caller's answer
-        must be the same. A value ``keep`` refuses (a large one) is computed afresh each time.
+        must be the same. A value ``keep`` refuses (a large one) goes to the few entries of
+        the state's cache of large answers instead. Requests asking for one key at once share
+        one computation (30 clients pulling one long list cost one read).
         """
-        cache = self._state.read_cache
-        counter = self._state.database.change_counter() if cache is not None else None
+        state = self._state
+        cache = state.read_cache
+        counter = state.database.change_counter() if cache is not None else None
         if cache is None or counter is None:
             return await compute()
-        found = cache.get(counter, key)  # the counter first: see GenerationCache
+        # The counter first: see GenerationCache.
+        found = cache.get(counter, key)
         if found is None:
-            found = await compute()
-            if keep(found):
-                cache.put(counter, key, found)
+            found = state.large_answers.get(counter, key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        flight = (counter, key)
+        running = state.computing.get(flight)
+        if running is not None:
+            try:
+                return await asyncio.shield(running)  # type: ignore[no-any-return]
+            except Exception:
+                return await compute()  # the other's failure is its own: compute here
+        running = asyncio.ensure_future(compute())
+        state.computing[flight] = running
+        running.add_done_callback(lambda _done: state.computing.pop(flight, None))
+        found = await asyncio.shield(running)
+        (cache if keep(found) else state.large_answers).put(counter, key, found)
         return found  # type: ignore[no-any-return]
 
 
@@ -151,6 +170,10 @@ class AppState:
         self.read_cache: GenerationCache[Hashable, Any] | None = (
             GenerationCache(settings.read_cache_entries) if settings.read_cache_entries else None
         )
+        # Answers the read cache will not keep (image lists of thousands): only a few, so that
+        # its memory stays bounded (a few times the largest list the limit allows).
+        self.large_answers: GenerationCache[Hashable, Any] = GenerationCache(LARGE_ANSWERS)
+        self.computing: dict[tuple[int, Hashable], asyncio.Future[Any]] = {}
 
     @asynccontextmanager
     async def unit_of_work(self, *, writes: bool) -> AsyncIterator[Services]:
