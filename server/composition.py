@@ -101,6 +101,7 @@ class Services:
             logins=self.logins,
             guesses=state.guesses,
             passwords=state.passwords,
+            cached=self.cached,
             unit_of_work=state.unit_of_work,
         )
 
@@ -114,6 +115,7 @@ class Services:
         compute: Callable[[], Awaitable[T]],
         *,
         keep: Callable[[T], bool] = lambda _value: True,
+        decides: bool = False,
     ) -> T:
         """``compute()``, or what it gave an earlier request while the database has not
         changed since, as ``Database.change_counter`` tells (where it cannot, every call
@@ -121,10 +123,18 @@ class Services:
         must be the same. A value ``keep`` refuses (a large one) goes to the few entries of
         the state's cache of large answers instead. Requests asking for one key at once share
         one computation (30 clients pulling one long list cost one read).
+
+        ``decides``: the value decides a write or an authentication. It is then kept only
+        where the counter is read from the database at this moment (SQLite), never where
+        another process's change may not have been announced yet (PostgreSQL):
+        ``Database.decision_counter``.
         """
         state = self._state
         cache = state.read_cache
-        counter = state.database.change_counter() if cache is not None else None
+        database = state.database
+        counter = None
+        if cache is not None:
+            counter = database.decision_counter() if decides else database.change_counter()
         if cache is None or counter is None:
             return await compute()
         # The counter first: see GenerationCache.
@@ -138,13 +148,26 @@ class Services:
         if running is not None:
             try:
                 return await asyncio.shield(running)  # type: ignore[no-any-return]
-            except Exception:
-                return await compute()  # the other's failure is its own: compute here
-        running = asyncio.ensure_future(compute())
+            except asyncio.CancelledError:
+                if not running.cancelled():
+                    raise  # this request was cancelled
+                return await compute()  # the other's computation failed: compute here
+        # Computed in this task, not another: what runs inline (SQLite) must not yield.
+        running = asyncio.get_running_loop().create_future()
         state.computing[flight] = running
-        running.add_done_callback(lambda _done: state.computing.pop(flight, None))
-        found = await asyncio.shield(running)
-        (cache if keep(found) else state.large_answers).put(counter, key, found)
+        try:
+            found = await compute()
+        except BaseException:
+            running.cancel()
+            raise
+        else:
+            running.set_result(found)
+        finally:
+            state.computing.pop(flight, None)
+        if keep(found):
+            cache.put(counter, key, found)
+        elif not decides:
+            state.large_answers.put(counter, key, found)
         return found  # type: ignore[no-any-return]
 
 

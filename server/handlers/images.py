@@ -7,8 +7,10 @@ from server.handlers.call import Call, Encoded, Reply
 from server.services.repositories import ImageRecord
 
 # Kept between requests (server.composition.Services.cached): encoded image lists of at most
-# this many bytes (about 1,000 images with checksums).
+# this many bytes (about 1,000 images with checksums; longer ones among the few large answers),
+# and what a PUT compares with for a list of at most that many images.
 CACHED_LIST_BYTES = 160 * 1024
+CACHED_CHECKSUMS_MAX = 128
 
 
 async def get(
@@ -30,10 +32,7 @@ async def put(
     name = RepositoryName.of(namespace, repository)
     authorize(call.identity, name, Access.WRITE)
     images = [ImageRecord(entry.id, entry.checksum) for entry in body.root]
-    # Read in this transaction, never from a cache: whether a write is needed must be decided
-    # from what the database holds now, whatever another process wrote a moment ago.
-    ids = sorted({image.id for image in images})
-    current = await call.services.repositories.checksums(name, ids)
+    current = await _current(call, name, images)
     await call.services.repositories.put_images(name, images, current=current)
     return Reply(204)  # exactly: the Docker client fails on any other success code
 
@@ -57,3 +56,20 @@ async def _listing(call: Call, name: RepositoryName) -> Encoded:
         ("images", name), listing, keep=lambda kept: len(kept) <= CACHED_LIST_BYTES
     )
     return Encoded(models.ImageRecordList, content)
+
+
+async def _current(
+    call: Call, name: RepositoryName, images: list[ImageRecord]
+) -> dict[str, str | None]:
+    """What the repository holds of these images (id to checksum); NotFound if there is no
+    such repository. It decides whether to write, so it is what the database holds now,
+    whatever another process wrote a moment ago: read in this unit, or (SQLite, whose change
+    counter is read from the database itself) a short list's answer kept while nothing has
+    changed, so that a push repeated costs no statement at all."""
+    ids = tuple(sorted({image.id for image in images}))
+    return await call.services.cached(
+        ("checksums", name, ids),
+        lambda: call.services.repositories.checksums(name, ids),
+        keep=lambda _kept: len(ids) <= CACHED_CHECKSUMS_MAX,
+        decides=True,
+    )

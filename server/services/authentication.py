@@ -6,8 +6,9 @@ throttle's limits, which count the guesses still being checked too (``server.ser
 and ``.guesses``).
 """
 
+from collections.abc import Awaitable, Callable, Hashable
 from contextlib import AbstractAsyncContextManager
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from server.auth import Identity
 from server.errors import AccountInactive, AuthenticationFailed
@@ -17,6 +18,19 @@ from server.services.logins import LoginAttempt, LoginThrottle
 from server.services.passwords import Passwords
 from server.services.tokens import TokenService
 from server.storage.database import DatabaseSession
+
+T = TypeVar("T")
+
+
+class _Cached(Protocol):
+    def __call__(
+        self,
+        key: Hashable,
+        compute: Callable[[], Awaitable[T]],
+        *,
+        keep: Callable[[T], bool] = ...,
+        decides: bool = ...,
+    ) -> Awaitable[T]: ...
 
 
 class _UnitsOfWork(Protocol):
@@ -34,6 +48,7 @@ class Authentication:
         logins: LoginThrottle,
         guesses: GuessesInFlight,
         passwords: Passwords,
+        cached: _Cached,
         unit_of_work: _UnitsOfWork,
     ) -> None:
         self._session = session
@@ -41,6 +56,7 @@ class Authentication:
         self._logins = logins
         self._guesses = guesses
         self._passwords = passwords
+        self._cached = cached
         self._unit_of_work = unit_of_work
 
     async def identify(self, credential: Credential | None, address: str) -> Identity:
@@ -60,11 +76,17 @@ class Authentication:
         username, password = credential.username, credential.password
         guess = self._guesses.begin(username, address, password)
         try:
-            # Read in this unit's transaction, never from a cache: whether the password is
-            # current (its hash, which the memo of verified passwords is keyed by), whether
-            # the account is active and what failures count must be what the database holds
-            # now, whatever another process changed a moment ago.
-            attempt = await self._logins.attempt(username, address)
+            # Whether the password is current (its hash, which the memo of verified passwords
+            # is keyed by), whether the account is active and what failures count: what the
+            # database holds now, whatever another process changed a moment ago. Read in this
+            # unit, or kept while the database itself tells nothing changed (decides: SQLite
+            # only) and there are no failures to count (those expire with time alone).
+            attempt = await self._cached(
+                ("login", username, address),
+                lambda: self._logins.attempt(username, address),
+                keep=lambda kept: kept.quiet,
+                decides=True,
+            )
             self._logins.enforce(attempt, guess.others())
             guess.check()
             if attempt.success_to_record or not self._passwords.remembered(

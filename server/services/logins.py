@@ -128,6 +128,12 @@ class LoginAttempt:
     # or the address to record as known.
     success_to_record: bool
 
+    @property
+    def quiet(self) -> bool:
+        """No failure of the account or of the address within the window. Failures expire
+        with time alone, so an attempt with some must be read afresh each time."""
+        return not (self.of_account.count or self.of_address.count)
+
 
 class LoginThrottle:
     def __init__(

@@ -145,6 +145,14 @@ async def test_what_a_correct_password_must_write(state: AppState):
     assert (await _attempt(state, "alice", A, known_for=timedelta(0))).success_to_record
 
 
+async def test_an_attempt_is_quiet_without_failures_of_its_account_or_address(state: AppState):
+    assert (await _attempt(state, "alice", A)).quiet
+    await _fail(state, ("bob", C))
+    assert (await _attempt(state, "alice", A)).quiet
+    assert not (await _attempt(state, "bob", A)).quiet
+    assert not (await _attempt(state, "alice", C)).quiet
+
+
 async def test_recording_an_address_drops_those_known_too_long_ago(state: AppState):
     password_hash = await _alice_known_at(state, A)
     async with state.database.unit_of_work(writes=True) as session:

@@ -107,9 +107,9 @@ async def test_the_services_answer_the_same_through_prepared_statements(sqlite_s
         images = await services.repositories.images(NAME)
         attempt = await services.logins.attempt("alice", "192.0.2.1")
     assert images == [ImageRecord("a" * 64, "sha256:2"), ImageRecord("b" * 64, "sha256:1")]
-    assert attempt.success_to_record  # failures to clear
+    assert (attempt.quiet, attempt.success_to_record) == (False, True)  # failures to clear
     known = await services_attempt(sqlite_state, "alice", "192.0.2.9")
-    assert not known.success_to_record  # known, lately
+    assert (known.quiet, known.success_to_record) == (False, False)  # known, lately
     # Its 2 failures in the window (the one of 30 minutes ago is past it) reach a limit of 2.
     async with sqlite_state.unit_of_work(writes=False) as services:
         for limit in (3, 2):
