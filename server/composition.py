@@ -1,5 +1,6 @@
 """What one app instance holds: settings, the database, and the services built per request."""
 
+import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable, Hashable
 from contextlib import asynccontextmanager
 from datetime import timedelta
@@ -27,8 +28,11 @@ from server.services.search import (
 from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
 from server.storage.database import Database, DatabaseSession
+from server.storage.threaded import SqliteReader
 
 T = TypeVar("T")
+
+LARGE_ANSWERS = 4
 
 
 class Services:
@@ -50,7 +54,11 @@ class Services:
 
     @cached_property
     def repositories(self) -> RepositoryService:
-        return DatabaseRepositoryService(self._session)
+        return DatabaseRepositoryService(
+            self._session,
+            max_images=self._state.settings.max_images_per_repository,
+            reader=self._state.sqlite_reader,
+        )
 
     @cached_property
     def search(self) -> SearchService:
@@ -107,21 +115,59 @@ class Services:
         compute: Callable[[], Awaitable[T]],
         *,
         keep: Callable[[T], bool] = lambda _value: True,
+        decides: bool = False,
     ) -> T:
         """``compute()``, or what it gave an earlier request while the database has not
         changed since, as ``Database.change_counter`` tells (where it cannot, every call
         computes). ``compute`` must read nothing but the database, and every caller's answer
-        must be the same. A value ``keep`` refuses (a large one) is computed afresh each time.
+        must be the same. A value ``keep`` refuses (a large one) goes to the few entries of
+        the state's cache of large answers instead. Requests asking for one key at once share
+        one computation (30 clients pulling one long list cost one read).
+
+        ``decides``: the value decides a write or an authentication. It is then kept only
+        where the counter is read from the database at this moment (SQLite), never where
+        another process's change may not have been announced yet (PostgreSQL):
+        ``Database.decision_counter``.
         """
-        cache = self._state.read_cache
-        counter = self._state.database.change_counter() if cache is not None else None
+        state = self._state
+        cache = state.read_cache
+        database = state.database
+        counter = None
+        if cache is not None:
+            counter = database.decision_counter() if decides else database.change_counter()
         if cache is None or counter is None:
             return await compute()
-        found = cache.get(counter, key)  # the counter first: see GenerationCache
+        # The counter first: see GenerationCache.
+        found = cache.get(counter, key)
         if found is None:
+            found = state.large_answers.get(counter, key)
+        if found is not None:
+            return found  # type: ignore[no-any-return]
+        flight = (counter, key)
+        running = state.computing.get(flight)
+        if running is not None:
+            try:
+                return await asyncio.shield(running)  # type: ignore[no-any-return]
+            except asyncio.CancelledError:
+                if not running.cancelled():
+                    raise  # this request was cancelled
+                return await compute()  # the other's computation failed: compute here
+        # Computed in this task, not another: what runs inline (SQLite) must not yield.
+        running = asyncio.get_running_loop().create_future()
+        state.computing[flight] = running
+        try:
             found = await compute()
-            if keep(found):
-                cache.put(counter, key, found)
+        except BaseException:
+            running.cancel()
+            raise
+        else:
+            running.set_result(found)
+        finally:
+            state.computing.pop(flight, None)
+        if keep(found):
+            cache.put(counter, key, found)
+        elif not decides:
+            state.large_answers.put(counter, key, found)
         return found  # type: ignore[no-any-return]
 
 
@@ -143,9 +189,14 @@ class AppState:
         entries = settings.search_cache_entries
         self.search_cache = SearchResultCache(entries) if entries else None
         self.sqlite_searcher = SqliteSearcher.for_url(settings.database_url)
+        self.sqlite_reader = SqliteReader.for_url(settings.database_url)
         self.read_cache: GenerationCache[Hashable, Any] | None = (
             GenerationCache(settings.read_cache_entries) if settings.read_cache_entries else None
         )
+        # Answers the read cache will not keep (image lists of thousands): only a few, so that
+        # its memory stays bounded (a few times the largest list the limit allows).
+        self.large_answers: GenerationCache[Hashable, Any] = GenerationCache(LARGE_ANSWERS)
+        self.computing: dict[tuple[int, Hashable], asyncio.Future[Any]] = {}
 
     @asynccontextmanager
     async def unit_of_work(self, *, writes: bool) -> AsyncIterator[Services]:
@@ -159,5 +210,7 @@ class AppState:
     async def close(self) -> None:
         if self.sqlite_searcher is not None:
             self.sqlite_searcher.close()
+        if self.sqlite_reader is not None:
+            self.sqlite_reader.close()
         self.passwords.close()
         await self.database.dispose()

@@ -11,6 +11,7 @@ its MRO, to a status code in one table.
     │   └── AccountInactive       the account has not confirmed its email yet
     ├── NotFound                  the user, repository or confirmation code does not exist
     ├── Conflict                  the change clashes with what exists (an address in use)
+    │   └── RepositoryFull        the repository would hold more images than allowed
     ├── PayloadTooLarge           the body is larger than the server accepts
     ├── UnsupportedMediaType      the body is of a media type the operation does not take
     ├── TooManyFailedLogins       too many wrong passwords lately, for an account or an address
@@ -59,6 +60,16 @@ class NotFound(HubIndexError):
 
 class Conflict(HubIndexError):
     """The change clashes with existing data, such as an email address of another account."""
+
+
+class RepositoryFull(Conflict):
+    """The repository would hold more images than the index allows; nothing was written."""
+
+    def __init__(self, repository: object, images: int, limit: int) -> None:
+        super().__init__(
+            f"repository {repository} would hold {images} images: at most {limit} are allowed"
+            " per repository (HUBINDEX_MAX_IMAGES_PER_REPOSITORY)"
+        )
 
 
 class PayloadTooLarge(HubIndexError):

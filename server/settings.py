@@ -126,6 +126,13 @@ class Settings(BaseSettings):
         description="Largest request body accepted; a larger one is refused with 413 before"
         " it is read.",
     )
+    max_images_per_repository: int = Field(
+        10_000,
+        ge=1,
+        description="Most images one repository may hold; a push that would record more is"
+        " refused with 409 and nothing is written. Bounds what one image list costs to store,"
+        " read and send.",
+    )
     engine: Literal["fast", "connexion"] = Field(
         "fast",
         description="What answers the spec's operations: fast, hubindex's dispatcher compiled"

@@ -21,7 +21,7 @@ from starlette.responses import Response
 from server.auth import Account, Grant, Identity
 from server.composition import AppState
 from server.errors import AuthenticationFailed, NotImplementedYet
-from server.handlers.call import Call, Reply, client_address
+from server.handlers.call import Call, Encoded, Reply, client_address
 from server.http.access_log import REQUEST_INFO
 from server.http.credentials import SCHEME_CREDENTIALS, Credential, parse_authorization
 from server.http.responses import JSON
@@ -90,7 +90,7 @@ class Operation:
             raise AuthenticationFailed(f"{kind} credentials are not accepted here")
         return credential
 
-    def respond(self, result: Reply | BaseModel | None) -> Response:
+    def respond(self, result: Reply | BaseModel | Encoded | None) -> Response:
         reply = result if isinstance(result, Reply) else Reply(self.success_status, result)
         if reply.status not in self.responses:
             raise RuntimeError(f"{self.operation_id} answered undocumented status {reply.status}")
@@ -99,12 +99,16 @@ class Operation:
             if reply.body is not None:
                 raise RuntimeError(f"{self.operation_id} {reply.status} documents no body")
             return Response(status_code=reply.status, headers=dict(reply.headers))
-        if not isinstance(reply.body, model):
+        if isinstance(reply.body, Encoded) and reply.body.model is model:
+            content = reply.body.content
+        elif isinstance(reply.body, model):
+            content = reply.body.model_dump_json(exclude_none=True).encode()
+        else:
+            answered = reply.body.model if isinstance(reply.body, Encoded) else type(reply.body)
             raise RuntimeError(
                 f"{self.operation_id} {reply.status} must answer {model.__name__},"
-                f" not {type(reply.body).__name__}"
+                f" not {answered.__name__}"
             )
-        content = reply.body.model_dump_json(exclude_none=True).encode()
         return Response(content, reply.status, headers=dict(reply.headers), media_type=JSON)
 
 

@@ -21,11 +21,23 @@ logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
+class Encoded:
+    """A body already encoded as JSON, for answers too large to build and validate as models
+    (an image list the database encodes itself). ``model`` is the documented model it
+    encodes; the encoding must be what ``model.model_dump_json(exclude_none=True)`` would
+    answer up to spacing and key order. HUBINDEX_VALIDATE_RESPONSES checks it like any
+    other body."""
+
+    model: type[BaseModel]
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
 class Reply:
     """A handler's answer when the default (first documented 2xx, no headers) won't do."""
 
     status: int
-    body: BaseModel | None = None
+    body: BaseModel | Encoded | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
 
 

@@ -3,12 +3,13 @@
 from generated import models
 from server.auth import Access, RepositoryName, authorize
 from server.handlers._docker import token_headers
-from server.handlers.call import Call, Reply
+from server.handlers.call import Call, Encoded, Reply
 from server.services.repositories import ImageRecord
 
-# Kept between requests (server.composition.Services.cached): image lists of at most this many
-# images, and what a PUT compares with for a list of at most that many.
-CACHED_IMAGES_MAX = 1000
+# Kept between requests (server.composition.Services.cached): encoded image lists of at most
+# this many bytes (about 1,000 images with checksums; longer ones among the few large answers),
+# and what a PUT compares with for a list of at most that many images.
+CACHED_LIST_BYTES = 160 * 1024
 CACHED_CHECKSUMS_MAX = 128
 
 
@@ -40,36 +41,35 @@ async def put_library(call: Call, *, repository: str, body: models.ImageList) ->
     return await put(call, namespace=None, repository=repository, body=body)
 
 
-async def _listing(call: Call, name: RepositoryName) -> models.ImageRecordList:
-    """The repository's images; NotFound if there is no such repository.
+async def _listing(call: Call, name: RepositoryName) -> Encoded:
+    """The repository's images, encoded by the database; NotFound if there is no such
+    repository.
 
     Pulls ask for the same lists over and over: a list is the same for every caller, and
     kept until the database changes. Long lists are not kept, so that the cache's memory
     stays bounded."""
 
-    async def listing() -> models.ImageRecordList:
-        return _model(await call.services.repositories.images(name))
+    async def listing() -> bytes:
+        return await call.services.repositories.images_json(name)
 
-    return await call.services.cached(
-        ("images", name), listing, keep=lambda kept: len(kept.root) <= CACHED_IMAGES_MAX
+    content = await call.services.cached(
+        ("images", name), listing, keep=lambda kept: len(kept) <= CACHED_LIST_BYTES
     )
+    return Encoded(models.ImageRecordList, content)
 
 
 async def _current(
     call: Call, name: RepositoryName, images: list[ImageRecord]
 ) -> dict[str, str | None]:
     """What the repository holds of these images (id to checksum); NotFound if there is no
-    such repository. A push repeated sends the list it sent before: a short list's answer is
-    kept until the database changes, so that the repeat costs no statement at all."""
+    such repository. It decides whether to write, so it is what the database holds now,
+    whatever another process wrote a moment ago: read in this unit, or (SQLite, whose change
+    counter is read from the database itself) a short list's answer kept while nothing has
+    changed, so that a push repeated costs no statement at all."""
     ids = tuple(sorted({image.id for image in images}))
     return await call.services.cached(
         ("checksums", name, ids),
         lambda: call.services.repositories.checksums(name, ids),
         keep=lambda _kept: len(ids) <= CACHED_CHECKSUMS_MAX,
-    )
-
-
-def _model(images: list[ImageRecord]) -> models.ImageRecordList:
-    return models.ImageRecordList.model_validate(
-        [{"id": image_id, "checksum": checksum} for image_id, checksum in images]
+        decides=True,
     )

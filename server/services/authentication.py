@@ -29,6 +29,7 @@ class _Cached(Protocol):
         compute: Callable[[], Awaitable[T]],
         *,
         keep: Callable[[T], bool] = ...,
+        decides: bool = ...,
     ) -> Awaitable[T]: ...
 
 
@@ -75,12 +76,16 @@ class Authentication:
         username, password = credential.username, credential.password
         guess = self._guesses.begin(username, address, password)
         try:
-            # Kept while nothing changes, as long as there are no failures to count: those
-            # expire with time alone, which moves no change counter.
+            # Whether the password is current (its hash, which the memo of verified passwords
+            # is keyed by), whether the account is active and what failures count: what the
+            # database holds now, whatever another process changed a moment ago. Read in this
+            # unit, or kept while the database itself tells nothing changed (decides: SQLite
+            # only) and there are no failures to count (those expire with time alone).
             attempt = await self._cached(
                 ("login", username, address),
                 lambda: self._logins.attempt(username, address),
                 keep=lambda kept: kept.quiet,
+                decides=True,
             )
             self._logins.enforce(attempt, guess.others())
             guess.check()

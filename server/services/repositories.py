@@ -6,7 +6,7 @@ their compiled form up in its cache, and a read answers plain rows, no ORM objec
 
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import (
     JSON,
@@ -20,11 +20,12 @@ from sqlalchemy import (
     delete,
     func,
     select,
+    text,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 
 from server.auth import RepositoryName
-from server.errors import NotFound
+from server.errors import NotFound, RepositoryFull
 from server.storage.database import DatabaseSession
 from server.storage.prepared import prepared
 from server.storage.tables import Image, Repository
@@ -51,6 +52,11 @@ class RepositoryService(Protocol):
 
     async def images(self, repository: RepositoryName) -> list[ImageRecord]:
         """The repository's images in id order; NotFound if there is no such repository."""
+
+    async def images_json(self, repository: RepositoryName) -> bytes:
+        """The repository's images in id order, encoded as the spec's ImageRecordList
+        (``[{"id": ..., "checksum": ...}]``, no checksum where none is known yet) by the
+        database itself; NotFound if there is no such repository."""
 
     async def checksums(
         self, repository: RepositoryName, ids: Collection[str]
@@ -88,6 +94,34 @@ _IMAGES = prepared(
     .where(*_named)
     .order_by(_images.c.image_id)
 )
+
+
+_REPOSITORY_ID = select(_repositories.c.id).where(*_named).scalar_subquery()
+_COUNT = select(func.count()).select_from(_images).where(_images.c.repository_id == _REPOSITORY_ID)
+# PostgreSQL: taken before images are added, so that two merges adding images to one
+# repository count them one after the other. It does not conflict with the upserts' FOR KEY
+# SHARE: a merge that only records checksums does not wait.
+_LOCK_FOR_ADDING = select(_repositories.c.id).where(*_named).with_for_update(key_share=True)
+
+# The image list as JSON, built by the database from the rows: a list of 10,000 is one value,
+# which neither the event loop nor pydantic takes apart. One row for an existing repository
+# (an empty one: []), none for a missing one.
+_IMAGES_JSON = {
+    # The inner query walks the primary key (repository_id, image_id): in id order.
+    "sqlite": text(
+        "SELECT (SELECT coalesce(json_group_array(json(entry)), '[]') FROM ("
+        "  SELECT CASE WHEN checksum IS NULL THEN json_object('id', image_id)"
+        "  ELSE json_object('id', image_id, 'checksum', checksum) END AS entry"
+        "  FROM images WHERE repository_id = repositories.id ORDER BY image_id))"
+        " FROM repositories WHERE namespace = :namespace AND name = :name"
+    ),
+    "postgresql": text(
+        "SELECT '[' || coalesce((SELECT string_agg(json_strip_nulls(json_build_object("
+        "    'id', image_id, 'checksum', checksum))::text, ',' ORDER BY image_id)"
+        "  FROM images WHERE repository_id = repositories.id), '') || ']'"
+        " FROM repositories WHERE namespace = :namespace AND name = :name"
+    ),
+}
 
 
 def _checksums(named_ids: ColumnElement[bool]) -> Select:
@@ -158,9 +192,23 @@ class _Upserts:
 _UPSERTS = {"postgresql": _Upserts.of(postgresql.insert), "sqlite": _Upserts.of(sqlite.insert)}
 
 
+class JsonReader(Protocol):
+    """Runs a read of one JSON value elsewhere than on the event loop (SQLite's threads)."""
+
+    async def json(self, statement: Any, parameters: dict[str, Any]) -> str | None: ...
+
+
 class DatabaseRepositoryService:
-    def __init__(self, session: DatabaseSession) -> None:
+    def __init__(
+        self,
+        session: DatabaseSession,
+        *,
+        max_images: int | None = None,
+        reader: JsonReader | None = None,
+    ) -> None:
         self._session = session
+        self._max_images = max_images
+        self._reader = reader
 
     async def create(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
         upserts = self._upserts()
@@ -183,6 +231,17 @@ class DatabaseRepositoryService:
             return []
         return list(map(ImageRecord._make, rows))
 
+    async def images_json(self, repository: RepositoryName) -> bytes:
+        statement = _IMAGES_JSON[self._session.get_bind().dialect.name]
+        parameters = _parameters(repository)
+        if self._reader is not None:
+            encoded = await self._reader.json(statement, parameters)
+        else:
+            encoded = (await self._session.execute(statement, parameters)).scalar()
+        if encoded is None:
+            raise NotFound(f"repository {repository} not found")
+        return encoded.encode()
+
     async def checksums(
         self, repository: RepositoryName, ids: Collection[str]
     ) -> dict[str, str | None]:
@@ -201,29 +260,42 @@ class DatabaseRepositoryService:
         current: Mapping[str, str | None] | None = None,
     ) -> None:
         checksums = _merged(images)
+        adds = True
         if current is not None:  # the repository exists: the caller has read its checksums
             checksums = {
                 image_id: checksum
                 for image_id, checksum in checksums.items()
                 if image_id not in current or checksum not in (None, current[image_id])
             }
+            adds = any(image_id not in current for image_id in checksums)
         elif not checksums and not await self.exists(repository):
             raise NotFound(f"repository {repository} not found")
-        await self._merge(self._upserts(), repository, checksums)
+        await self._merge(self._upserts(), repository, checksums, adds=adds)
 
     def _upserts(self) -> _Upserts:
         return _UPSERTS[self._session.get_bind().dialect.name]
 
     async def _merge(
-        self, upserts: _Upserts, repository: RepositoryName, checksums: dict[str, str | None]
+        self,
+        upserts: _Upserts,
+        repository: RepositoryName,
+        checksums: dict[str, str | None],
+        *,
+        adds: bool = True,
     ) -> None:
         """Upserts, safe under concurrent merges: no id is lost, no checksum forgotten.
 
         NotFound unless every image was written: there is no repository to write them to, or
         (PostgreSQL) it was deleted and created again between two of the upserts, which must
-        not leave some of the images in the new one: the unit of work then rolls back."""
+        not leave some of the images in the new one: the unit of work then rolls back.
+        RepositoryFull when new ids (``adds``: some may be new) take the repository past its
+        limit: the unit of work rolls back too."""
         if not checksums:
             return
+        dialect = self._session.get_bind().dialect.name
+        counted = adds and self._max_images is not None
+        if counted and dialect == "postgresql":
+            await self._session.execute(_LOCK_FOR_ADDING, _parameters(repository))
         # In id order, so that two merges into one repository take their row locks alike.
         rows = [
             {**_parameters(repository), "image_id": image_id, "checksum": checksums[image_id]}
@@ -232,6 +304,11 @@ class DatabaseRepositoryService:
         written = await self._session.execute(upserts.images, rows)
         if written.rowcount != len(rows):  # an upsert writes one row, inserted or updated
             raise NotFound(f"repository {repository} not found")
+        if counted:
+            held = await self._session.scalar(_COUNT, _parameters(repository))
+            assert self._max_images is not None
+            if held > self._max_images:
+                raise RepositoryFull(repository, held, self._max_images)
 
 
 def _merged(images: list[ImageRecord]) -> dict[str, str | None]:

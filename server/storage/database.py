@@ -145,6 +145,14 @@ class Database:
         if self._feed is not None:
             await self._feed.start()
 
+    def decision_counter(self) -> int | None:
+        """The change counter where it is read from the database itself at this moment, so
+        that an answer kept under it is as good as one read now: SQLite's ``PRAGMA
+        data_version`` has moved with every commit of every connection and process before it
+        answers. None on PostgreSQL, whose counter follows notices that may still be on the
+        way: whether to write, or whether a password is current, is read there each time."""
+        return self.change_counter() if self._feed is None else None
+
     def change_counter(self) -> int | None:
         """A number that grows whenever a change is committed to the database, by any
         connection of any process; None where that cannot be told cheaply (an in-memory SQLite

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from server.handlers.images import CACHED_CHECKSUMS_MAX
+from server.storage.database import Database
 from tests.functional.support import (
     as_user,
     assert_error,
@@ -217,3 +218,47 @@ def test_a_push_repeated_changes_nothing_and_a_changed_one_is_merged(index: Inde
     assert listed(get_images(index, repository.path)) == expected
     _assert_204(put_images(index, repository.path, owner, pushed))  # an older push again
     assert listed(get_images(index, repository.path)) == expected | {first: pushed[0]["checksum"]}
+
+
+def test_a_push_past_the_repository_limit_is_refused_naming_it_and_writes_nothing(
+    make_index: Callable[..., Index],
+):
+    index = make_index(max_images_per_repository=3)
+    repository = new_repository(index, index.account(), images=2)
+    owner = as_user(repository.owner)
+    more = [{"id": image_id()}, {"id": image_id()}]
+    limit = (
+        f"repository {repository.path} would hold 4 images: at most 3 are allowed per"
+        " repository (HUBINDEX_MAX_IMAGES_PER_REPOSITORY)"
+    )
+
+    assert_error(put_images(index, repository.path, owner, more), 409, limit)
+    assert_error(create_repository(index, repository.path, owner, more), 409, limit)
+    assert set(listed(get_images(index, repository.path))) == set(repository.images)
+    _assert_204(put_images(index, repository.path, owner, more[:1]))  # up to the limit
+    assert len(listed(get_images(index, repository.path))) == 3
+
+
+def test_whether_a_put_writes_is_decided_from_the_database_not_from_a_stale_cache(
+    make_index: Callable[..., Index], monkeypatch: pytest.MonkeyPatch
+):
+    """Two servers on one database, each with its caches. On PostgreSQL the change counter is
+    held still, as while another process's notice is on the way (SQLite's is read from the
+    database at each request, and cannot lag): a checksum flipped back is still written."""
+    generation = [1]
+    a, b = make_index(), make_index()
+    if a.database_url.startswith("postgresql"):
+        monkeypatch.setattr(Database, "change_counter", lambda _self: generation[0])
+    repository = new_repository(a, a.account(), images=1)
+    owner, image = as_user(repository.owner), repository.images[0]
+    first, second = checksum(), checksum()
+
+    _assert_204(put_images(a, repository.path, owner, [{"id": image, "checksum": first}]))
+    generation[0] = 2  # A has seen its own write
+    _assert_204(put_images(a, repository.path, owner, [{"id": image, "checksum": first}]))
+    _assert_204(put_images(b, repository.path, owner, [{"id": image, "checksum": second}]))
+    # B's write not announced to A yet:
+    _assert_204(put_images(a, repository.path, owner, [{"id": image, "checksum": first}]))
+
+    generation[0] = 3
+    assert listed(get_images(b, repository.path)) == {image: first}

@@ -1,10 +1,15 @@
+from collections.abc import AsyncIterator
+
 import pytest
 from sqlalchemy import text
 
+from generated.models import ImageRecordList
 from server.auth import RepositoryName
 from server.composition import AppState
-from server.errors import NotFound
+from server.errors import NotFound, RepositoryFull
 from server.services.repositories import DatabaseRepositoryService, ImageRecord
+from server.settings import Settings
+from tests.harness import FAST_HASHING
 
 pytestmark = pytest.mark.anyio
 
@@ -127,3 +132,66 @@ async def test_checksums_answers_for_the_ids_asked_that_the_repository_has(state
         assert await services.repositories.checksums(REPO, []) == {}
         with pytest.raises(NotFound):
             await services.repositories.checksums(RepositoryName("someone", "else"), [A])
+
+
+D = "d" * 64
+
+
+@pytest.fixture
+async def limited(database_url: str) -> AsyncIterator[AppState]:
+    """At most 3 images per repository."""
+    app_state = AppState(
+        Settings(database_url=database_url, max_images_per_repository=3, **FAST_HASHING)
+    )
+    yield app_state
+    await app_state.close()
+
+
+async def _put(state: AppState, images: list[ImageRecord]) -> None:
+    async with state.unit_of_work(writes=True) as services:
+        current = await services.repositories.checksums(REPO, [image.id for image in images])
+        await services.repositories.put_images(REPO, images, current=current)
+
+
+async def test_no_write_takes_a_repository_past_its_limit_and_a_refused_one_writes_nothing(
+    limited: AppState,
+):
+    async with limited.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [ImageRecord(A), ImageRecord(B)])
+
+    with pytest.raises(RepositoryFull, match="would hold 4 images: at most 3"):
+        await _put(limited, [ImageRecord(A, "sha256:a"), ImageRecord(C), ImageRecord(D)])
+    with pytest.raises(RepositoryFull, match="at most 3"):
+        async with limited.unit_of_work(writes=True) as services:
+            await services.repositories.create(REPO, [ImageRecord(C), ImageRecord(D)])
+    with pytest.raises(RepositoryFull, match="at most 3"):  # without the checksums read first
+        async with limited.unit_of_work(writes=True) as services:
+            await services.repositories.put_images(REPO, [ImageRecord(C), ImageRecord(D)])
+    assert await _images(limited) == [ImageRecord(A), ImageRecord(B)]
+
+    await _put(limited, [ImageRecord(C)])  # up to the limit
+    await _put(limited, [ImageRecord(A, "sha256:a"), ImageRecord(C, "sha256:c")])  # full: no new id
+    async with limited.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [ImageRecord(B, "sha256:b")])
+    assert await _images(limited) == [
+        ImageRecord(A, "sha256:a"),
+        ImageRecord(B, "sha256:b"),
+        ImageRecord(C, "sha256:c"),
+    ]
+
+
+async def test_the_encoded_listing_is_the_listing(state: AppState):
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [])
+    async with state.unit_of_work(writes=False) as services:
+        assert await services.repositories.images_json(REPO) == b"[]"
+    async with state.unit_of_work(writes=True) as services:
+        await services.repositories.create(REPO, [ImageRecord(C), ImageRecord(A, "sha256:a")])
+    async with state.unit_of_work(writes=False) as services:
+        encoded = await services.repositories.images_json(REPO)
+        with pytest.raises(NotFound):
+            await services.repositories.images_json(RepositoryName("someone", "else"))
+    expected = ImageRecordList.model_validate(
+        [{"id": A, "checksum": "sha256:a"}, {"id": C}]
+    ).model_dump_json(exclude_none=True)
+    assert encoded == expected.encode()

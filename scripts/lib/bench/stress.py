@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import data
+from bench import big_lists, data
 from bench.databases import Databases, PostgreSQLDatabases, SQLiteDatabases
 from bench.probe import percentile
 from bench.servers import free_port
@@ -68,6 +68,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--size", type=int, default=100_000, help="repositories (default 100k)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--no-search", action="store_true", help="leave the search client out")
+    big_lists.add_options(parser)
     options = parser.parse_args(argv)
 
     databases: Databases
@@ -96,6 +97,23 @@ def _run(database_url: str, options: argparse.Namespace) -> int:
              "--password-stdin"],
             input=password, text=True, env=env, check=True,
         )  # fmt: skip
+    base, server = _start_server(env)
+    try:
+        code = _load(base, options, changer, pusher, passwords)
+        outcomes = big_lists.run(
+            base, env, options, lambda: _start_server(env), (pusher, passwords[1])
+        )
+        for outcome in outcomes:
+            print("\n".join(outcome.lines))
+            print(f"{outcome.name}: goal {'met' if outcome.met else 'NOT met'}")
+        return code if all(outcome.met for outcome in outcomes) else 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _start_server(env: dict[str, str]) -> tuple[str, subprocess.Popen[bytes]]:
+    """``hubindex serve`` on a free loopback port, up: its base URL and process."""
     port = free_port()
     server = subprocess.Popen(  # noqa: S603 - our own console script
         [str(HUBINDEX), "serve", "--host", "127.0.0.1", "--port", str(port)],
@@ -104,10 +122,11 @@ def _run(database_url: str, options: argparse.Namespace) -> int:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
-        return _load(base, options, changer, pusher, passwords)
-    finally:
+    except BaseException:
         server.terminate()
         server.wait(timeout=30)
+        raise
+    return base, server
 
 
 def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
