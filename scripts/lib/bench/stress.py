@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import data
+from bench import connection_attacks, data
 from bench.databases import Databases, PostgreSQLDatabases, SQLiteDatabases
 from bench.probe import percentile
 from bench.servers import free_port
@@ -68,6 +68,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--size", type=int, default=100_000, help="repositories (default 100k)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--no-search", action="store_true", help="leave the search client out")
+    connection_attacks.add_options(parser)
     options = parser.parse_args(argv)
 
     databases: Databases
@@ -104,7 +105,10 @@ def _run(database_url: str, options: argparse.Namespace) -> int:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
-        return _load(base, options, changer, pusher, passwords)
+        status = 0 if options.attacks_only else _load(base, options, changer, pusher, passwords)
+        if not connection_attacks.run_selected(options, port, server.pid):
+            status = 1
+        return status
     finally:
         server.terminate()
         server.wait(timeout=30)
