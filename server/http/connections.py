@@ -25,6 +25,7 @@ import functools
 import ipaddress
 import json
 import logging
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any
@@ -39,6 +40,9 @@ SWEEP_SECONDS = 0.5
 # How long a refused connection is kept to read the request it may already be sending, so that
 # the client reads the refusal rather than a reset.
 REFUSAL_LINGER_SECONDS = 1.0
+# At most this many answered connections linger at once (each holds a file); past it, one is
+# closed at once, so that a flood of refused connections cannot pass the open-file limit.
+MAX_LINGERING = 128
 LOG_EVERY_SECONDS = 1.0
 
 logger = logging.getLogger(__name__)
@@ -114,6 +118,7 @@ class _Registry:
         self.by_address: Counter[str] = Counter()
         self._sweep: asyncio.TimerHandle | None = None
         self._last_sweep = 0.0
+        self.lingering = 0
         self._logged_at = float("-inf")
         self._unlogged = 0
 
@@ -168,7 +173,18 @@ class _Registry:
         self._sweep = loop.call_later(SWEEP_SECONDS, self.sweep, loop) if self.open else None
 
 
-_REGISTRY = _Registry()
+# One per event loop (uvicorn runs one per process; tests may run servers in threads).
+_REGISTRIES: "weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Registry]" = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _registry(loop: asyncio.AbstractEventLoop) -> _Registry:
+    registry = _REGISTRIES.get(loop)
+    if registry is None:
+        registry = _REGISTRIES[loop] = _Registry()
+    return registry
+
 
 _HEAD, _BODY = "head", "body"
 
@@ -186,6 +202,7 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     ) -> None:
         super().__init__(config, server_state, app_state, _loop)
         self.limits = _process_limits(_frozen(config.forwarded_allow_ips))
+        self.registry = _registry(self.loop)
         self.counted_address: str | None = None
         self._head_bytes = 0
         self._tail = b""  # the last bytes of the head so far: its blank line may span reads
@@ -195,15 +212,15 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         super().connection_made(transport)
         address = self.client[0] if self.client else ""
-        refusal = _REGISTRY.admit(self, address)
+        refusal = self.registry.admit(self, address)
         if refusal is not None:
-            _REGISTRY.note(self.loop, f"connection from {address} refused: {refusal[1]}")
+            self.registry.note(self.loop, f"connection from {address} refused: {refusal[1]}")
             self._refuse(*refusal, {"Retry-After": "1"})
             return
         self._deadline = self.loop.time() + self.limits.header_timeout
 
     def connection_lost(self, exc: Exception | None) -> None:
-        _REGISTRY.release(self)
+        self.registry.release(self)
         self._deadline = None
         super().connection_lost(exc)
 
@@ -260,20 +277,20 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         self._answer_and_close(408, f"the request {part} did not arrive within {timeout:g} s")
 
     def _answer_and_close(self, status: int, message: str) -> None:
-        """Answers ``status`` unless an answer was begun, and closes; the app, if it waits for
-        the body, is told the client is gone."""
+        """Answers ``status`` and closes. When a request is still being answered on this
+        connection (its own body is late, or a later request's head is), the app is told the
+        client is gone, and the connection is closed without an answer if one was begun or the
+        answer would be taken for that request's."""
         cycle = self.cycle
         if cycle is not None and not cycle.response_complete:
-            started = cycle.response_started
             cycle.disconnected = True
             cycle.message_event.set()
-            if started:
+            if cycle.response_started or self._waiting == _HEAD:
                 self._waiting, self._deadline = None, None
                 self.transport.close()
                 return
-        _REGISTRY.note(
-            self.loop, f"{status} to {self.client[0] if self.client else '-'}: {message}"
-        )
+        client = self.client[0] if self.client else "-"
+        self.registry.note(self.loop, f"{status} to {client}: {message}")
         self._refuse(status, message)
 
     def _refuse(self, status: int, message: str, headers: dict[str, str] | None = None) -> None:
@@ -282,11 +299,17 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         reads the answer rather than a reset."""
         self._waiting, self._deadline = None, None
         self.transport.write(_raw_response(status, message, headers))
-        if self.transport.can_write_eof():
+        registry = self.registry
+        if registry.lingering < MAX_LINGERING and self.transport.can_write_eof():
             self.transport.write_eof()
-            self.loop.call_later(REFUSAL_LINGER_SECONDS, self.transport.close)
+            registry.lingering += 1
+            self.loop.call_later(REFUSAL_LINGER_SECONDS, self._end_linger)
         else:
             self.transport.close()
+
+    def _end_linger(self) -> None:
+        self.registry.lingering -= 1
+        self.transport.close()
 
 
 _REASONS = {
