@@ -263,6 +263,14 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_complete()
         self._waiting, self._deadline = _HEAD, None
 
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        if self._waiting == _BODY and not self.pipeline and not self.transport.is_closing():
+            # Answered before its body ended (401, 413, 503...): the rest is not wanted, and
+            # the connection is not kept for a next request.
+            self._waiting, self._deadline = None, None
+            self._close_softly()
+
     def check_deadline(self, now: float, elapsed: float) -> None:
         """Called by the sweep: closes the connection when its head or body is late."""
         if self._deadline is None or self.transport.is_closing():
@@ -299,6 +307,9 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         reads the answer rather than a reset."""
         self._waiting, self._deadline = None, None
         self.transport.write(_raw_response(status, message, headers))
+        self._close_softly()
+
+    def _close_softly(self) -> None:
         registry = self.registry
         if registry.lingering < MAX_LINGERING and self.transport.can_write_eof():
             self.transport.write_eof()
