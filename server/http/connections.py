@@ -168,9 +168,15 @@ class _Registry:
     def sweep(self, loop: asyncio.AbstractEventLoop) -> None:
         now = loop.time()
         elapsed, self._last_sweep = now - self._last_sweep, now
-        for protocol in list(self.open):
-            protocol.check_deadline(now, elapsed)
-        self._sweep = loop.call_later(SWEEP_SECONDS, self.sweep, loop) if self.open else None
+        try:
+            for protocol in list(self.open):
+                try:
+                    protocol.check_deadline(now, elapsed)
+                except Exception:  # one connection's trouble must not end the sweep
+                    logger.exception("checking a connection's deadline failed")
+                    protocol.transport.abort()
+        finally:
+            self._sweep = loop.call_later(SWEEP_SECONDS, self.sweep, loop) if self.open else None
 
 
 # One per event loop (uvicorn runs one per process; tests may run servers in threads).
@@ -263,14 +269,6 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         super().on_message_complete()
         self._waiting, self._deadline = _HEAD, None
 
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if self._waiting == _BODY and not self.pipeline and not self.transport.is_closing():
-            # Answered before its body ended (401, 413, 503...): the rest is not wanted, and
-            # the connection is not kept for a next request.
-            self._waiting, self._deadline = None, None
-            self._close_softly()
-
     def check_deadline(self, now: float, elapsed: float) -> None:
         """Called by the sweep: closes the connection when its head or body is late."""
         if self._deadline is None or self.transport.is_closing():
@@ -306,13 +304,21 @@ class BoundedHttpToolsProtocol(HttpToolsProtocol):
         connection, reading and dropping what the client still sends meanwhile, so that it
         reads the answer rather than a reset."""
         self._waiting, self._deadline = None, None
-        self.transport.write(_raw_response(status, message, headers))
+        try:
+            self.transport.write(_raw_response(status, message, headers))
+        except RuntimeError:  # uvloop: the peer is gone, its connection_lost not yet called
+            self.transport.abort()
+            return
         self._close_softly()
 
     def _close_softly(self) -> None:
         registry = self.registry
         if registry.lingering < MAX_LINGERING and self.transport.can_write_eof():
-            self.transport.write_eof()
+            try:
+                self.transport.write_eof()
+            except RuntimeError:
+                self.transport.abort()
+                return
             registry.lingering += 1
             self.loop.call_later(REFUSAL_LINGER_SECONDS, self._end_linger)
         else:
