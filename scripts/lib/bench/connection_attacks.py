@@ -8,8 +8,9 @@
 - unfinished bodies: 300 requests declaring a 4 MB body that send all but its last byte (to
   registration, which takes anonymous bodies), 50 trickling a body, and 100 anonymous 4 MB
   PUTs to a protected operation that send only their head. Bounds: the protected ones are
-  answered 401 without their body; every connection is closed by the body deadline (plus
-  2 s); the server's memory afterwards is within 20 % of before.
+  answered 401 without their body; every connection is closed by twice the body deadline
+  (which does not count time the server held a client off) plus 2 s; the server's memory
+  afterwards is within 20 % of before.
 - huge header: clients that send a header line of up to 160 MB. Bound: each answered 431 (or
   closed) within 1 s.
 
@@ -180,10 +181,15 @@ def unfinished_bodies(target: Target) -> Outcome:
                         sock.send(b" ")
             _collect(everyone, closed_at, answers, wait=0.05)
             peak = max(peak, _rss_mib(target.pid))
-        files_after = _open_files(target.pid)
-        for sock in everyone:
-            sock.close()
-        time.sleep(2)
+        # The deadline does not count time the server held a client off (reading paused while
+        # the app was busy with the bodies it had): under load that moves it on.
+        latest = opened + 2 * target.body_timeout + CLOSE_GRACE_SECONDS
+        while (files_after := _open_files(target.pid)) > baseline_files + 3:
+            if time.monotonic() > latest:
+                break
+            _collect(everyone, closed_at, answers, wait=0.25)
+        all_closed_after = time.monotonic() - opened
+        _close_all(everyone)
         rss_after = _rss_mib(target.pid)
     sent_mib = sum(size - 1 - left for left in remaining.values()) / 2**20
     outcome.lines.append(
@@ -201,9 +207,9 @@ def unfinished_bodies(target: Target) -> Outcome:
     )
     outcome.bound(
         files_after <= baseline_files + 3,
-        f"every connection closed by the server within the body deadline"
-        f" {target.body_timeout:g} s + {CLOSE_GRACE_SECONDS:g} s (open files {files_after} <="
-        f" {baseline_files} + 3)",
+        f"every connection closed by the server within twice the body deadline"
+        f" {target.body_timeout:g} s + {CLOSE_GRACE_SECONDS:g} s (all closed after"
+        f" {all_closed_after:.1f} s; open files {files_after} <= {baseline_files} + 3)",
     )
     outcome.bound(
         rss_after <= rss_before * (1 + MEMORY_RETURN_SHARE),
@@ -391,6 +397,12 @@ def _collect(
         elif not data:
             closed_at[sock] = time.monotonic()
     selector.close()
+
+
+def _close_all(sockets: list[socket.socket]) -> None:
+    for sock in sockets:
+        sock.close()
+    time.sleep(2)  # for the server to see them go
 
 
 def _first_statuses(sockets: list[socket.socket], seen: Counter[str]) -> Counter[str]:
