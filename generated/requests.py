@@ -4,7 +4,8 @@
 
 OPERATIONS: each operation's method, path template, parameters (location, spec name, Python
 name, the converter of their text, array style, the schema they are checked against), body
-(media types, schema, model) and documented responses. SCHEMAS: each schema, references
+(media types, schema, model), security schemes (alternatives, as in the spec; an empty one:
+anonymous allowed) and documented responses. SCHEMAS: each schema, references
 resolved, by id. validate_<id>: the schema compiled by fastjsonschema, for the values of
 requests (it decides; jsonschema only words what it refuses). COMPONENTS: the spec's named
 schemas, by name, for rules a handler applies itself.
@@ -1322,6 +1323,7 @@ OPERATIONS = [
         "operation_id": "ping.get",
         "parameters": [],
         "responses": {200: "Ping"},
+        "security": [],
         "template": "/v1/_ping",
     },
     {
@@ -1330,6 +1332,7 @@ OPERATIONS = [
         "operation_id": "users.login",
         "parameters": [],
         "responses": {200: "Ok", 401: "Error", 403: "Error", 429: "Error", 503: "Error"},
+        "security": [["basicAuth"]],
         "template": "/v1/users/",
     },
     {
@@ -1349,6 +1352,7 @@ OPERATIONS = [
             415: "Error",
             503: "Error",
         },
+        "security": [],
         "template": "/v1/users/",
     },
     {
@@ -1368,6 +1372,7 @@ OPERATIONS = [
             }
         ],
         "responses": {200: "EmailConfirmed", 400: "Error", 404: "Error", 503: "Error"},
+        "security": [],
         "template": "/v1/users/confirm",
     },
     {
@@ -1403,6 +1408,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
+        "security": [["basicAuth"]],
         "template": "/v1/users/{username}/",
     },
     {
@@ -1457,6 +1463,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
+        "security": [["basicAuth"]],
         "template": "/v1/repositories/{namespace}/{repository}/",
     },
     {
@@ -1504,6 +1511,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
+        "security": [["basicAuth"]],
         "template": "/v1/repositories/{namespace}/{repository}/",
     },
     {
@@ -1548,6 +1556,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
+        "security": [["basicAuth"]],
         "template": "/v1/repositories/{repository}/",
     },
     {
@@ -1585,6 +1594,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
+        "security": [["basicAuth"]],
         "template": "/v1/repositories/{repository}/",
     },
     {
@@ -1632,6 +1642,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
+        "security": [["basicAuth"], ["dockerToken"], []],
         "template": "/v1/repositories/{namespace}/{repository}/images",
     },
     {
@@ -1677,6 +1688,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
+        "security": [["basicAuth"], ["dockerToken"]],
         "template": "/v1/repositories/{namespace}/{repository}/images",
     },
     {
@@ -1714,6 +1726,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
+        "security": [["basicAuth"], ["dockerToken"], []],
         "template": "/v1/repositories/{repository}/images",
     },
     {
@@ -1749,6 +1762,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
+        "security": [["basicAuth"], ["dockerToken"]],
         "template": "/v1/repositories/{repository}/images",
     },
     {
@@ -1785,6 +1799,7 @@ OPERATIONS = [
             404: "Error",
             503: "Error",
         },
+        "security": [["dockerToken"]],
         "template": "/v1/repositories/{namespace}/{repository}/auth",
     },
     {
@@ -1811,6 +1826,7 @@ OPERATIONS = [
             404: "Error",
             503: "Error",
         },
+        "security": [["dockerToken"]],
         "template": "/v1/repositories/{repository}/auth",
     },
     {
@@ -1850,6 +1866,7 @@ OPERATIONS = [
             },
         ],
         "responses": {200: "SearchResults", 400: "Error", 401: "Error", 429: "Error", 503: "Error"},
+        "security": [["basicAuth"], []],
         "template": "/v1/search",
     },
 ]

@@ -22,13 +22,14 @@ from connexion.resolver import RelativeResolver, Resolver
 from connexion.utils import get_function_from_name
 from prometheus_client import start_http_server
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from generated import models, requests
 from server.composition import AppState
 from server.engine import reference
 from server.engine.fast import Dispatcher
-from server.errors import HubIndexError
+from server.errors import BodyIncomplete, HubIndexError
 from server.http.access_log import RequestLogMiddleware
 from server.http.body_limit import BodyLimitMiddleware
 from server.http.metrics import Metrics
@@ -89,6 +90,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
         BodyLimitMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
         max_bytes=settings.max_body_bytes,
+        buffer_bytes=settings.body_buffer_bytes,
     )
     if settings.engine == "connexion":
         # Connexion routes, parses and validates every request, then calls an adapter that
@@ -99,6 +101,11 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
             resolver=Resolver(function_resolver=adapters.__getitem__),
             pythonic_params=True,
             validate_responses=settings.validate_responses,
+        )
+        app.add_middleware(
+            reference.CredentialsFirst,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            compiled=requests,
         )
     else:
         # Connexion resolves every operation to its glue now, failing early on a missing one,
@@ -118,6 +125,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     app.add_error_handler(HubIndexError, _domain_error)
     app.add_error_handler(ProblemException, _problem)
     app.add_error_handler(UnicodeDecodeError, _not_utf8)
+    app.add_error_handler(ClientDisconnect, _client_gone)
     app.add_error_handler(HTTPException, _http_error)
     app.add_error_handler(Exception, _unexpected)
     return app
@@ -145,6 +153,11 @@ def _problem(_request: ConnexionRequest, problem: Exception) -> ConnexionRespons
 def _not_utf8(_request: ConnexionRequest, _error: Exception) -> ConnexionResponse:
     """Connexion decodes a JSON body without catching this (protocol.md, Errors: 400)."""
     return _for_connexion(error_response(400, "the request body is not valid UTF-8"))
+
+
+def _client_gone(_request: ConnexionRequest, _error: Exception) -> ConnexionResponse:
+    """The client left (or was timed out) before its body arrived: nothing to act on."""
+    return _domain_error(_request, BodyIncomplete())
 
 
 def _http_error(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:

@@ -99,6 +99,28 @@ class DatabaseBusy(HubIndexError):
         super().__init__(f"the database is busy: try again in {self.retry_after_seconds} s")
 
 
+class BodiesBufferFull(HubIndexError):
+    """Taking this request's body would pass the memory the process gives to request bodies
+    at once (the bodies of other requests hold it). Nothing was changed; the same request may
+    be sent again."""
+
+    retry_after_seconds = 1
+
+    def __init__(self) -> None:
+        super().__init__(
+            "the server is receiving too many request bodies at once: try again in"
+            f" {self.retry_after_seconds} s"
+        )
+
+
+class BodyIncomplete(HubIndexError):
+    """The client went away (or was timed out) before its request body arrived in full: what
+    did arrive is not acted on."""
+
+    def __init__(self) -> None:
+        super().__init__("the request body did not arrive in full")
+
+
 class NotImplementedYet(HubIndexError):
     """The operation is in the spec but has no handler yet."""
 

@@ -4,7 +4,7 @@ import re
 from typing import Annotated, Literal
 from urllib.parse import urlsplit, urlunsplit
 
-from pydantic import AnyUrl, Field, ValidationError, field_validator
+from pydantic import AnyUrl, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 ENV_PREFIX = "HUBINDEX_"
@@ -133,6 +133,47 @@ class Settings(BaseSettings):
         " refused with 409 and nothing is written. Bounds what one image list costs to store,"
         " read and send.",
     )
+    body_buffer_bytes: int = Field(
+        64 * 1024 * 1024,
+        ge=1024,
+        description="Most bytes of request bodies each process holds at once (bodies being"
+        " received, and those of requests being answered); a body that would pass it is refused"
+        " with 503 and Retry-After.",
+    )
+    max_header_bytes: int = Field(
+        16 * 1024,
+        ge=1024,
+        description="Largest request line and headers accepted; a larger one is answered 431"
+        " and its connection closed.",
+    )
+    header_timeout_seconds: float = Field(
+        10.0,
+        gt=0,
+        description="How long a request's line and headers may take to arrive, from the"
+        " connection's opening (or, on a reused connection, from their first byte); past it:"
+        " 408 and the connection is closed.",
+    )
+    body_timeout_seconds: float = Field(
+        30.0,
+        gt=0,
+        description="How long a request body may take to arrive after its headers (time the"
+        " server itself holds the client off not counted); past it: 408 and the connection is"
+        " closed.",
+    )
+    max_connections: int = Field(
+        1000,
+        ge=1,
+        description="Most connections each process keeps open; one more is answered 503 with"
+        " Retry-After and closed. `hubindex serve` raises its open-file limit to fit, or refuses"
+        " to start.",
+    )
+    max_connections_per_address: int = Field(
+        100,
+        ge=0,
+        description="Most connections each process keeps open from one client address (not"
+        " counting proxies trusted by --forwarded-allow-ips); one more is answered 429 and"
+        " closed; 0: no limit.",
+    )
     engine: Literal["fast", "connexion"] = Field(
         "fast",
         description="What answers the spec's operations: fast, hubindex's dispatcher compiled"
@@ -167,6 +208,14 @@ class Settings(BaseSettings):
             if not re.match(_HOST_PORT, endpoint):
                 raise ValueError(f"{endpoint!r} is not host[:port] (no scheme, no path)")
         return endpoints
+
+    @model_validator(mode="after")
+    def _one_body_fits(self) -> "Settings":
+        if self.body_buffer_bytes < self.max_body_bytes:
+            raise ValueError(
+                f"{ENV_PREFIX}BODY_BUFFER_BYTES must be at least {ENV_PREFIX}MAX_BODY_BYTES"
+            )
+        return self
 
 
 def load_settings() -> Settings:

@@ -25,6 +25,7 @@ from aiosmtpd.controller import Controller
 
 from server.app import create_app
 from server.cli.accounts import create_user
+from server.http.connections import BoundedHttpToolsProtocol
 from server.settings import Settings
 from server.storage.migrations import upgrade
 
@@ -135,7 +136,11 @@ class Index:
 
     def uvicorn_config(self) -> uvicorn.Config:
         return uvicorn.Config(
-            create_app(self.settings), lifespan="on", log_level="warning", access_log=False
+            create_app(self.settings),
+            lifespan="on",
+            log_level="warning",
+            access_log=False,
+            http=BoundedHttpToolsProtocol,  # as `hubindex serve` (its limits: the defaults)
         )
 
     def stop(self) -> None:

@@ -765,6 +765,12 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
                         operation.get("parameters", []),
                     ),
                     "body": _compiled_body(spec, schemas, operation_id, operation, written),
+                    # Checked before the body is read: a request without the credentials
+                    # the operation needs is refused without waiting for its body.
+                    "security": [
+                        sorted(option)
+                        for option in operation.get("security", resolved.get("security", []))
+                    ],
                     "responses": {
                         int(status): _response_schema(schemas, response)
                         for status, response in operation["responses"].items()

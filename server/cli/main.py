@@ -4,6 +4,7 @@ import argparse
 import logging
 import logging.config
 import os
+import resource
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -15,6 +16,7 @@ from generated import models
 from server.cli.accounts import activate_user, create_user
 from server.errors import HubIndexError
 from server.handlers.call import BodyRules
+from server.http.connections import BoundedHttpToolsProtocol
 from server.http.responses import error_response
 from server.logs import logging_config
 from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
@@ -149,6 +151,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             raise UsageError("the database needs migrations: run `hubindex db upgrade`")
     else:
         upgrade(settings.database_url)
+    _fit_open_files(settings.max_connections)
     os.environ[f"{ENV_PREFIX}LOG_FORMAT"] = settings.log_format  # for the app's own factory
     factory = "create_app_for_reload" if args.reload else "create_app_for_uvicorn"
     uvicorn.run(
@@ -165,8 +168,29 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         access_log=False,  # hubindex writes its own line per request, with the user
         timeout_graceful_shutdown=30,
         forwarded_allow_ips=args.forwarded_allow_ips,  # None: uvicorn's default
+        # httptools' protocol with bounded heads, deadlines and connection caps (the
+        # HUBINDEX_* settings read in each worker).
+        http=BoundedHttpToolsProtocol,
     )
     return 0
+
+
+# Files a process opens besides its connections: the database, logs, the metrics port, argon2.
+SPARE_FILES = 256
+
+
+def _fit_open_files(max_connections: int) -> None:
+    """Raises the process's soft open-file limit to hold HUBINDEX_MAX_CONNECTIONS, or refuses
+    to start: past the limit, accept() fails and the connection cap is never reached."""
+    needed = max_connections + SPARE_FILES
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < needed:
+        if hard != resource.RLIM_INFINITY and hard < needed:
+            raise UsageError(
+                f"HUBINDEX_MAX_CONNECTIONS={max_connections} needs {needed} open files and the"
+                f" hard limit is {hard}: lower it, or raise the limit (ulimit -Hn)"
+            )
+        resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
 
 
 def create_app_for_uvicorn() -> "ASGIApp":

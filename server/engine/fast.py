@@ -29,6 +29,7 @@ from server.composition import AppState
 from server.errors import HubIndexError
 from server.http.access_log import REQUEST_INFO
 from server.http.body import Body, parse_body
+from server.http.credentials import presented_credential
 from server.http.parameters import CONVERTERS, Parameter, header, query_values
 from server.http.responses import JSON, error_response, response_for
 from server.http.routing import Router
@@ -47,6 +48,7 @@ class CompiledOperation:
     glue: Glue
     parameters: tuple[Parameter, ...]
     body: Body | None
+    security: tuple[tuple[str, ...], ...]
     responses: Mapping[int, ResponseCheck | None]  # None: no JSON body documented
 
     async def answer(
@@ -56,6 +58,11 @@ class CompiledOperation:
         path_values: Mapping[str, str],
     ) -> Response:
         scope = request.scope
+        if self.security:
+            # First, and before the body is read: a request without the credentials the
+            # operation needs is refused without waiting for (or holding) its body. The glue
+            # checks them again; the services decide whether they are right.
+            presented_credential(self.security, header(scope, b"authorization"))
         arguments: dict[str, Any] = {}
         query: dict[str, list[str]] | None = None
         cookies: dict[str, str] | None = None
@@ -222,6 +229,7 @@ def load_operations(
                 schema=BodyCheck(validator(body["schema"]), schemas[body["schema"]]),
                 build=builder(body["model"]),
             ),
+            security=tuple(tuple(option) for option in operation["security"]),
             responses={
                 status: None if schema_id is None else ResponseCheck(schemas[schema_id])
                 for status, schema_id in operation["responses"].items()

@@ -20,10 +20,10 @@ from starlette.responses import Response
 
 from server.auth import Account, Grant, Identity
 from server.composition import AppState
-from server.errors import AuthenticationFailed, NotImplementedYet
+from server.errors import NotImplementedYet
 from server.handlers.call import Call, Encoded, Reply, client_address
 from server.http.access_log import REQUEST_INFO
-from server.http.credentials import SCHEME_CREDENTIALS, Credential, parse_authorization
+from server.http.credentials import Credential, presented_credential
 from server.http.responses import JSON
 
 Handler = Callable[..., Awaitable[Any]]
@@ -79,16 +79,7 @@ class Operation:
         await call._run_after_commit()
 
     def _credential(self, request: Request) -> Credential | None:
-        if not self.security:
-            return None
-        credential = parse_authorization(request.headers.get("Authorization"))
-        if credential is None:
-            if () not in self.security:
-                raise AuthenticationFailed("authentication required")
-        elif not any(_accepts(scheme, credential) for option in self.security for scheme in option):
-            kind = type(credential).__name__.removesuffix("Credential")
-            raise AuthenticationFailed(f"{kind} credentials are not accepted here")
-        return credential
+        return presented_credential(self.security, request.headers.get("Authorization"))
 
     def respond(self, result: Reply | BaseModel | Encoded | None) -> Response:
         reply = result if isinstance(result, Reply) else Reply(self.success_status, result)
@@ -121,7 +112,3 @@ def _label(identity: Identity) -> str:
             return f"token:{identity.repository}:{identity.access}"
         case _:
             return "-"
-
-
-def _accepts(scheme: str, credential: Credential) -> bool:
-    return isinstance(credential, SCHEME_CREDENTIALS[scheme])

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from starlette.types import Receive, Scope
 
-from server.errors import InvalidRequest, UnsupportedMediaType
+from server.errors import BodyIncomplete, InvalidRequest, UnsupportedMediaType
 from server.http.parameters import header
 from server.http.validation import BodyCheck
 
@@ -71,11 +71,13 @@ class Body:
 
 
 async def read_body(receive: Receive) -> bytes:
+    """The whole body; BodyIncomplete when the client is gone before its end (a part of a
+    JSON document may be a whole one: ``[]`` of ``[] ``)."""
     chunks = []
     while True:
         message = await receive()
         if message["type"] != "http.request":
-            break
+            raise BodyIncomplete()
         chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             break

@@ -70,3 +70,24 @@ def parse_token(text: str) -> TokenCredential:
         return TokenCredential(fields["signature"], fields["repository"], fields["access"])
     except KeyError:
         raise AuthenticationFailed("malformed Token credentials") from None
+
+
+def presented_credential(
+    security: tuple[tuple[str, ...], ...], authorization: str | None
+) -> Credential | None:
+    """The credential an operation with ``security`` (alternatives of scheme names, as in the
+    spec; an empty one: anonymous allowed) is called with; AuthenticationFailed when it needs
+    one and has none, or has one of a scheme it does not accept, or a malformed one.
+
+    Pure and cheap, so that it can be asked before the request's body is read: whether the
+    credential is right is for the services to say."""
+    if not security:
+        return None
+    credential = parse_authorization(authorization)
+    if credential is None:
+        if () not in security:
+            raise AuthenticationFailed("authentication required")
+    elif not any(isinstance(credential, SCHEME_CREDENTIALS[s]) for o in security for s in o):
+        kind = type(credential).__name__.removesuffix("Credential")
+        raise AuthenticationFailed(f"{kind} credentials are not accepted here")
+    return credential

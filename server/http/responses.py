@@ -18,10 +18,12 @@ STATUS_BY_ERROR: Mapping[type[errors.HubIndexError], int] = {
     errors.PermissionDenied: 403,
     errors.NotFound: 404,
     errors.Conflict: 409,
+    errors.BodyIncomplete: 408,
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMediaType: 415,
     errors.TooManyFailedLogins: 429,
     errors.DatabaseBusy: 503,
+    errors.BodiesBufferFull: 503,
     errors.NotImplementedYet: 501,
 }
 
@@ -56,6 +58,8 @@ def response_for(error: errors.HubIndexError) -> Response:
     headers: dict[str, str] = {}
     if status == 401:
         headers.update(BASIC_CHALLENGE)
-    if isinstance(error, errors.TooManyFailedLogins | errors.DatabaseBusy):
+    if isinstance(
+        error, errors.TooManyFailedLogins | errors.DatabaseBusy | errors.BodiesBufferFull
+    ):
         headers["Retry-After"] = str(error.retry_after_seconds)
     return error_response(status, error.message, headers)

@@ -21,6 +21,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from server.http.connections import BoundedHttpToolsProtocol
+
 # Set per response by uvicorn or Starlette, so never copied from the recording.
 HOP_HEADERS = frozenset({"date", "server", "content-length", "transfer-encoding", "connection"})
 
@@ -64,7 +66,13 @@ def main() -> None:
     args = parser.parse_args()
     # As `hubindex serve` does (server/cli/main.py): the same logging set-up and uvicorn settings.
     logging.basicConfig(level="INFO", format="%(levelname)s %(message)s")
-    uvicorn.run(create_app(args.responses), host=args.host, port=args.port, log_level="info")
+    uvicorn.run(
+        create_app(args.responses),
+        host=args.host,
+        port=args.port,
+        log_level="info",
+        http=BoundedHttpToolsProtocol,
+    )
 
 
 if __name__ == "__main__":

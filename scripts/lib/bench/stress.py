@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import big_lists, data
+from bench import big_lists, connection_attacks, data
 from bench.databases import Databases, PostgreSQLDatabases, SQLiteDatabases
 from bench.probe import percentile
 from bench.servers import free_port
@@ -69,6 +69,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--no-search", action="store_true", help="leave the search client out")
     big_lists.add_options(parser)
+    connection_attacks.add_options(parser)
     options = parser.parse_args(argv)
 
     databases: Databases
@@ -99,7 +100,10 @@ def _run(database_url: str, options: argparse.Namespace) -> int:
         )  # fmt: skip
     base, server = _start_server(env)
     try:
-        code = _load(base, options, changer, pusher, passwords)
+        code = 0 if options.attacks_only else _load(base, options, changer, pusher, passwords)
+        port = int(base.rsplit(":", 1)[1])
+        if not connection_attacks.run_selected(options, port, server.pid):
+            code = 1
         outcomes = big_lists.run(
             base, env, options, lambda: _start_server(env), (pusher, passwords[1])
         )
