@@ -1347,6 +1347,7 @@ OPERATIONS = [
             400: "RegistrationError",
             413: "Error",
             415: "Error",
+            429: "Error",
             503: "Error",
         },
         "template": "/v1/users/",
