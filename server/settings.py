@@ -136,8 +136,9 @@ class Settings(BaseSettings):
     password_hashes_waiting: int = Field(
         32,
         ge=0,
-        description="New password hashes (registrations, password changes) that may wait for"
-        " a core, beyond one running per core; one more is refused at once with 503 and"
+        description="New password hashes (registrations, password changes) that may wait"
+        " beyond those running (one per HUBINDEX_ARGON2_PARALLELISM cores, at least one); one"
+        " more is refused at once with 503 and"
         " Retry-After. They run below logins' password checks, which never wait for them.",
     )
     search_cache_entries: int = Field(

@@ -15,7 +15,7 @@ one password against one hash share a single verification instead.
 Logins never wait behind new hashes (registrations, password changes): checks and hashes run
 on pools of their own, the hashes' at the lowest priority (server.workers), so the scheduler
 gives a login's check the cores first. New hashes are bounded: past ``hashes_waiting`` beyond
-one per core, a new one is refused at once (Overloaded, 503 with Retry-After) instead of
+those running, a new one is refused at once (Overloaded, 503 with Retry-After) instead of
 queueing without end.
 """
 
@@ -97,8 +97,11 @@ class Passwords:
         # only share the cores (server.workers: below the event loop's priority).
         cores = os.cpu_count() or 1
         self._threads = WorkerThreads(cores, "hubindex-argon2")
-        self._hashes = WorkerThreads(cores, "hubindex-hash", niceness=LOWEST)
-        self._most_hashes = cores + hashes_waiting
+        # A hash's lanes are threads of their own: with as many lanes as cores, one hash at a
+        # time keeps every core busy, and more would only weigh more against the checks.
+        hashing = max(1, cores // parallelism)
+        self._hashes = WorkerThreads(hashing, "hubindex-hash", niceness=LOWEST)
+        self._most_hashes = hashing + hashes_waiting
 
     async def hash(self, password: str) -> str:
         """A new hash of ``password``; Overloaded when too many are waiting already."""

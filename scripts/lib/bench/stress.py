@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import data
+from bench import data, registration_flood
 from bench.databases import Databases, PostgreSQLDatabases, SQLiteDatabases
 from bench.probe import percentile
 from bench.servers import free_port
@@ -68,6 +68,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--size", type=int, default=100_000, help="repositories (default 100k)")
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--no-search", action="store_true", help="leave the search client out")
+    parser.add_argument(
+        "--attack",
+        choices=("mixed", "registrations"),
+        default="mixed",
+        help="mixed: the clients above (default); registrations: a registration flood"
+        " (bench/registration_flood.py)",
+    )
     options = parser.parse_args(argv)
 
     databases: Databases
@@ -88,6 +95,8 @@ def main(argv: list[str]) -> int:
 
 def _run(database_url: str, options: argparse.Namespace) -> int:
     env = {**os.environ, "HUBINDEX_DATABASE_URL": database_url, "HUBINDEX_LOG_LEVEL": "warning"}
+    if options.attack == "registrations":
+        env.update(registration_flood.SERVER_ENV)
     changer, pusher = f"stress_{secrets.token_hex(3)}", f"stress_{secrets.token_hex(3)}"
     passwords = [secrets.token_urlsafe(12), secrets.token_urlsafe(12)]
     for name, password in ((changer, passwords[0]), (pusher, passwords[1])):
@@ -104,6 +113,8 @@ def _run(database_url: str, options: argparse.Namespace) -> int:
     base = f"http://127.0.0.1:{port}"
     try:
         _wait_until_up(base, server)
+        if options.attack == "registrations":
+            return registration_flood.attack(base, options.seconds, (pusher, passwords[1]))
         return _load(base, options, changer, pusher, passwords)
     finally:
         server.terminate()
