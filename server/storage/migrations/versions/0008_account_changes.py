@@ -1,7 +1,8 @@
 """Account changes by client address: registrations and new email addresses, counted for their
 limits (server.services.account_changes).
 
-No change-feed trigger: nothing a process keeps in a cache is read from this table.
+On PostgreSQL the table announces its writes like every other (migration 0005's function):
+a registration or an address it counts writes an account too, so this adds no cache emptying.
 
 Revision ID: 0008
 Revises: 0007
@@ -18,6 +19,8 @@ depends_on = None
 
 _TABLE = "account_changes"
 _INDEX = f"ix_{_TABLE}_kind_address_made_at"
+_ANNOUNCE = "hubindex_announce_change"  # migration 0005's _FUNCTION
+_TRIGGER = f"{_TABLE}_announce_change"  # named as migration 0005 names its triggers
 
 
 def upgrade() -> None:
@@ -31,9 +34,17 @@ def upgrade() -> None:
     )
     op.create_index(_INDEX, _TABLE, ["kind", "address", "made_at"])
     op.create_index(op.f(f"ix_{_TABLE}_made_at"), _TABLE, ["made_at"])
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            f"""CREATE TRIGGER {_TRIGGER}
+            AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {_TABLE}
+            FOR EACH STATEMENT EXECUTE FUNCTION {_ANNOUNCE}()"""
+        )
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(f"DROP TRIGGER {_TRIGGER} ON {_TABLE}")
     op.drop_index(op.f(f"ix_{_TABLE}_made_at"), table_name=_TABLE)
     op.drop_index(_INDEX, table_name=_TABLE)
     op.drop_table(_TABLE)
