@@ -1350,6 +1350,7 @@ OPERATIONS = [
             400: "RegistrationError",
             413: "Error",
             415: "Error",
+            429: "Error",
             503: "Error",
         },
         "security": [],

@@ -29,12 +29,13 @@ from generated import models, requests
 from server.composition import AppState
 from server.engine import reference
 from server.engine.fast import Dispatcher
+from server.engine.operation import retrying
 from server.errors import BodyIncomplete, HubIndexError
 from server.http.access_log import RequestLogMiddleware
 from server.http.body_limit import BodyLimitMiddleware
 from server.http.metrics import Metrics
 from server.http.responses import error_response, response_for
-from server.settings import Settings, load_settings
+from server.settings import Settings, check_mail_links, load_settings
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
 GLUE_PACKAGE = "generated.operations"
@@ -47,6 +48,7 @@ logger = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
+    check_mail_links(settings)
     spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
     state = AppState(settings)
 
@@ -81,7 +83,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     )
 
     def glue(operation_id: str) -> Any:
-        return get_function_from_name(f"{GLUE_PACKAGE}.{operation_id}")
+        return retrying(get_function_from_name(f"{GLUE_PACKAGE}.{operation_id}"))
 
     app.add_middleware(
         RequestLogMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=metrics

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from server.auth import Identity
 from server.cache import GenerationCache
 from server.http.credentials import Credential
+from server.services.account_changes import AccountChangeLimits, Kind
 from server.services.accounts import AccountService, DatabaseAccountService
 from server.services.authentication import Authentication
 from server.services.guesses import GuessesInFlight
@@ -50,7 +51,29 @@ class Services:
             self._state.passwords,
             confirmation_required=settings.email_confirmation == "required",
             confirmation_ttl=timedelta(seconds=settings.confirmation_ttl_seconds),
+            emails_per_account=settings.emails_per_account,
         )
+
+    @cached_property
+    def account_change_limits(self) -> AccountChangeLimits:
+        settings = self._state.settings
+        return AccountChangeLimits(
+            self._session,
+            per_address={
+                "registration": settings.registrations_per_address,
+                "email": settings.new_emails_per_address,
+            },
+            window=timedelta(seconds=settings.account_change_window_seconds),
+        )
+
+    async def admit_account_change(self, kind: Kind, address: str) -> None:
+        """Count a registration or a new address from ``address`` against its limit
+        (TooManyAccountChanges past it), in a unit of work of its own, committed whatever
+        becomes of the change. This unit's transaction is ended first: call it before anything
+        in this unit writes."""
+        await self._session.rollback()
+        async with self._state.unit_of_work(writes=True) as services:
+            await services.account_change_limits.admit(kind, address)
 
     @cached_property
     def repositories(self) -> RepositoryService:
@@ -180,6 +203,7 @@ class AppState:
             memory_kib=settings.argon2_memory_kib,
             parallelism=settings.argon2_parallelism,
             remember_seconds=settings.password_cache_seconds,
+            hashes_waiting=settings.password_hashes_waiting,
         )
         self.mailer: Mailer = (
             SmtpMailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogMailer()

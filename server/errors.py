@@ -14,9 +14,18 @@ its MRO, to a status code in one table.
     │   └── RepositoryFull        the repository would hold more images than allowed
     ├── PayloadTooLarge           the body is larger than the server accepts
     ├── UnsupportedMediaType      the body is of a media type the operation does not take
-    ├── TooManyFailedLogins       too many wrong passwords lately, for an account or an address
-    ├── DatabaseBusy              the database's write lock or a connection could not be had in time
+    ├── TooManyRequests           too much lately from this client: try again after a while
+    │   ├── TooManyFailedLogins   too many wrong passwords lately, for an account or an address
+    │   └── TooManyAccountChanges too many registrations or new addresses from an address
+    ├── Unavailable               the server cannot answer now: try again after a while
+    │   ├── DatabaseBusy          the database's write lock or a connection could not be had in time
+    │   ├── DatabaseUnavailable   the database failed (a lost connection, its connection limit)
+    │   ├── Overloaded            too much password hashing waiting already
+    │   └── BodiesBufferFull      too many request bodies held at once
+    ├── BodyIncomplete            the client left before its body arrived in full
     └── NotImplementedYet         the operation has no handler yet
+
+Each TooManyRequests and Unavailable says when to try again (``retry_after_seconds``).
 """
 
 
@@ -80,31 +89,44 @@ class UnsupportedMediaType(HubIndexError):
     """The request body's Content-Type is not one the operation accepts."""
 
 
-class TooManyFailedLogins(HubIndexError):
-    """Too many wrong passwords for this account or from this address within the window."""
+class TooManyRequests(HubIndexError):
+    """Too much of something lately from this client; it may try again after a while."""
 
-    def __init__(self, retry_after_seconds: int) -> None:
-        super().__init__(f"too many failed logins: try again in {retry_after_seconds} s")
+    def __init__(self, message: str, retry_after_seconds: int) -> None:
+        super().__init__(f"{message}: try again in {retry_after_seconds} s")
         self.retry_after_seconds = retry_after_seconds
 
 
-class DatabaseBusy(HubIndexError):
+class TooManyFailedLogins(TooManyRequests):
+    """Too many wrong passwords for this account or from this address within the window."""
+
+    def __init__(self, retry_after_seconds: int) -> None:
+        super().__init__("too many failed logins", retry_after_seconds)
+
+
+class TooManyAccountChanges(TooManyRequests):
+    """Too many registrations, or new email addresses, from this client address lately."""
+
+
+class Unavailable(HubIndexError):
+    """The server cannot answer this now; the same request may be sent again later."""
+
+    retry_after_seconds = 1
+
+
+class DatabaseBusy(Unavailable):
     """A lock or a connection of the database could not be had in time: SQLite's write lock
     held by another process, every pooled PostgreSQL connection in use. Nothing was changed;
     the same request may be sent again."""
-
-    retry_after_seconds = 1
 
     def __init__(self) -> None:
         super().__init__(f"the database is busy: try again in {self.retry_after_seconds} s")
 
 
-class BodiesBufferFull(HubIndexError):
+class BodiesBufferFull(Unavailable):
     """Taking this request's body would pass the memory the process gives to request bodies
     at once (the bodies of other requests hold it). Nothing was changed; the same request may
     be sent again."""
-
-    retry_after_seconds = 1
 
     def __init__(self) -> None:
         super().__init__(
@@ -119,6 +141,25 @@ class BodyIncomplete(HubIndexError):
 
     def __init__(self) -> None:
         super().__init__("the request body did not arrive in full")
+
+
+class DatabaseUnavailable(Unavailable):
+    """The database failed in a way no request causes: a connection lost (a backend
+    terminated, a failover, the server gone) or not opened (its connection limit reached).
+    ``retry_safe``: the unit of work that met it only read, or never began its transaction, so
+    running the request again cannot repeat a change."""
+
+    def __init__(self, reason: str, *, retry_safe: bool) -> None:
+        super().__init__(f"the database is unavailable: try again in {self.retry_after_seconds} s")
+        self.reason = reason
+        self.retry_safe = retry_safe
+
+
+class Overloaded(Unavailable):
+    """Too much CPU-heavy work (new password hashes) is waiting already."""
+
+    def __init__(self) -> None:
+        super().__init__(f"the server is busy: try again in {self.retry_after_seconds} s")
 
 
 class NotImplementedYet(HubIndexError):

@@ -59,8 +59,10 @@ class Settings(BaseSettings):
     mail_from: str = Field("hubindex@localhost", description="Sender of confirmation mails.")
     public_url: AnyUrl | None = Field(
         None,
-        description="The index's public base URL, for links in mails. Unset: taken from the"
-        " request that registered.",
+        description="The index's public base URL, for the links in confirmation mails;"
+        " required when HUBINDEX_SMTP_URL is set (serve refuses to start without it). Unset"
+        " (no SMTP): the link written to the log is the path alone, never one built from a"
+        " request's Host.",
     )
     confirmation_ttl_seconds: int = Field(
         86_400, ge=60, description="How long a confirmation code stays valid."
@@ -105,6 +107,39 @@ class Settings(BaseSettings):
         description="How long an address an account logged in from stays known to it: there,"
         " only the wrong passwords sent from that address count against the account's limit,"
         " and the address limit does not apply; 0: no address is known.",
+    )
+    registrations_per_address: int = Field(
+        10,
+        ge=0,
+        description="Accounts one client address may register within the account-change"
+        " window; more are refused with 429 until the window passes. A registration of a taken"
+        " username or email (a `docker login` of an existing account) is never counted nor"
+        " refused; 0: no limit.",
+    )
+    new_emails_per_address: int = Field(
+        10,
+        ge=0,
+        description="Email addresses one client address may add to accounts within the"
+        " account-change window (each is mailed); more are refused with 429; 0: no limit.",
+    )
+    account_change_window_seconds: int = Field(
+        3600,
+        ge=1,
+        description="How long a registration or a new address counts against those limits.",
+    )
+    emails_per_account: int = Field(
+        10,
+        ge=0,
+        description="Most email addresses one account may have (an unconfirmed address whose"
+        " code has expired no longer counts); one more is refused with 409; 0: no limit.",
+    )
+    password_hashes_waiting: int = Field(
+        32,
+        ge=0,
+        description="New password hashes (registrations, password changes) that may wait"
+        " beyond those running (one per HUBINDEX_ARGON2_PARALLELISM cores, at least one); one"
+        " more is refused at once with 503 and"
+        " Retry-After. They run below logins' password checks, which never wait for them.",
     )
     search_cache_entries: int = Field(
         1000,
@@ -216,6 +251,16 @@ class Settings(BaseSettings):
                 f"{ENV_PREFIX}BODY_BUFFER_BYTES must be at least {ENV_PREFIX}MAX_BODY_BYTES"
             )
         return self
+
+
+def check_mail_links(settings: Settings) -> None:
+    """ConfigurationError when mails would go out with no configured URL for their links: a
+    link built from a request's ``Host`` would send a genuine code wherever the client said."""
+    if settings.smtp_url is not None and settings.public_url is None:
+        raise ConfigurationError(
+            f"{ENV_PREFIX}PUBLIC_URL: required when {ENV_PREFIX}SMTP_URL is set (the links in"
+            " confirmation mails are built from it)"
+        )
 
 
 def load_settings() -> Settings:

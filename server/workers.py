@@ -9,6 +9,7 @@ Elsewhere they run at normal priority.
 """
 
 import asyncio
+import functools
 import os
 import sys
 import threading
@@ -20,6 +21,9 @@ T = TypeVar("T")
 
 # How much lower than the process's: nice 10 gets ~1/10 of the CPU of nice 0 when both want it.
 NICENESS = 10
+# For work that must yield to NICENESS's too (new password hashes to logins' checks): nice 19
+# gets ~1/7 of the CPU of nice 10, and ~1/70 of nice 0's.
+LOWEST = 19
 
 
 def lower_this_threads_priority(niceness: int = NICENESS) -> None:
@@ -30,20 +34,39 @@ def lower_this_threads_priority(niceness: int = NICENESS) -> None:
 
 
 class WorkerThreads:
-    """A pool of ``count`` low-priority threads, made on first use and again after close (a
-    new lifespan of the app)."""
+    """A pool of ``count`` low-priority threads (``niceness`` below the process), made on first
+    use and again after close (a new lifespan of the app)."""
 
-    def __init__(self, count: int, name: str) -> None:
+    def __init__(self, count: int, name: str, *, niceness: int = NICENESS) -> None:
         self._count = count
         self._name = name
+        self._niceness = niceness
         self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+        self._pending = 0
+
+    @property
+    def pending(self) -> int:
+        """Calls running or waiting for a thread: a caller that gave up while its call waited
+        no longer counts, one whose call runs still does until it ends."""
+        return self._pending
 
     async def run(self, function: Callable[..., T], *args: object) -> T:
         if self._pool is None:
             self._pool = ThreadPoolExecutor(
-                self._count, thread_name_prefix=self._name, initializer=lower_this_threads_priority
+                self._count,
+                thread_name_prefix=self._name,
+                initializer=functools.partial(lower_this_threads_priority, self._niceness),
             )
-        return await asyncio.get_running_loop().run_in_executor(self._pool, function, *args)
+        with self._lock:
+            self._pending += 1
+        future = self._pool.submit(function, *args)
+        future.add_done_callback(self._ended)
+        return await asyncio.wrap_future(future)
+
+    def _ended(self, _future: object) -> None:
+        with self._lock:
+            self._pending -= 1
 
     def close(self) -> None:
         if self._pool is not None:

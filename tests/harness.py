@@ -102,15 +102,20 @@ class Index:
     def __init__(self, database_url: str, mailbox: Mailbox, **settings: Any) -> None:
         self.database_url = database_url
         self.mailbox = mailbox
+        self.port = _free_port()
+        defaults = {
+            "smtp_url": mailbox.url,
+            "public_url": self.url,
+            "validate_responses": True,
+            # Every test registers from 127.0.0.1: the limits have tests of their own.
+            "registrations_per_address": 0,
+            "new_emails_per_address": 0,
+        }
         self.settings = Settings(
-            database_url=database_url,
-            smtp_url=mailbox.url,
-            validate_responses=True,
-            **{**FAST_HASHING, **settings},
+            database_url=database_url, **{**defaults, **FAST_HASHING, **settings}
         )
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
-        self.port = _free_port()
         self.client = httpx.Client(base_url=self.url, timeout=30)
 
     @property

@@ -49,6 +49,7 @@ register_operation = Operation(
         400: models.RegistrationError,
         413: models.Error,
         415: models.Error,
+        429: models.Error,
         503: models.Error,
     },
 )

@@ -19,7 +19,14 @@ from server.handlers.call import BodyRules
 from server.http.connections import BoundedHttpToolsProtocol
 from server.http.responses import error_response
 from server.logs import logging_config
-from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
+from server.settings import (
+    ENV_PREFIX,
+    ConfigurationError,
+    Settings,
+    check_mail_links,
+    load_settings,
+    masked,
+)
 from server.spec import freshness
 from server.spec.checkout import ROOT
 from server.storage.engines import DatabaseURLError
@@ -141,6 +148,7 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
     if args.reload and args.workers > 1:
         raise UsageError("--reload serves with one worker: leave out --workers or --reload")
     _refuse_stale_tree()
+    check_mail_links(settings)
     if args.workers > 1 and settings.metrics_port is not None:
         raise UsageError(
             "HUBINDEX_METRICS_PORT serves one process's metrics: use --workers 1, or run one"

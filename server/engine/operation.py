@@ -7,8 +7,11 @@ the request's values as typed keyword arguments; it calls the hand-written handl
 the responses the spec documents and writes it.
 """
 
+import asyncio
+import functools
 import importlib
 import inspect
+import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -20,13 +23,52 @@ from starlette.responses import Response
 
 from server.auth import Account, Grant, Identity
 from server.composition import AppState
-from server.errors import NotImplementedYet
+from server.errors import DatabaseUnavailable, NotImplementedYet
 from server.handlers.call import Call, Encoded, Reply, client_address
 from server.http.access_log import REQUEST_INFO
 from server.http.credentials import Credential, presented_credential
 from server.http.responses import JSON
 
 Handler = Callable[..., Awaitable[Any]]
+Glue = Callable[..., Awaitable[Response]]
+
+logger = logging.getLogger(__name__)
+
+# Before the one retry of a request that met a failed database: a terminated connection is
+# replaced at once, a connection limit or a failover may take a moment.
+RETRY_PAUSE_SECONDS = 0.05
+
+
+def retrying(glue: Glue) -> Glue:
+    """``glue`` (a generated operation function), run once more when its unit of work met a
+    failed database (DatabaseUnavailable) where that is safe: the unit only read, or never had
+    a connection. Otherwise, or when it fails again, the 503 it raised. The request's values
+    (its body included) were read before, so the second run is handed the same."""
+
+    @functools.wraps(glue)
+    async def run(request: Request, state: AppState, **arguments: Any) -> Response:
+        try:
+            return await glue(request, state, **arguments)
+        except DatabaseUnavailable as error:
+            if not error.retry_safe:
+                _log_unavailable(request, error, "not retried: the unit may have written")
+                raise
+            _log_unavailable(request, error, "retrying once")
+        await asyncio.sleep(RETRY_PAUSE_SECONDS)
+        try:
+            return await glue(request, state, **arguments)
+        except DatabaseUnavailable as error:
+            _log_unavailable(request, error, "failed again")
+            raise
+
+    return run
+
+
+def _log_unavailable(request: Request, error: DatabaseUnavailable, outcome: str) -> None:
+    logger.warning(
+        "database unavailable on %s %s (%s): %s",
+        request.method, request.url.path, error.reason, outcome,
+    )  # fmt: skip
 
 
 def find_handler(module: str, name: str) -> Handler | None:

@@ -2,6 +2,7 @@
 of the spec a handler applies itself (:class:`BodyRules`)."""
 
 import logging
+import re
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic
@@ -73,9 +74,15 @@ class Call:
                 )
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
 def client_address(request: Request) -> str:
+    """The client's address, as the login and registration limits count it: a trusted proxy's
+    ``X-Forwarded-For`` names it in any text, so control characters (a NUL, which PostgreSQL's
+    text columns refuse) are dropped and it is cut to the 64 characters the tables hold."""
     client = request.client
-    return client.host if client else ""
+    return _CONTROL.sub("", client.host)[:64] if client else ""
 
 
 class BodyRules(Generic[ModelT]):

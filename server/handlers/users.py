@@ -21,6 +21,9 @@ async def register(call: Call, *, body: models.Registration) -> models.UserCreat
         raise UserExists()
     fields = {"username": body.username, "password": body.password.get_secret_value()}
     new = _NEW_ACCOUNT.parse({**fields, "email": body.email})
+    # Only now, with nothing of it taken and every field good, is it counted: an existing
+    # account's `docker login` is never refused by the registration limit.
+    await call.services.admit_account_change("registration", call.address)
     confirmation = await accounts.register(
         new.username, new.password.get_secret_value(), str(new.email)
     )
@@ -41,6 +44,8 @@ async def confirm(call: Call, *, code: str) -> models.EmailConfirmed:
 
 async def update(call: Call, *, username: str, body: models.UserUpdate) -> Reply:
     authorize_account(call.identity, username)
+    if body.email is not None:
+        await call.services.admit_account_change("email", call.address)
     confirmation = await call.services.accounts.update(
         username,
         email=None if body.email is None else str(body.email),
@@ -54,9 +59,13 @@ async def update(call: Call, *, username: str, body: models.UserUpdate) -> Reply
 
 
 def _mail_after_commit(call: Call, confirmation: Confirmation | None) -> None:
+    """The link comes from configuration, never from the request's ``Host``, which the client
+    chose: without HUBINDEX_PUBLIC_URL (allowed only when no SMTP server is configured, and the
+    link goes to the operator's log) it is the path alone, for the operator to open on the
+    index."""
     if confirmation is None:
         return
-    base = str(call.settings.public_url or call.request.base_url).rstrip("/")
+    base = str(call.settings.public_url or "").rstrip("/")
     link = f"{base}/v1/users/confirm?{urlencode({'code': confirmation.code})}"
     mailer = call.services.mailer
     call.after_commit(lambda: mailer.send_confirmation(confirmation.address, link))

@@ -1,7 +1,13 @@
-"""Parsing the ``Authorization`` header into a credential. Pure: nothing here checks one."""
+"""Parsing the ``Authorization`` header into a credential. Pure: nothing here checks one.
+
+Whatever a client sends is either a credential or AuthenticationFailed (401, one line): the
+header arrives as latin-1 text, so a Basic value may hold bytes base64 never does, and a
+decoded username may hold control characters (a NUL is refused by PostgreSQL's text columns,
+which the login throttle writes usernames into).
+"""
 
 import base64
-import binascii
+import re
 from dataclasses import dataclass, field
 
 from server.errors import AuthenticationFailed
@@ -47,14 +53,22 @@ def parse_authorization(value: str | None) -> Credential | None:
             raise AuthenticationFailed("unsupported authorization scheme: use Basic or Token")
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# No account's username is longer (the spec allows 30): a longer one is counted by the login
+# throttle all the same, under its first 255 characters.
+_MAX_USERNAME = 255
+
+
 def _parse_basic(encoded: str) -> BasicCredential:
     try:
         decoded = base64.b64decode(encoded, validate=True).decode("utf-8")
-    except (binascii.Error, UnicodeDecodeError):
+    except ValueError:  # binascii.Error, a character outside ASCII, UnicodeDecodeError
         raise AuthenticationFailed("malformed Basic credentials") from None
     username, colon, password = decoded.partition(":")
     if not colon or not username:
         raise AuthenticationFailed("malformed Basic credentials")
+    if _CONTROL.search(username) or len(username) > _MAX_USERNAME:
+        raise AuthenticationFailed("malformed Basic credentials: the username is not one")
     return BasicCredential(username, password)
 
 

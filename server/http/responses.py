@@ -21,9 +21,8 @@ STATUS_BY_ERROR: Mapping[type[errors.HubIndexError], int] = {
     errors.BodyIncomplete: 408,
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMediaType: 415,
-    errors.TooManyFailedLogins: 429,
-    errors.DatabaseBusy: 503,
-    errors.BodiesBufferFull: 503,
+    errors.TooManyRequests: 429,
+    errors.Unavailable: 503,
     errors.NotImplementedYet: 501,
 }
 
@@ -58,8 +57,6 @@ def response_for(error: errors.HubIndexError) -> Response:
     headers: dict[str, str] = {}
     if status == 401:
         headers.update(BASIC_CHALLENGE)
-    if isinstance(
-        error, errors.TooManyFailedLogins | errors.DatabaseBusy | errors.BodiesBufferFull
-    ):
+    if isinstance(error, errors.TooManyRequests | errors.Unavailable):
         headers["Retry-After"] = str(error.retry_after_seconds)
     return error_response(status, error.message, headers)

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, not_, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from server.auth import LIBRARY
@@ -55,6 +55,13 @@ class AccountService(Protocol):
     async def create(self, username: str, email: str, password: str, *, admin: bool) -> None:
         """Create an active account (an operator's command)."""
 
+    async def _forget_expired(self, email: str) -> None:
+        """An unconfirmed address whose code has expired belongs to no one any more: its row
+        goes, so that the address can be registered or added again."""
+        await self._session.execute(
+            delete(Email).where(Email.address == email.lower(), not_(_counts()))
+        )
+
     async def activate(self, username: str) -> None:
         """Activate an account without a mailed code (an operator's command)."""
 
@@ -67,11 +74,13 @@ class DatabaseAccountService:
         *,
         confirmation_required: bool,
         confirmation_ttl: timedelta,
+        emails_per_account: int = 0,
     ) -> None:
         self._session = session
         self._passwords = passwords
         self._confirmation_required = confirmation_required
         self._confirmation_ttl = confirmation_ttl
+        self._emails_per_account = emails_per_account
 
     async def taken(self, username: str, email: str) -> bool:
         # Any text may be looked up, but PostgreSQL refuses a NUL in a query's text: a value
@@ -80,7 +89,7 @@ class DatabaseAccountService:
         if "\x00" not in username:
             matches.append(User.username == username)
         if "\x00" not in email:
-            owners = select(Email.user_id).where(Email.address == email.lower())
+            owners = select(Email.user_id).where(Email.address == email.lower(), _counts())
             matches.append(User.id.in_(owners))
         if not matches:
             return False
@@ -107,9 +116,11 @@ class DatabaseAccountService:
     async def _add_user(
         self, username: str, email: str, password: str, *, active: bool, admin: bool
     ) -> User:
+        password_hash = await self._passwords.hash(password)
+        await self._forget_expired(email)
         user = User(
             username=username,
-            password_hash=await self._passwords.hash(password),
+            password_hash=password_hash,
             is_active=active,
             is_admin=admin,
             emails=[Email(address=email.lower(), confirmed=active)],
@@ -161,7 +172,11 @@ class DatabaseAccountService:
             # (the caller's login) so far: that transaction ends, and the change begins its own.
             await self._session.rollback()
             password_hash = await self._passwords.hash(password)
-        user = await self._session.scalar(select(User).where(User.username == username))
+        # Locked (PostgreSQL; SQLite's writers take turns anyway): concurrent additions to
+        # one account count its addresses one after the other.
+        user = await self._session.scalar(
+            select(User).where(User.username == username).with_for_update()
+        )
         if user is None:
             raise NotFound(f"user {username} not found")
         if password_hash is not None:
@@ -169,6 +184,15 @@ class DatabaseAccountService:
         if email is None:
             await self._session.flush()
             return None
+        await self._forget_expired(email)
+        if self._emails_per_account:
+            held = await self._session.scalar(
+                select(func.count()).select_from(Email).where(Email.user_id == user.id, _counts())
+            )
+            if held >= self._emails_per_account:
+                raise Conflict(
+                    f"email: an account may have {self._emails_per_account} addresses at most"
+                )
         address = Email(user_id=user.id, address=email.lower(), confirmed=False)
         self._session.add(address)
         try:
@@ -177,12 +201,32 @@ class DatabaseAccountService:
             raise Conflict("email: that address belongs to an account already") from None
         return await self._new_confirmation(address)
 
+    async def _forget_expired(self, email: str) -> None:
+        """An unconfirmed address whose code has expired belongs to no one any more: its row
+        goes, so that the address can be registered or added again."""
+        await self._session.execute(
+            delete(Email).where(Email.address == email.lower(), not_(_counts()))
+        )
+
     async def activate(self, username: str) -> None:
         activated = await self._session.execute(
             update(User).where(User.username == username).values(is_active=True)
         )
         if activated.rowcount == 0:
             raise NotFound(f"user {username} not found")
+
+
+def _counts() -> ColumnElement[bool]:
+    """Whether an address (of ``Email``) counts: confirmed, or its code not expired yet."""
+    valid_code = (
+        select(EmailConfirmation.email_id)
+        .where(
+            EmailConfirmation.email_id == Email.id,
+            EmailConfirmation.expires_at > datetime.now(UTC),
+        )
+        .exists()
+    )
+    return or_(Email.confirmed, valid_code)
 
 
 def _digest(code: str) -> bytes:

@@ -11,6 +11,12 @@ wrong password is never remembered.
 The calls of a push run in parallel, each with the password: when the memo is empty (at first,
 or after it expired) they would all run argon2 at once, seconds of CPU. Concurrent checks of
 one password against one hash share a single verification instead.
+
+Logins never wait behind new hashes (registrations, password changes): checks and hashes run
+on pools of their own, the hashes' at the lowest priority (server.workers), so the scheduler
+gives a login's check the cores first. New hashes are bounded: past ``hashes_waiting`` beyond
+those running, a new one is refused at once (Overloaded, 503 with Retry-After) instead of
+queueing without end.
 """
 
 import asyncio
@@ -25,7 +31,8 @@ from collections.abc import Callable
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from server.workers import WorkerThreads
+from server.errors import Overloaded
+from server.workers import LOWEST, WorkerThreads
 
 
 class VerifiedPasswords:
@@ -76,6 +83,7 @@ class Passwords:
         parallelism: int,
         remember_seconds: float = 0,
         remember_max: int = 10_000,
+        hashes_waiting: int = 32,
     ) -> None:
         self._hasher = PasswordHasher(
             time_cost=time_cost, memory_cost=memory_kib, parallelism=parallelism, type=Type.ID
@@ -85,12 +93,21 @@ class Passwords:
         self._verified = VerifiedPasswords(ttl_seconds=remember_seconds, max_entries=remember_max)
         # (fingerprint, hash) -> the verification running for it
         self._running: dict[tuple[bytes, str], asyncio.Future[bool]] = {}
-        # One argon2 run per core at most: each holds memory_kib, and more would only share
-        # the cores (server.workers: below the event loop's priority).
-        self._threads = WorkerThreads(os.cpu_count() or 1, "hubindex-argon2")
+        # One argon2 run per core at most in each pool: each holds memory_kib, and more would
+        # only share the cores (server.workers: below the event loop's priority).
+        cores = os.cpu_count() or 1
+        self._threads = WorkerThreads(cores, "hubindex-argon2")
+        # A hash's lanes are threads of their own: with as many lanes as cores, one hash at a
+        # time keeps every core busy, and more would only weigh more against the checks.
+        hashing = max(1, cores // parallelism)
+        self._hashes = WorkerThreads(hashing, "hubindex-hash", niceness=LOWEST)
+        self._most_hashes = hashing + hashes_waiting
 
     async def hash(self, password: str) -> str:
-        return await self._threads.run(self._hasher.hash, password)
+        """A new hash of ``password``; Overloaded when too many are waiting already."""
+        if self._hashes.pending >= self._most_hashes:
+            raise Overloaded()
+        return await self._hashes.run(self._hasher.hash, password)
 
     def remembered(self, username: str, password: str, password_hash: str | None) -> bool:
         """Whether ``password`` was verified against ``password_hash`` a short while ago:
@@ -117,6 +134,7 @@ class Passwords:
 
     def close(self) -> None:
         self._threads.close()
+        self._hashes.close()
 
     def _verify(self, password_hash: str | None, password: str) -> bool:
         try:

@@ -11,6 +11,13 @@ lock (``lock_timeout``), then answers DatabaseBusy (503, Retry-After). A pool ch
 SQLite never waits (it would block the loop that returns connections): its pool grows as
 needed. Only a unit that wrote moves PostgreSQL's change feed (``server.storage.changes``),
 so a read never empties another process's caches.
+
+A database that fails in a way no request causes (a PostgreSQL backend terminated, a failover
+or a server gone, its connection limit reached; SQLite's disk full or failing) is
+DatabaseUnavailable (503, Retry-After), never a 500. It says whether running the request again
+is safe: the unit only read, or never had a connection (server.engine.operation retries those
+once). Whichever unit met the fault decides: a unit around it adds its own doubt, never
+removes the inner one's.
 """
 
 import logging
@@ -28,7 +35,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import Pool
 
-from server.errors import DatabaseBusy
+from server.errors import DatabaseBusy, DatabaseUnavailable
 from server.storage.changes import ChangeFeed
 from server.storage.engines import (
     SERVER_BUSY_TIMEOUT_MS,
@@ -58,10 +65,51 @@ def _means_busy(error: BaseException) -> bool:
     return isinstance(error.orig, psycopg.errors.LockNotAvailable)
 
 
+# SQLite's primary result codes for a disk that is full, failing or not there.
+_SQLITE_FAULTS = frozenset({sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN})
+
+
+def _unavailable(error: BaseException) -> str | None:
+    """Why ``error`` means the database failed in a way no request causes, in one line; None
+    when it does not (a bug, a constraint, a lock: those are answered otherwise)."""
+    if not isinstance(error, DBAPIError):
+        return None
+    orig = error.orig
+    if isinstance(orig, sqlite3.Error):
+        code = getattr(orig, "sqlite_errorcode", None)
+        faulty = code is not None and code & 0xFF in _SQLITE_FAULTS
+    else:
+        # OperationalError: a connection lost or refused (too many clients, a shutdown, a
+        # standby still starting), a query cancelled by an operator, a disk full; a standby
+        # after a failover refuses writes (ReadOnlySqlTransaction); InterfaceError: a
+        # connection already closed.
+        faulty = error.connection_invalidated or isinstance(
+            orig,
+            psycopg.OperationalError
+            | psycopg.InterfaceError
+            | psycopg.errors.ReadOnlySqlTransaction,
+        )
+    if not faulty:
+        return None
+    text = str(orig).strip().splitlines()
+    return f"{type(orig).__name__}: {text[0] if text else ''}"
+
+
 _WROTE = "hubindex_wrote"
+_CONNECTED = "hubindex_connected"
 
 
-class _WriteTrackingSession(Session):
+class _TrackingSession(Session):
+    """A unit's session, which notes in its ``info`` when it has begun a transaction on a
+    connection: before that, nothing of the unit reached the database."""
+
+
+@event.listens_for(_TrackingSession, "after_begin")
+def _on_begin(session: Session, _transaction: Any, _connection: Any) -> None:
+    session.info[_CONNECTED] = True
+
+
+class _WriteTrackingSession(_TrackingSession):
     """A writing unit's session, which notes in its ``info`` whether it wrote: only a unit
     that did moves the change feed on commit (one that only read must not empty caches)."""
 
@@ -133,6 +181,7 @@ class Database:
             self._reads = async_sessionmaker(
                 asynchronous.execution_options(isolation_level="AUTOCOMMIT"),
                 expire_on_commit=False,
+                sync_session_class=_TrackingSession,
             )
             self._writes = async_sessionmaker(
                 asynchronous.execution_options(hubindex_writes=True),
@@ -196,14 +245,33 @@ class Database:
                     self._feed.moved()
         except BaseException as error:
             began = began or session.in_transaction()
+            reason = _unavailable(error)
             if session.in_transaction():
-                await session.rollback()
+                try:
+                    await session.rollback()
+                except Exception as failed:
+                    # Its connection is gone: the server has ended the transaction anyway.
+                    logger.warning("rolling back after %s failed: %s", type(error).__name__, failed)
             if _means_busy(error):
                 raise DatabaseBusy() from error
+            # A unit that wrote and had begun may have committed, or have let an inner unit
+            # commit, before the fault: running it again could repeat a change.
+            connected = (
+                session.info.get(_CONNECTED, False) if isinstance(session, AsyncSession) else began
+            )
+            safe = not writes or not connected
+            if isinstance(error, DatabaseUnavailable):
+                error.retry_safe = error.retry_safe and safe
+                raise
+            if reason is not None:
+                raise DatabaseUnavailable(reason, retry_safe=safe) from error
             raise
         finally:
             if began:
-                await session.close()
+                try:
+                    await session.close()
+                except Exception:
+                    logger.warning("a session of a failed database could not be closed")
 
     async def dispose(self) -> None:
         if self._feed is not None:

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -125,6 +126,21 @@ class KnownLoginAddress(Base):
     # sha256 of the password hash it was logged in with: a password change makes it unknown.
     password_digest: Mapped[str] = mapped_column(String(64))
     last_success_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class AccountChange(Base):
+    """A registration or a new email address, by client address, kept for a while for the
+    limits on them (server.services.account_changes)."""
+
+    __tablename__ = "account_changes"
+    __table_args__ = (
+        Index("ix_account_changes_kind_address_made_at", "kind", "address", "made_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    address: Mapped[str] = mapped_column(String(64))
+    made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class SigningKey(Base):

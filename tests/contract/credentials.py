@@ -34,6 +34,10 @@ def conformance_settings(database_url: str, **overrides: Any) -> Settings:
         # administrator out. The throttle has its own tests.
         login_failures_per_account=0,
         login_failures_per_address=0,
+        # Nor may its registrations and new addresses, all from one address, be refused.
+        registrations_per_address=0,
+        new_emails_per_address=0,
+        emails_per_account=0,
         validate_responses=True,
         **{**FAST_HASHING, **overrides},
     )

@@ -148,6 +148,18 @@ def serve(database_url: str, tmp_path: Path) -> Iterator:
         served.process.wait(timeout=10)
 
 
+def test_serve_with_smtp_and_no_public_url_refuses_to_start_in_one_line(database_url: str):
+    result = subprocess.run(
+        [str(HUBINDEX), "serve", "--port", str(_free_port())],
+        env={**os.environ, "HUBINDEX_DATABASE_URL": database_url,
+             "HUBINDEX_SMTP_URL": "smtp://127.0.0.1:25"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stderr.startswith("hubindex: configuration error: HUBINDEX_PUBLIC_URL:")
+    assert len(result.stderr.splitlines()) == 1, result.stderr
+
+
 def test_json_logs_are_one_object_per_line(serve):
     served = serve("--log-format", "json")
     httpx.get(f"{served.url}/v1/search", params={"q": "nothing"})

@@ -1,5 +1,6 @@
 """`PUT /v1/users/{username}/`: a new password replaces the old, a new email is added."""
 
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -113,3 +114,32 @@ def test_an_inactive_account_may_not_update_itself(index: Index):
     account = index.account(active=False)
     response = _update(index, account.username, as_user(account), {"password": "brand-new"})
     assert_error(response, 403, "Account is not Active")
+
+
+def test_new_addresses_from_one_client_address_are_limited(make_index: Callable[..., Index]):
+    index = make_index(new_emails_per_address=2)
+    account = index.account()
+    added = [
+        index.client.put(f"/v1/users/{account.username}/", json={"email": f"a{n}.{account.email}"},
+                         auth=account.auth)
+        for n in range(3)
+    ]  # fmt: skip
+    password_only = index.client.put(
+        f"/v1/users/{account.username}/", json={"password": "a-new-password"}, auth=account.auth
+    )
+
+    assert [r.status_code for r in added[:2]] == [204, 204]
+    assert_error(added[2], 429)
+    assert added[2].headers["Retry-After"].isdigit()
+    assert password_only.status_code == 204, password_only.text
+
+
+def test_an_account_has_a_limited_number_of_addresses(make_index: Callable[..., Index]):
+    index = make_index(emails_per_account=2)
+    account = index.account()
+    path = f"/v1/users/{account.username}/"
+    first = index.client.put(path, json={"email": f"second.{account.email}"}, auth=account.auth)
+    second = index.client.put(path, json={"email": f"third.{account.email}"}, auth=account.auth)
+
+    assert first.status_code == 204, first.text
+    assert_error(second, 409, "email: an account may have 2 addresses at most")

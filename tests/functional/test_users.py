@@ -6,6 +6,8 @@ from typing import Any
 import httpx
 import pytest
 
+from server.app import create_app
+from server.settings import ConfigurationError, Settings
 from tests.functional.support import (
     as_user,
     assert_error,
@@ -110,6 +112,48 @@ def test_the_confirmation_mail_links_to_this_index(index: Index):
     account = index.account(active=False)
     link = index.mailbox.confirmation_link(account.email)
     assert link.startswith(f"{index.url}/v1/users/confirm?code=")
+
+
+def test_the_mailed_link_ignores_the_host_the_client_sent(index: Index):
+    account = new_account()
+    response = index.client.post(
+        "/v1/users/",
+        json={"username": account.username, "password": account.password, "email": account.email},
+        headers={"Host": "evil.example"},
+    )
+    assert response.status_code == 201, response.text
+
+    link = index.mailbox.confirmation_link(account.email)
+
+    assert link.startswith(f"{index.url}/v1/users/confirm?code=")
+    assert "evil.example" not in index.mailbox.to(account.email)[-1].as_string()
+
+
+def test_without_smtp_the_logged_link_is_a_path_never_the_hosts(
+    make_index: Callable[..., Index], caplog: pytest.LogCaptureFixture
+):
+    index = make_index(smtp_url=None, public_url=None)
+    account = new_account()
+    with caplog.at_level("WARNING", logger="server.services.mail"):
+        response = index.client.post(
+            "/v1/users/",
+            json={"username": account.username, "password": account.password,
+                  "email": account.email},
+            headers={"Host": "evil.example"},
+        )  # fmt: skip
+    assert response.status_code == 201, response.text
+
+    [logged] = [r.getMessage() for r in caplog.records if account.email in r.getMessage()]
+    link = logged.rsplit(" ", 1)[-1]
+    assert link.startswith("/v1/users/confirm?code="), logged
+    assert "evil.example" not in logged
+    assert index.client.get(link).status_code == 200
+
+
+def test_an_app_that_would_mail_links_without_a_public_url_is_refused(database_url: str):
+    settings = Settings(database_url=database_url, smtp_url="smtp://127.0.0.1:25")
+    with pytest.raises(ConfigurationError, match="HUBINDEX_PUBLIC_URL"):
+        create_app(settings)
 
 
 def test_a_confirmation_link_works_once(index: Index):

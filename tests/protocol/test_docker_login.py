@@ -6,6 +6,8 @@ login never happens. Its prompt takes an empty email, and a mistyped password ma
 an existing account must still get the exact body (protocol.md, Users).
 """
 
+from collections.abc import Callable
+
 import pytest
 
 from tests.functional.support import TAKEN, assert_error, assert_json
@@ -126,3 +128,27 @@ def test_registration_of_a_new_account(index: Index, client: DockerClient):
 
     assert_json(login.registration, 201, "User Created")
     assert login.outcome == "Account created"
+
+
+@clients
+def test_the_registration_limit_never_refuses_the_login_of_an_existing_account(
+    make_index: Callable[..., Index], client: DockerClient
+):
+    """The rule: a taken username or email is answered "already exists" before a registration
+    is counted, so only registrations that would create an account meet the limit (429)."""
+    index = make_index(registrations_per_address=1)
+    account = index.account()  # the address's one registration
+    another = new_account()
+
+    refused = steps.docker_login(index, client, another.username, another.password, another.email)
+    logins = [
+        steps.docker_login(index, client, account.username, account.password, email)
+        for email in ("", account.email)
+    ]
+
+    assert_error(refused.registration, 429)
+    assert refused.registration.headers["Retry-After"].isdigit()
+    assert refused.login is None
+    for login in logins:
+        assert login.registration.content == TAKEN
+        assert login.outcome == "Login Succeeded"

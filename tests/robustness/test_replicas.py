@@ -1,6 +1,6 @@
 """Two ``hubindex serve`` processes on one PostgreSQL database act as one index.
 
-As an operator scales out: the same database URL and the same SMTP server for both, no other
+As an operator scales out: the same database URL, SMTP server and public URL for both, no other
 shared state. Accounts, confirmations, logins, tokens and writes go through either one.
 """
 
@@ -15,6 +15,8 @@ from tests.harness import Mailbox
 from tests.robustness.support import ServeProcess, burst, migrate, pool_client
 from tests.security.helpers import WANT_TOKEN, basic, image_id, listed_ids, with_token
 
+PUBLIC_URL = "https://index.example"
+
 
 @pytest.fixture
 def replicas(
@@ -22,7 +24,11 @@ def replicas(
 ) -> Iterator[tuple[ServeProcess, ServeProcess]]:
     name, url = postgres_databases.create()
     migrate(url)
-    variables = {"HUBINDEX_SMTP_URL": mailbox.url, "HUBINDEX_EMAIL_CONFIRMATION": "required"}
+    variables = {
+        "HUBINDEX_SMTP_URL": mailbox.url,
+        "HUBINDEX_PUBLIC_URL": PUBLIC_URL,  # the load balancer's, in front of both
+        "HUBINDEX_EMAIL_CONFIRMATION": "required",
+    }
     started: list[ServeProcess] = []
     try:
         for label in ("a", "b"):
@@ -47,15 +53,16 @@ def test_two_replicas_on_one_database_act_as_one_index(
         httpx.Client(base_url=a.url, timeout=30) as via_a,
         httpx.Client(base_url=b.url, timeout=30) as via_b,
     ):
-        # Registered through A, confirmed by the mailed link (A's), logs in through B.
+        # Registered through A, confirmed by the mailed link (the public URL's), logs in
+        # through B.
         registered = via_a.post(
             "/v1/users/", json={"username": username, "password": password, "email": email}
         )
         assert registered.status_code == 201, registered.text
         assert via_b.get("/v1/users/", headers=as_user).status_code == 403  # not yet confirmed
         link = mailbox.confirmation_link(email)
-        assert link.startswith(a.url)
-        confirmed = via_b.get(link.removeprefix(a.url))  # the code works on either replica
+        assert link.startswith(f"{PUBLIC_URL}/v1/users/confirm?code=")
+        confirmed = via_b.get(link.removeprefix(PUBLIC_URL))  # the code works on either replica
         assert (confirmed.status_code, confirmed.json()) == (200, "Email confirmed")
         login = via_b.get("/v1/users/", headers=as_user)
         assert (login.status_code, login.json()) == (200, "OK")

@@ -1,7 +1,10 @@
 import asyncio
+import os
+import threading
 
 import pytest
 
+from server.errors import Overloaded
 from server.services.passwords import Passwords, VerifiedPasswords
 
 
@@ -113,3 +116,60 @@ async def test_a_caller_giving_up_does_not_cancel_the_shared_verification():
     impatient.cancel()
     assert await patient
     assert impatient.cancelled()
+
+
+@pytest.mark.anyio
+async def test_new_hashes_past_the_bound_are_refused_at_once_and_checks_are_not():
+    passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, hashes_waiting=2)
+    stored = await passwords.hash("right-password")
+    most = (os.cpu_count() or 1) + 2  # parallelism 1: one hash running per core
+    try:
+        hashes = await asyncio.gather(
+            *(passwords.hash(f"password-{n}") for n in range(most + 3)), return_exceptions=True
+        )
+        refused = [h for h in hashes if isinstance(h, Overloaded)]
+        assert len(refused) == 3, hashes
+        assert all(isinstance(h, str) for h in hashes[:most])
+        # Checks have their own threads: never refused, never queued behind the hashes.
+        checks = await asyncio.gather(
+            *(passwords.verify(f"user{n}", stored, "right-password") for n in range(most + 3))
+        )
+        assert checks == [True] * (most + 3)
+        assert await passwords.hash("room-again")  # the bound counts what waits now
+    finally:
+        passwords.close()
+
+
+@pytest.mark.anyio
+async def test_a_login_check_never_waits_behind_new_hashes(monkeypatch):
+    passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, hashes_waiting=4)
+    stored = await passwords.hash("right-password")
+    release = threading.Event()
+    real = passwords._hasher
+
+    class Held:
+        """New hashes wait for ``release``; checks run as they would."""
+
+        def hash(self, password: str) -> str:
+            release.wait(timeout=30)
+            return real.hash(password)
+
+        def verify(self, password_hash: str, password: str) -> bool:
+            return real.verify(password_hash, password)
+
+    monkeypatch.setattr(passwords, "_hasher", Held())
+    try:
+        # Every hashing thread busy, and hashes waiting behind them.
+        hashes = [
+            asyncio.ensure_future(passwords.hash(f"p{n}")) for n in range((os.cpu_count() or 1) + 4)
+        ]
+        await asyncio.sleep(0.1)
+
+        checked = await asyncio.wait_for(passwords.verify("alice", stored, "right-password"), 10)
+
+        assert checked
+        assert not any(h.done() for h in hashes)
+    finally:
+        release.set()
+        await asyncio.gather(*hashes)
+        passwords.close()

@@ -139,6 +139,8 @@ def parse(argv: list[str]) -> Options:
         markdown_path=args.markdown or OUTPUT / f"{name}-{args.backend}.md",
         server_env={
             "HUBINDEX_EMAIL_CONFIRMATION": "off",
+            # The register scenario measures what a registration costs, all from loopback.
+            "HUBINDEX_REGISTRATIONS_PER_ADDRESS": "0",
             **dict(args.server_env),
         },
     )

@@ -29,7 +29,7 @@ from pathlib import Path
 
 import httpx
 
-from bench import big_lists, connection_attacks, data
+from bench import big_lists, connection_attacks, data, registration_flood
 from bench.databases import Databases, PostgreSQLDatabases, SQLiteDatabases
 from bench.probe import percentile
 from bench.servers import free_port
@@ -70,6 +70,13 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--no-search", action="store_true", help="leave the search client out")
     big_lists.add_options(parser)
     connection_attacks.add_options(parser)
+    parser.add_argument(
+        "--attack",
+        choices=("mixed", "registrations"),
+        default="mixed",
+        help="mixed: the clients above (default); registrations: a registration flood"
+        " (bench/registration_flood.py)",
+    )
     options = parser.parse_args(argv)
 
     databases: Databases
@@ -90,6 +97,8 @@ def main(argv: list[str]) -> int:
 
 def _run(database_url: str, options: argparse.Namespace) -> int:
     env = {**os.environ, "HUBINDEX_DATABASE_URL": database_url, "HUBINDEX_LOG_LEVEL": "warning"}
+    if options.attack == "registrations":
+        env.update(registration_flood.SERVER_ENV)
     changer, pusher = f"stress_{secrets.token_hex(3)}", f"stress_{secrets.token_hex(3)}"
     passwords = [secrets.token_urlsafe(12), secrets.token_urlsafe(12)]
     for name, password in ((changer, passwords[0]), (pusher, passwords[1])):
@@ -100,6 +109,8 @@ def _run(database_url: str, options: argparse.Namespace) -> int:
         )  # fmt: skip
     base, server = _start_server(env)
     try:
+        if options.attack == "registrations":
+            return registration_flood.attack(base, options.seconds, (pusher, passwords[1]))
         code = 0 if options.attacks_only else _load(base, options, changer, pusher, passwords)
         port = int(base.rsplit(":", 1)[1])
         if not connection_attacks.run_selected(options, port, server.pid):

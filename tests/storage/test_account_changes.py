@@ -1,0 +1,122 @@
+"""Limits on account changes (registrations and new addresses per client address, addresses per
+account), and unconfirmed addresses that stop blocking others once their code expired; on
+SQLite and on PostgreSQL."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy import update
+
+from server.composition import AppState
+from server.errors import Conflict, TooManyAccountChanges, UserExists
+from server.services.account_changes import AccountChangeLimits
+from server.services.accounts import DatabaseAccountService
+from server.storage.tables import EmailConfirmation
+
+pytestmark = pytest.mark.anyio
+
+ADDRESS = "192.0.2.7"
+
+
+def _limits(session, limit: int, window: timedelta = timedelta(hours=1)) -> AccountChangeLimits:
+    return AccountChangeLimits(
+        session, per_address={"registration": limit, "email": limit}, window=window
+    )
+
+
+async def _admit(state: AppState, limit: int, address: str = ADDRESS, kind: str = "registration"):
+    async with state.database.unit_of_work(writes=True) as session:
+        await _limits(session, limit).admit(kind, address)  # type: ignore[arg-type]
+
+
+async def test_an_address_may_make_its_limit_of_each_kind_then_waits(state: AppState):
+    for _ in range(3):
+        await _admit(state, 3)
+    with pytest.raises(TooManyAccountChanges) as refused:
+        await _admit(state, 3)
+    assert 3590 <= refused.value.retry_after_seconds <= 3601
+    await _admit(state, 3, kind="email")  # each kind counts on its own
+    await _admit(state, 3, address="192.0.2.8")  # and each address
+
+
+async def test_changes_leave_the_window(state: AppState):
+    async with state.database.unit_of_work(writes=True) as session:
+        await _limits(session, 1, timedelta(seconds=1)).admit("registration", ADDRESS)
+    await asyncio.sleep(1.1)
+    async with state.database.unit_of_work(writes=True) as session:
+        await _limits(session, 1, timedelta(seconds=1)).admit("registration", ADDRESS)
+
+
+async def test_concurrent_admissions_of_one_address_stay_within_the_limit(state: AppState):
+    outcomes = await asyncio.gather(*(_admit(state, 4) for _ in range(12)), return_exceptions=True)
+    refused = [o for o in outcomes if isinstance(o, TooManyAccountChanges)]
+    assert (len(outcomes) - len(refused), len(refused)) == (4, 8), outcomes
+
+
+async def _expire_codes(state: AppState) -> None:
+    async with state.database.unit_of_work(writes=True) as session:
+        past = datetime.now(UTC) - timedelta(seconds=1)
+        await session.execute(update(EmailConfirmation).values(expires_at=past))
+
+
+async def _register(state: AppState, username: str, email: str):
+    async with state.unit_of_work(writes=True) as services:
+        if await services.accounts.taken(username, email):
+            raise UserExists()
+        return await services.accounts.register(username, "password1", email)
+
+
+async def test_an_unconfirmed_address_blocks_others_until_its_code_expires(state: AppState):
+    await _register(state, "squatter", "victim@example.com")
+    with pytest.raises(UserExists):
+        await _register(state, "victim", "victim@example.com")
+    await _expire_codes(state)
+
+    confirmation = await _register(state, "victim", "Victim@example.com")
+
+    assert confirmation is not None
+    async with state.unit_of_work(writes=True) as services:
+        await services.accounts.confirm(confirmation.code)
+        assert await services.accounts.taken("someone", "victim@example.com")
+    with pytest.raises(UserExists):  # the squatter's name stays taken: only the address went
+        await _register(state, "squatter", "other@example.com")
+
+
+async def test_a_confirmed_address_never_expires(state: AppState):
+    confirmation = await _register(state, "owner", "owner@example.com")
+    async with state.unit_of_work(writes=True) as services:
+        await services.accounts.confirm(confirmation.code)
+    await _expire_codes(state)
+    with pytest.raises(UserExists):
+        await _register(state, "another", "owner@example.com")
+
+
+async def _accounts(session, state: AppState, most: int) -> DatabaseAccountService:
+    return DatabaseAccountService(
+        session,
+        state.passwords,
+        confirmation_required=True,
+        confirmation_ttl=timedelta(days=1),
+        emails_per_account=most,
+    )
+
+
+async def test_an_account_has_its_limit_of_addresses_and_expired_ones_do_not_count(
+    state: AppState,
+):
+    await _register(state, "collector", "first@example.com")
+    for n in range(2):
+        async with state.database.unit_of_work(writes=True) as session:
+            accounts = await _accounts(session, state, 3)
+            await accounts.update("collector", email=f"more{n}@example.com", password=None)
+    async with state.database.unit_of_work(writes=True) as session:
+        accounts = await _accounts(session, state, 3)
+        with pytest.raises(Conflict, match="3 addresses at most"):
+            await accounts.update("collector", email="one-too-many@example.com", password=None)
+    await _expire_codes(state)
+
+    async with state.database.unit_of_work(writes=True) as session:
+        accounts = await _accounts(session, state, 3)
+        confirmation = await accounts.update("collector", email="fresh@example.com", password=None)
+    assert confirmation is not None
