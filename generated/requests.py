@@ -470,6 +470,39 @@ def validate_Ping(data, custom_formats={}, name_prefix=None):
     return data
 
 
+def validate_Readiness(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["ready", "database", "migrations"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "ready" in data_keys:
+            data_keys.remove("ready")
+            data__ready = data["ready"]
+            if not isinstance(data__ready, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".ready must be boolean"
+                )
+        if "database" in data_keys:
+            data_keys.remove("database")
+            data__database = data["database"]
+            if not isinstance(data__database, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".database must be string"
+                )
+        if "migrations" in data_keys:
+            data_keys.remove("migrations")
+            data__migrations = data["migrations"]
+            if not isinstance(data__migrations, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".migrations must be string"
+                )
+    return data
+
+
 def validate_Registration(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -1006,7 +1039,7 @@ def validate_UserUpdate(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s23(data, custom_formats={}, name_prefix=None):
+def validate_s24(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -1026,7 +1059,7 @@ def validate_s23(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s24(data, custom_formats={}, name_prefix=None):
+def validate_s25(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if not (isinstance(data, str) and data == "true" or isinstance(data, str) and data == "false"):
@@ -1036,7 +1069,7 @@ def validate_s24(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s25(data, custom_formats={}, name_prefix=None):
+def validate_s26(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -1048,7 +1081,7 @@ def validate_s25(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s26(data, custom_formats={}, name_prefix=None):
+def validate_s27(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -1063,7 +1096,7 @@ def validate_s26(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s27(data, custom_formats={}, name_prefix=None):
+def validate_s28(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -1170,6 +1203,15 @@ SCHEMAS = {
         "type": "string",
     },
     "Ping": {"enum": [True], "type": "boolean"},
+    "Readiness": {
+        "properties": {
+            "database": {"type": "string"},
+            "migrations": {"type": "string"},
+            "ready": {"type": "boolean"},
+        },
+        "required": ["ready", "database", "migrations"],
+        "type": "object",
+    },
     "Registration": {
         "properties": {
             "email": {"maxLength": 254, "type": "string"},
@@ -1281,11 +1323,11 @@ SCHEMAS = {
         },
         "type": "object",
     },
-    "s23": {"maxLength": 128, "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$", "type": "string"},
-    "s24": {"enum": ["true", "false"], "type": "string"},
-    "s25": {"maxLength": 255, "type": "string"},
-    "s26": {"default": 25, "maximum": 100, "minimum": 1, "type": "integer"},
-    "s27": {"default": 1, "maximum": 1000000, "minimum": 1, "type": "integer"},
+    "s24": {"maxLength": 128, "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$", "type": "string"},
+    "s25": {"enum": ["true", "false"], "type": "string"},
+    "s26": {"maxLength": 255, "type": "string"},
+    "s27": {"default": 25, "maximum": 100, "minimum": 1, "type": "integer"},
+    "s28": {"default": 1, "maximum": 1000000, "minimum": 1, "type": "integer"},
 }
 
 COMPONENTS = {
@@ -1303,6 +1345,7 @@ COMPONENTS = {
     "Ok": "Ok",
     "Password": "Password",
     "Ping": "Ping",
+    "Readiness": "Readiness",
     "Registration": "Registration",
     "RegistrationError": "RegistrationError",
     "RegistrationRules": "RegistrationRules",
@@ -1323,6 +1366,14 @@ OPERATIONS = [
         "parameters": [],
         "responses": {200: "Ping"},
         "template": "/v1/_ping",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "ping.ready",
+        "parameters": [],
+        "responses": {200: "Readiness", 503: "Readiness"},
+        "template": "/v1/_ready",
     },
     {
         "body": None,
@@ -1364,7 +1415,7 @@ OPERATIONS = [
                 "name": "code",
                 "nullable": False,
                 "required": True,
-                "schema": "s23",
+                "schema": "s24",
             }
         ],
         "responses": {200: "EmailConfirmed", 400: "Error", 404: "Error", 503: "Error"},
@@ -1443,7 +1494,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1491,7 +1542,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1533,7 +1584,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1571,7 +1622,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1618,7 +1669,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1699,7 +1750,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1822,7 +1873,7 @@ OPERATIONS = [
                 "name": "q",
                 "nullable": False,
                 "required": True,
-                "schema": "s25",
+                "schema": "s26",
             },
             {
                 "argument": "n",
@@ -1832,7 +1883,7 @@ OPERATIONS = [
                 "name": "n",
                 "nullable": False,
                 "required": False,
-                "schema": "s26",
+                "schema": "s27",
             },
             {
                 "argument": "page",
@@ -1842,7 +1893,7 @@ OPERATIONS = [
                 "name": "page",
                 "nullable": False,
                 "required": False,
-                "schema": "s27",
+                "schema": "s28",
             },
         ],
         "responses": {200: "SearchResults", 400: "Error", 401: "Error", 429: "Error", 503: "Error"},
