@@ -193,13 +193,13 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
             "HUBINDEX_METRICS_PORT serves one process's metrics: use --workers 1, or run one"
             " hubindex serve per port behind the load balancer"
         )
+    _refuse_taken_address(args.host, args.port)
     if args.no_migrate:
         if pending(settings.database_url):
             raise UsageError("the database needs migrations: run `hubindex db upgrade`")
     else:
         for migration in upgrade(settings.database_url):
             logger.info("applied migration %s", migration)
-    _refuse_taken_address(args.host, args.port)
     os.environ[f"{ENV_PREFIX}LOG_FORMAT"] = settings.log_format  # for the app's own factory
     factory = "create_app_for_reload" if args.reload else "create_app_for_uvicorn"
     uvicorn.run(

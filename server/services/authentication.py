@@ -71,7 +71,13 @@ class Authentication:
         if credential is None:
             return None
         if not isinstance(credential, BasicCredential):
-            return await self._tokens.verify(credential)
+            grant = await self._tokens.verify(credential)
+            # A disabled account's tokens stop with it: read afresh unless nothing changed.
+            if grant.holder is not None and not await self._cached(
+                ("holder", grant.holder), lambda: self._tokens.active(grant.holder)
+            ):
+                raise AccountInactive()
+            return grant
         username, password = credential.username, credential.password
         guess = self._guesses.begin(username, address, password)
         try:
