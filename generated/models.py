@@ -30,6 +30,25 @@ class Ping(RootModel[Literal[True]]):
     root: Literal[True]
 
 
+class Readiness(BaseModel):
+    """
+    Whether the index can serve, and what of it cannot.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+    )
+    ready: bool
+    database: str
+    """
+    `ok`, or why the database does not answer.
+    """
+    migrations: str
+    """
+    `ok`, `unknown` (no database), or what is pending.
+    """
+
+
 class Ok(RootModel[Literal["OK"]]):
     root: Literal["OK"]
 

@@ -471,6 +471,39 @@ def validate_Ping(data, custom_formats={}, name_prefix=None):
     return data
 
 
+def validate_Readiness(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["ready", "database", "migrations"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "ready" in data_keys:
+            data_keys.remove("ready")
+            data__ready = data["ready"]
+            if not isinstance(data__ready, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".ready must be boolean"
+                )
+        if "database" in data_keys:
+            data_keys.remove("database")
+            data__database = data["database"]
+            if not isinstance(data__database, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".database must be string"
+                )
+        if "migrations" in data_keys:
+            data_keys.remove("migrations")
+            data__migrations = data["migrations"]
+            if not isinstance(data__migrations, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".migrations must be string"
+                )
+    return data
+
+
 def validate_Registration(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -1007,7 +1040,7 @@ def validate_UserUpdate(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s23(data, custom_formats={}, name_prefix=None):
+def validate_s24(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -1027,7 +1060,7 @@ def validate_s23(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s24(data, custom_formats={}, name_prefix=None):
+def validate_s25(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if not (isinstance(data, str) and data == "true" or isinstance(data, str) and data == "false"):
@@ -1037,7 +1070,7 @@ def validate_s24(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s25(data, custom_formats={}, name_prefix=None):
+def validate_s26(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -1049,7 +1082,7 @@ def validate_s25(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s26(data, custom_formats={}, name_prefix=None):
+def validate_s27(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -1064,7 +1097,7 @@ def validate_s26(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s27(data, custom_formats={}, name_prefix=None):
+def validate_s28(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -1171,6 +1204,15 @@ SCHEMAS = {
         "type": "string",
     },
     "Ping": {"enum": [True], "type": "boolean"},
+    "Readiness": {
+        "properties": {
+            "database": {"type": "string"},
+            "migrations": {"type": "string"},
+            "ready": {"type": "boolean"},
+        },
+        "required": ["ready", "database", "migrations"],
+        "type": "object",
+    },
     "Registration": {
         "properties": {
             "email": {"maxLength": 254, "type": "string"},
@@ -1282,11 +1324,11 @@ SCHEMAS = {
         },
         "type": "object",
     },
-    "s23": {"maxLength": 128, "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$", "type": "string"},
-    "s24": {"enum": ["true", "false"], "type": "string"},
-    "s25": {"maxLength": 255, "type": "string"},
-    "s26": {"default": 25, "maximum": 100, "minimum": 1, "type": "integer"},
-    "s27": {"default": 1, "maximum": 1000000, "minimum": 1, "type": "integer"},
+    "s24": {"maxLength": 128, "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$", "type": "string"},
+    "s25": {"enum": ["true", "false"], "type": "string"},
+    "s26": {"maxLength": 255, "type": "string"},
+    "s27": {"default": 25, "maximum": 100, "minimum": 1, "type": "integer"},
+    "s28": {"default": 1, "maximum": 1000000, "minimum": 1, "type": "integer"},
 }
 
 COMPONENTS = {
@@ -1304,6 +1346,7 @@ COMPONENTS = {
     "Ok": "Ok",
     "Password": "Password",
     "Ping": "Ping",
+    "Readiness": "Readiness",
     "Registration": "Registration",
     "RegistrationError": "RegistrationError",
     "RegistrationRules": "RegistrationRules",
@@ -1325,6 +1368,15 @@ OPERATIONS = [
         "responses": {200: "Ping"},
         "security": [],
         "template": "/v1/_ping",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "ping.ready",
+        "parameters": [],
+        "responses": {200: "Readiness", 503: "Readiness"},
+        "security": [],
+        "template": "/v1/_ready",
     },
     {
         "body": None,
@@ -1369,7 +1421,7 @@ OPERATIONS = [
                 "name": "code",
                 "nullable": False,
                 "required": True,
-                "schema": "s23",
+                "schema": "s24",
             }
         ],
         "responses": {200: "EmailConfirmed", 400: "Error", 404: "Error", 503: "Error"},
@@ -1450,7 +1502,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1500,7 +1552,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1543,7 +1595,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1583,7 +1635,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1631,7 +1683,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1715,7 +1767,7 @@ OPERATIONS = [
                 "name": "X-Docker-Token",
                 "nullable": False,
                 "required": False,
-                "schema": "s24",
+                "schema": "s25",
             },
         ],
         "responses": {
@@ -1843,7 +1895,7 @@ OPERATIONS = [
                 "name": "q",
                 "nullable": False,
                 "required": True,
-                "schema": "s25",
+                "schema": "s26",
             },
             {
                 "argument": "n",
@@ -1853,7 +1905,7 @@ OPERATIONS = [
                 "name": "n",
                 "nullable": False,
                 "required": False,
-                "schema": "s26",
+                "schema": "s27",
             },
             {
                 "argument": "page",
@@ -1863,7 +1915,7 @@ OPERATIONS = [
                 "name": "page",
                 "nullable": False,
                 "required": False,
-                "schema": "s27",
+                "schema": "s28",
             },
         ],
         "responses": {200: "SearchResults", 400: "Error", 401: "Error", 429: "Error", 503: "Error"},

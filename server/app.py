@@ -5,6 +5,7 @@ Two engines answer the spec's operations (``HUBINDEX_ENGINE``): ``fast``, the de
 request pipeline does (``server.engine.reference``). Both call the same generated glue.
 """
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -23,8 +24,9 @@ from connexion.utils import get_function_from_name
 from prometheus_client import start_http_server
 from starlette.exceptions import HTTPException
 from starlette.requests import ClientDisconnect
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
+import generated
 from generated import models, requests
 from server.composition import AppState
 from server.engine import reference
@@ -35,9 +37,12 @@ from server.http.access_log import RequestLogMiddleware
 from server.http.body_limit import BodyLimitMiddleware
 from server.http.metrics import Metrics
 from server.http.responses import error_response, response_for
-from server.settings import Settings, check_mail_links, load_settings
+from server.settings import Settings, check_mail_links, load_settings, mask_password
+from server.version import VERSION
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "spec" / "openapi.yaml"
+# The spec as scripts/generate wrote it beside the glue (its manifest covers it): JSON loads in
+# a few milliseconds where PyYAML takes half a second; in a wheel, it is package data.
+SPEC_PATH = Path(generated.__file__).resolve().parent / "openapi.json"
 GLUE_PACKAGE = "generated.operations"
 # Credentials are parsed by the generated glue (server.engine.operation) and checked by the
 # services, so Connexion's own security middleware, which would run argon2 on the event loop,
@@ -47,9 +52,17 @@ MIDDLEWARES = [m for m in ConnexionMiddleware.default_middlewares if m is not Se
 logger = logging.getLogger(__name__)
 
 
+def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
+    """The OpenAPI document at ``path``: JSON, or YAML (with libyaml's loader when there)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return json.loads(text)
+    return yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
+
+
 def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     check_mail_links(settings)
-    spec = yaml.safe_load(spec_path.read_text(encoding="utf-8"))
+    spec = load_spec(spec_path)
     state = AppState(settings)
 
     metrics = Metrics(state.database.pool)
@@ -57,6 +70,12 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     @asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:
         await state.start()
+        logger.info(
+            "hubindex %s started: engine %s, database %s",
+            VERSION,
+            settings.engine,
+            mask_password(settings.database_url),
+        )
         metrics_server = None
         if settings.metrics_port is not None:
             metrics_server, _ = start_http_server(
@@ -123,6 +142,9 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
             models=models,
             validate_responses=settings.validate_responses,
         )
+    # Not an operation of the API (no Docker client asks for it, and it answers no JSON): a
+    # person's way from the bare address to the docs, beside them, outside the spec.
+    app.add_url_rule("/", "root", _to_the_docs)
     # The first two answer only under the connexion engine: the Dispatcher answers its own.
     app.add_error_handler(HubIndexError, _domain_error)
     app.add_error_handler(ProblemException, _problem)
@@ -136,6 +158,10 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
 def create_app_from_environment() -> AsyncApp:
     """The factory ``hubindex serve`` hands to uvicorn."""
     return create_app(load_settings())
+
+
+def _to_the_docs(_request: object) -> Response:
+    return RedirectResponse("/docs/", status_code=307)
 
 
 # Connexion's error handlers answer with a ConnexionResponse, not a Starlette one.

@@ -48,6 +48,7 @@ class Grant:
 
     repository: RepositoryName
     access: Access
+    holder: int | None = None  # the account it was handed to (its id), None: to no one
 
 
 Identity = Account | Grant | None  # None: anonymous

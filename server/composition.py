@@ -17,6 +17,7 @@ from server.services.guesses import GuessesInFlight
 from server.services.logins import LoginThrottle
 from server.services.mail import LogMailer, Mailer, SmtpMailer
 from server.services.passwords import Passwords
+from server.services.readiness import ReadinessCheck
 from server.services.repositories import DatabaseRepositoryService, RepositoryService
 from server.services.search import (
     CachedSearchService,
@@ -29,6 +30,7 @@ from server.services.search import (
 from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
 from server.storage.database import Database, DatabaseSession
+from server.storage.migrations import heads
 from server.storage.threaded import SqliteReader
 
 T = TypeVar("T")
@@ -110,6 +112,10 @@ class Services:
             window=timedelta(seconds=settings.login_failure_window_seconds),
             known_for=timedelta(days=settings.login_known_address_days),
         )
+
+    @cached_property
+    def readiness(self) -> ReadinessCheck:
+        return ReadinessCheck(self._session, heads)
 
     @property
     def mailer(self) -> Mailer:

@@ -287,12 +287,12 @@ def masked(settings: Settings) -> dict[str, str]:
         else:
             text = str(value)
         if name in ("database_url", "smtp_url") and text:
-            text = _mask_password(text)
+            text = mask_password(text)
         shown[name] = text
     return shown
 
 
-def _mask_password(url: str) -> str:
+def mask_password(url: str) -> str:
     parts = urlsplit(url)
     if parts.password is None:
         return url

@@ -10,6 +10,7 @@ OPERATIONS = (
     images.get_library_operation,
     images.put_library_operation,
     ping.get_operation,
+    ping.ready_operation,
     repositories.create_operation,
     repositories.delete_operation,
     repositories.create_library_operation,

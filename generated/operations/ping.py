@@ -33,3 +33,24 @@ async def get(request: Request, state: AppState) -> Response:
             call,
         )
     return get_operation.respond(result)
+
+
+ready_operation = Operation(
+    operation_id="ping.ready",
+    handler=find_handler("server.handlers.ping", "ready"),
+    security=(),
+    writes=False,
+    responses={
+        200: models.Readiness,
+        503: models.Readiness,
+    },
+)
+
+
+async def ready(request: Request, state: AppState) -> Response:
+    """GET /v1/_ready: Whether the index can serve requests (readiness)."""
+    async with ready_operation.call(request, state) as call:
+        result = await ready_operation.handler(  # type: ignore[misc]
+            call,
+        )
+    return ready_operation.respond(result)

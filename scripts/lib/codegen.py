@@ -10,6 +10,7 @@ the spec is one line: `spec/openapi.yaml:LINE:COLUMN: /json/pointer: what is wro
 
 import argparse
 import difflib
+import json
 import keyword
 import os
 import re
@@ -360,12 +361,22 @@ def render(spec: dict[str, Any]) -> dict[str, str]:
             path.relative_to(out).as_posix(): path.read_text(encoding="utf-8")
             for path in sorted(out.rglob("*.py"))
         }
+    files[freshness.SPEC_JSON.removeprefix(f"{freshness.GENERATED}/")] = spec_json(spec)
     # What the files were made from, as read now, then what they are: `hubindex serve` checks.
     digests = freshness.file_digests(ROOT, freshness.inputs(ROOT))
     for relative, text in files.items():
         digests[f"{freshness.GENERATED}/{relative}"] = freshness.digest(text.encode("utf-8"))
     manifest = freshness.MANIFEST.removeprefix(f"{freshness.GENERATED}/")
     return {**files, manifest: freshness.manifest(digests)}
+
+
+def spec_json(spec: dict[str, Any]) -> str:
+    """The spec as the server loads it (server/app.py): JSON, in the document's order."""
+    try:
+        return json.dumps(spec, ensure_ascii=False, indent=1) + "\n"
+    except (TypeError, ValueError) as error:
+        # A YAML date or a non-string key that JSON cannot say the same way.
+        raise SpecError(f"the spec cannot be written as JSON: {error}") from None
 
 
 def _models(spec_path: Path, output: Path, header: str) -> None:

@@ -1,10 +1,12 @@
 """The ``hubindex`` command: serve the index, migrate its database, manage accounts."""
 
 import argparse
+import errno
 import logging
 import logging.config
 import os
 import resource
+import socket
 import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -13,7 +15,7 @@ import uvicorn
 from sqlalchemy.exc import DBAPIError
 
 from generated import models
-from server.cli.accounts import activate_user, create_user
+from server.cli import accounts, backups
 from server.errors import HubIndexError
 from server.handlers.call import BodyRules
 from server.http.connections import BoundedHttpToolsProtocol
@@ -28,12 +30,16 @@ from server.settings import (
     masked,
 )
 from server.spec import freshness
-from server.spec.checkout import ROOT
-from server.storage.engines import DatabaseURLError
+from server.spec.checkout import ROOT, is_checkout
+from server.storage.engines import DatabaseURLError, parse_url
 from server.storage.migrations import pending, upgrade
+from server.version import VERSION
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp, Receive, Scope, Send
+
+
+logger = logging.getLogger("hubindex")
 
 
 class UsageError(Exception):
@@ -67,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
         description="A self-hostable Docker Hub v1 index. Configured by HUBINDEX_* environment"
         " variables (see README); the database is HUBINDEX_DATABASE_URL.",
     )
+    parser.add_argument("--version", action="version", version=f"hubindex {VERSION}")
     commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
 
     serve = commands.add_parser("serve", help="serve the index over HTTP")
@@ -81,7 +88,7 @@ def _parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=1,
-        help="worker processes (1); more than one wants PostgreSQL, where they share the work",
+        help="worker processes (1); more than one needs PostgreSQL, where they share the work",
     )
     serve.add_argument(
         "--forwarded-allow-ips",
@@ -112,6 +119,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     db.add_parser("upgrade", help="apply pending migrations").set_defaults(run=_db_upgrade)
 
+    backup = commands.add_parser(
+        "backup",
+        help="copy the SQLite database to a new file, consistently, while it is served"
+        " (PostgreSQL: prints the pg_dump command to use)",
+    )
+    backup.add_argument("path", help="the file to write; it must not exist")
+    backup.set_defaults(run=_backup)
+    restore = commands.add_parser(
+        "restore",
+        help="replace the SQLite database with a backup, then apply pending migrations"
+        " (stop hubindex serve first)",
+    )
+    restore.add_argument("path", help="a file `hubindex backup` wrote")
+    restore.set_defaults(run=_restore)
+
     users = commands.add_parser("users", help="accounts").add_subparsers(
         title="commands", required=True, metavar="COMMAND"
     )
@@ -133,6 +155,25 @@ def _parser() -> argparse.ArgumentParser:
     activate = users.add_parser("activate", help="activate an account without its mailed code")
     activate.add_argument("name", help="the username")
     activate.set_defaults(run=_users_activate)
+    users.add_parser("list", help="every account, one a line").set_defaults(run=_users_list)
+    for name, run, text in (
+        ("show", _users_show, "an account: addresses, state, role, repositories"),
+        ("disable", _users_disable, "refuse the account's logins and tokens, at once"),
+        ("enable", _users_enable, "accept a disabled account again (it is active then)"),
+        ("delete", _users_delete, "delete an account that owns no repositories"),
+    ):
+        command = users.add_parser(name, help=text)
+        command.add_argument("name", help="the username")
+        command.set_defaults(run=run)
+    password = users.add_parser("set-password", help="replace an account's password")
+    password.add_argument("name", help="the username")
+    password.add_argument(
+        "--password-stdin",
+        action="store_true",
+        required=True,
+        help="read the password from the first line of standard input",
+    )
+    password.set_defaults(run=_users_set_password)
     return parser
 
 
@@ -149,16 +190,26 @@ def _serve(args: argparse.Namespace, settings: Settings) -> int:
         raise UsageError("--reload serves with one worker: leave out --workers or --reload")
     _refuse_stale_tree()
     check_mail_links(settings)
+    if (
+        args.workers > 1
+        and parse_url(settings.database_url, asynchronous=False).get_backend_name() == "sqlite"
+    ):
+        raise UsageError(
+            f"--workers {args.workers}: SQLite is served by one process; use --workers 1, or"
+            " PostgreSQL (HUBINDEX_DATABASE_URL=postgresql+psycopg://...) for several"
+        )
     if args.workers > 1 and settings.metrics_port is not None:
         raise UsageError(
             "HUBINDEX_METRICS_PORT serves one process's metrics: use --workers 1, or run one"
             " hubindex serve per port behind the load balancer"
         )
+    _refuse_taken_address(args.host, args.port)
     if args.no_migrate:
         if pending(settings.database_url):
             raise UsageError("the database needs migrations: run `hubindex db upgrade`")
     else:
-        upgrade(settings.database_url)
+        for migration in upgrade(settings.database_url):
+            logger.info("applied migration %s", migration)
     _fit_open_files(settings.max_connections)
     os.environ[f"{ENV_PREFIX}LOG_FORMAT"] = settings.log_format  # for the app's own factory
     factory = "create_app_for_reload" if args.reload else "create_app_for_uvicorn"
@@ -201,6 +252,23 @@ def _fit_open_files(max_connections: int) -> None:
         resource.setrlimit(resource.RLIMIT_NOFILE, (needed, hard))
 
 
+def _refuse_taken_address(host: str, port: int) -> None:
+    """Bind where uvicorn will (with its SO_REUSEADDR), so that an address in use or not
+    this machine's is one line now rather than uvicorn's error and exit status 3 later."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE
+        )[0]
+        with socket.socket(family, kind, protocol) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:  # socket.gaierror included
+        reason = "it is in use" if error.errno == errno.EADDRINUSE else error.strerror
+        raise UsageError(f"cannot listen on {host}:{port}: {reason}") from None
+    except OverflowError:
+        raise UsageError(f"cannot listen on {host}:{port}: no such port") from None
+
+
 def create_app_for_uvicorn() -> "ASGIApp":
     """The factory uvicorn calls in each worker process."""
     stale = _stale_tree()
@@ -238,7 +306,11 @@ def _refuse_stale_tree() -> None:
 def _stale_tree() -> str | None:
     """A tree whose glue does not match the spec would answer every request with a 500."""
     stale = freshness.stale()
-    return None if stale is None else f"generated/ is stale: {stale}; run scripts/generate"
+    if stale is None:
+        return None
+    if is_checkout():
+        return f"generated/ is stale: {stale}; run scripts/generate"
+    return f"the installed package is damaged: {stale}; install hubindex again"
 
 
 def _unavailable(message: str) -> "ASGIApp":
@@ -260,8 +332,23 @@ def _config(_args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _db_upgrade(_args: argparse.Namespace, settings: Settings) -> int:
-    upgrade(settings.database_url)
-    print("hubindex: the database is up to date")
+    applied = upgrade(settings.database_url)
+    for migration in applied:
+        print(f"hubindex: applied migration {migration}")
+    if not applied:
+        print("hubindex: the database is up to date: no migration was pending")
+    return 0
+
+
+def _backup(args: argparse.Namespace, settings: Settings) -> int:
+    print(f"hubindex: {backups.backup(settings.database_url, args.path)}")
+    return 0
+
+
+def _restore(args: argparse.Namespace, settings: Settings) -> int:
+    print(f"hubindex: {backups.restore(settings.database_url, args.path)}")
+    for migration in upgrade(settings.database_url):
+        print(f"hubindex: applied migration {migration}")
     return 0
 
 
@@ -271,7 +358,7 @@ def _users_create(args: argparse.Namespace, settings: Settings) -> int:
     registration = BodyRules(models.RegistrationRules, prefix="").parse(
         {"username": args.name, "email": args.email, "password": password}
     )
-    create_user(
+    accounts.create_user(
         settings,
         registration.username,
         str(registration.email),
@@ -284,8 +371,46 @@ def _users_create(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _users_activate(args: argparse.Namespace, settings: Settings) -> int:
-    activate_user(settings, args.name)
+    accounts.set_active(settings, args.name, True)
     print(f"hubindex: activated {args.name}")
+    return 0
+
+
+def _users_list(_args: argparse.Namespace, settings: Settings) -> int:
+    print(accounts.listing(accounts.summaries(settings)), end="")
+    return 0
+
+
+def _users_show(args: argparse.Namespace, settings: Settings) -> int:
+    print(accounts.details(accounts.summaries(settings, args.name)[0]), end="")
+    return 0
+
+
+def _users_disable(args: argparse.Namespace, settings: Settings) -> int:
+    accounts.set_active(settings, args.name, False)
+    print(f"hubindex: disabled {args.name}: its logins and tokens are refused")
+    return 0
+
+
+def _users_enable(args: argparse.Namespace, settings: Settings) -> int:
+    accounts.set_active(settings, args.name, True)
+    print(f"hubindex: enabled {args.name}")
+    return 0
+
+
+def _users_delete(args: argparse.Namespace, settings: Settings) -> int:
+    accounts.delete_user(settings, args.name)
+    print(f"hubindex: deleted {args.name}")
+    return 0
+
+
+def _users_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    password = sys.stdin.readline().rstrip("\r\n")
+    # The rules of a password change over HTTP, in its words.
+    checked = BodyRules(models.UserUpdate, prefix="").parse({"password": password})
+    assert checked.password is not None
+    accounts.set_password(settings, args.name, checked.password.get_secret_value())
+    print(f"hubindex: set the password of {args.name}")
     return 0
 
 

@@ -1,12 +1,15 @@
 """Prometheus metrics of one app: requests by operation and status, latency, the pool."""
 
+import platform
 from collections.abc import Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram
+from prometheus_client import CollectorRegistry, Counter, Histogram, Info
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy.pool import QueuePool
+
+from server.version import VERSION
 
 
 class Metrics:
@@ -14,6 +17,10 @@ class Metrics:
 
     def __init__(self, pool: Any) -> None:
         self.registry = CollectorRegistry()
+        # hubindex_build_info{version="...",python="..."} 1: which build answers.
+        Info("hubindex_build", "The hubindex build serving.", registry=self.registry).info(
+            {"version": VERSION, "python": platform.python_version()}
+        )
         self.requests = Counter(
             "hubindex_requests",
             "HTTP requests answered, by operation and status.",

@@ -18,9 +18,21 @@ from server.errors import (
 )
 from server.services.passwords import Passwords
 from server.storage.database import DatabaseSession
-from server.storage.tables import Email, EmailConfirmation, User
+from server.storage.tables import Email, EmailConfirmation, Repository, User
 
 RESERVED_USERNAMES = frozenset({LIBRARY})
+
+
+@dataclass(frozen=True, slots=True)
+class AccountSummary:
+    """An account as an operator sees it."""
+
+    username: str
+    active: bool
+    admin: bool
+    created_at: datetime
+    emails: tuple[tuple[str, bool], ...]  # (address, confirmed), oldest first
+    repositories: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +76,18 @@ class AccountService(Protocol):
 
     async def activate(self, username: str) -> None:
         """Activate an account without a mailed code (an operator's command)."""
+
+    async def summaries(self, username: str | None = None) -> list[AccountSummary]:
+        """Every account by name, or the one named (an operator's command)."""
+
+    async def set_active(self, username: str, active: bool) -> None:
+        """Enable or disable an account: a disabled one's logins and tokens are refused."""
+
+    async def set_password(self, username: str, password: str) -> None:
+        """Replace an account's password (an operator's command)."""
+
+    async def delete(self, username: str) -> None:
+        """Delete an account that owns no repositories (an operator's command)."""
 
 
 class DatabaseAccountService:
@@ -209,10 +233,71 @@ class DatabaseAccountService:
         )
 
     async def activate(self, username: str) -> None:
-        activated = await self._session.execute(
-            update(User).where(User.username == username).values(is_active=True)
+        await self.set_active(username, True)
+
+    async def summaries(self, username: str | None = None) -> list[AccountSummary]:
+        owned = (
+            select(func.count())
+            .where(Repository.namespace == User.username)
+            .correlate(User)
+            .scalar_subquery()
         )
-        if activated.rowcount == 0:
+        query = select(User, owned).order_by(User.username)
+        if username is not None:
+            query = query.where(User.username == username)
+        rows = (await self._session.execute(query)).all()
+        if username is not None and not rows:
+            raise NotFound(f"user {username} not found")
+        addresses: dict[int, list[tuple[str, bool]]] = {}
+        ids = [user.id for user, _ in rows]
+        emails = await self._session.execute(
+            select(Email.user_id, Email.address, Email.confirmed)
+            .where(Email.user_id.in_(ids))
+            .order_by(Email.id)
+        )
+        for user_id, address, confirmed in emails:
+            addresses.setdefault(user_id, []).append((address, confirmed))
+        return [
+            AccountSummary(
+                user.username,
+                user.is_active,
+                user.is_admin,
+                user.created_at,
+                tuple(addresses.get(user.id, ())),
+                repositories,
+            )
+            for user, repositories in rows
+        ]
+
+    async def set_active(self, username: str, active: bool) -> None:
+        changed = await self._session.execute(
+            update(User).where(User.username == username).values(is_active=active)
+        )
+        if changed.rowcount == 0:
+            raise NotFound(f"user {username} not found")
+
+    async def set_password(self, username: str, password: str) -> None:
+        await self._session.rollback()  # no transaction open while argon2 runs
+        password_hash = await self._passwords.hash(password)
+        changed = await self._session.execute(
+            update(User).where(User.username == username).values(password_hash=password_hash)
+        )
+        if changed.rowcount == 0:
+            raise NotFound(f"user {username} not found")
+
+    async def delete(self, username: str) -> None:
+        # A name freed while repositories remain under it would hand them to whoever
+        # registers it next.
+        owned = await self._session.scalar(
+            select(func.count()).where(Repository.namespace == username)
+        )
+        if owned:
+            raise Conflict(
+                f"user {username} owns {owned} repositories: delete them first, or disable"
+                " the account instead"
+            )
+        deleted = await self._session.execute(delete(User).where(User.username == username))
+        if deleted.rowcount == 0:
             raise NotFound(f"user {username} not found")
 
 

@@ -72,7 +72,15 @@ class Authentication:
         if credential is None:
             return None
         if not isinstance(credential, BasicCredential):
-            return await self._tokens.verify(credential)
+            grant = await self._tokens.verify(credential)
+            # A disabled account's tokens stop with it, in every process at once: read in this
+            # unit, or kept while the database itself tells nothing changed (decides).
+            holder = grant.holder
+            if holder is not None and not await self._cached(
+                ("holder", holder), lambda: self._tokens.active(holder), decides=True
+            ):
+                raise AccountInactive()
+            return grant
         username, password = credential.username, credential.password
         guess = self._guesses.begin(username, address, password)
         try:

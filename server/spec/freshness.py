@@ -4,13 +4,17 @@ scripts/generate writes ``generated/sources.sha256``: the SHA-256 of every file 
 spec, the templates, its own code) and of every file it wrote, in ``sha256sum`` format.
 ``hubindex serve`` hashes the same files again (about 80 KB, a millisecond) and refuses to
 start when any differs, instead of booting a tree whose glue no longer matches the spec.
+
+In a checkout every file counts. An installed package has no spec, templates or generator
+beside it (the wheel carries generated/ with its manifest): there only what scripts/generate
+wrote is checked, so that a package damaged or edited after the build is refused too.
 """
 
 import hashlib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from server.spec.checkout import ROOT
+from server.spec.checkout import ROOT, is_checkout
 
 SPEC = "spec/openapi.yaml"
 TEMPLATES = "templates"
@@ -18,6 +22,9 @@ TEMPLATES = "templates"
 GENERATOR = ("scripts/lib/codegen.py", "server/spec/document.py")
 GENERATED = "generated"
 MANIFEST = f"{GENERATED}/sources.sha256"
+# The spec as the server loads it: JSON, which loads some 20 times faster than YAML does.
+SPEC_JSON = f"{GENERATED}/openapi.json"
+_OUTPUT_PATTERNS = ("*.py", "*.json")
 _HEADER = (
     "# Written by scripts/generate: the SHA-256 of the files it made generated/ from, then of\n"
     "# the files it wrote. hubindex serve refuses to start when one of them differs.\n"
@@ -32,10 +39,12 @@ def inputs(root: Path = ROOT) -> list[str]:
 
 
 def outputs(root: Path = ROOT) -> list[str]:
-    """The Python files now in generated/, relative to ``root``."""
+    """The files scripts/generate writes (Python and JSON) now in generated/, relative to
+    ``root``."""
     return sorted(
         path.relative_to(root).as_posix()
-        for path in (root / GENERATED).rglob("*.py")
+        for pattern in _OUTPUT_PATTERNS
+        for path in (root / GENERATED).rglob(pattern)
         if "__pycache__" not in path.parts
     )
 
@@ -61,23 +70,37 @@ def file_digests(root: Path, names: Iterable[str]) -> dict[str, str]:
     return found
 
 
-def stale(root: Path = ROOT) -> str | None:
-    """None when generated/ matches its sources; else what differs, as a short clause."""
+def stale(root: Path = ROOT, *, checkout: bool | None = None) -> str | None:
+    """None when generated/ matches its sources; else what differs, as a short clause.
+
+    ``checkout`` (default: whether ``root`` is one) checks the sources too; else only the
+    files scripts/generate wrote.
+    """
     try:
         text = (root / MANIFEST).read_text(encoding="utf-8")
     except FileNotFoundError:
         return f"{MANIFEST} is missing"
     recorded = _parse(text)
-    current = file_digests(root, {*recorded, *inputs(root), *outputs(root)})
+    if checkout is None:
+        checkout = is_checkout(root)
+    if not checkout:
+        recorded = {name: value for name, value in recorded.items() if _generated(name)}
+        current = file_digests(root, {*recorded, *outputs(root)})
+    else:
+        current = file_digests(root, {*recorded, *inputs(root), *outputs(root)})
     names = {*recorded, *current}
     differ = sorted(name for name in names if recorded.get(name) != current.get(name))
     if not differ:
         return None
-    changed = [name for name in differ if not name.startswith(f"{GENERATED}/")]
+    changed = [name for name in differ if not _generated(name)]
     if changed:
         return f"{_names(changed)} changed since scripts/generate ran"
     verb = "is" if len(differ) == 1 else "are"
     return f"{_names(differ)} {verb} not what scripts/generate wrote"
+
+
+def _generated(name: str) -> bool:
+    return name.startswith(f"{GENERATED}/")
 
 
 def _templates(root: Path) -> Iterable[Path]:

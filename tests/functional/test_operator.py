@@ -1,5 +1,6 @@
 """What an operator relies on: help, config, one log line per request, metrics, shutdown."""
 
+import asyncio
 import json
 import os
 import signal
@@ -12,11 +13,19 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import create_engine, text
 
-from tests.harness import FAST_HASHING, HUBINDEX, Index, hubindex
+from server.app import create_app
+from server.settings import Settings
+from server.spec.checkout import ROOT
+from server.version import VERSION
+from tests.functional.support import WANT_TOKEN, new_repository
+from tests.harness import FAST_HASHING, HUBINDEX, Index, hubindex, token_header
 
 COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["users"], ["users", "create"],
-            ["users", "activate"], ["config"]]  # fmt: skip
+            ["users", "activate"], ["users", "list"], ["users", "show"], ["users", "disable"],
+            ["users", "enable"], ["users", "delete"], ["users", "set-password"], ["config"],
+            ["backup"], ["restore"]]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "hubindex")
@@ -214,3 +223,238 @@ def test_sigterm_lets_a_request_in_flight_finish(serve):
     # uvicorn shuts down gracefully, then re-raises the signal to exit as terminated by it.
     assert served.process.wait(timeout=30) == -signal.SIGTERM
     assert "Finished server process" in served.log.read_text()
+
+
+# Operator commands on accounts -----------------------------------------------------------------
+
+
+def test_users_list_and_show_tell_state_role_repositories_and_addresses(index: Index):
+    owner = index.account()
+    unconfirmed = index.account(active=False)
+    new_repository(index, owner)
+    listed = hubindex("users", "list", database_url=index.database_url).stdout.splitlines()
+    assert listed[0].split() == ["USERNAME", "STATE", "ROLE", "REPOSITORIES", "EMAIL"]
+    rows = {line.split()[0]: line.split()[1:] for line in listed[1:]}
+    assert rows[owner.username] == ["active", "user", "1", owner.email]
+    assert rows[unconfirmed.username] == ["unconfirmed", "user", "0", unconfirmed.email]
+    shown = hubindex("users", "show", owner.username, database_url=index.database_url).stdout
+    assert f"username: {owner.username}\nstate: active\nrole: user\n" in shown
+    assert "repositories: 1\n" in shown
+    assert f"email: {owner.email} (confirmed)\n" in shown
+    missing = hubindex("users", "show", "nobody_here", database_url=index.database_url, check=False)
+    assert (missing.returncode, missing.stderr) == (1, "hubindex: user nobody_here not found\n")
+
+
+def test_a_disabled_account_s_logins_and_tokens_stop_at_once_in_the_serving_process(
+    index: Index,
+):
+    """The command runs in a process of its own; the server answers from this one, with its
+    read cache and its password memo warm from the requests before."""
+    account = index.account()
+    repository = new_repository(index, account)
+    issued = index.client.get(
+        f"/v1/repositories/{repository.path}/images", headers=WANT_TOKEN, auth=account.auth
+    )
+    token = {"Authorization": token_header(issued)}
+    images = f"/v1/repositories/{repository.path}/images"
+    for _ in range(2):
+        assert index.client.get("/v1/users/", auth=account.auth).status_code == 200
+        assert index.client.get(images, headers=token).status_code == 200
+
+    disabled = hubindex("users", "disable", account.username, database_url=index.database_url)
+    assert (
+        disabled.stdout
+        == f"hubindex: disabled {account.username}: its logins and tokens are refused\n"
+    )
+    login = index.client.get("/v1/users/", auth=account.auth)
+    assert (login.status_code, login.json()) == (403, {"error": "Account is not Active"})
+    assert index.client.get(images, headers=token).status_code == 403
+
+    hubindex("users", "enable", account.username, database_url=index.database_url)
+    assert index.client.get("/v1/users/", auth=account.auth).status_code == 200
+    assert index.client.get(images, headers=token).status_code == 200
+
+
+def test_an_anonymous_reader_s_token_has_no_account_to_stop(index: Index):
+    owner = index.account()
+    repository = new_repository(index, owner)
+    images = f"/v1/repositories/{repository.path}/images"
+    token = {"Authorization": token_header(index.client.get(images, headers=WANT_TOKEN))}
+    hubindex("users", "disable", owner.username, database_url=index.database_url)
+    assert index.client.get(images, headers=token).status_code == 200
+
+
+def test_set_password_replaces_the_password_at_once(index: Index):
+    account = index.account()
+    assert index.client.get("/v1/users/", auth=account.auth).status_code == 200
+    hubindex(
+        "users", "set-password", account.username, "--password-stdin",
+        database_url=index.database_url, stdin="a-new-password\n",
+    )  # fmt: skip
+    assert index.client.get("/v1/users/", auth=account.auth).status_code == 401
+    renewed = (account.username, "a-new-password")
+    assert index.client.get("/v1/users/", auth=renewed).status_code == 200
+    short = hubindex(
+        "users", "set-password", account.username, "--password-stdin",
+        database_url=index.database_url, stdin="pw\n", check=False,
+    )  # fmt: skip
+    assert (short.returncode, short.stderr) == (
+        1,
+        "hubindex: password: does not satisfy minLength 5\n",
+    )
+    assert index.client.get("/v1/users/", auth=renewed).status_code == 200
+
+
+def test_delete_refuses_an_owner_of_repositories_and_deletes_one_without(index: Index):
+    owner, other = index.account(), index.account()
+    new_repository(index, owner)
+    refused = hubindex(
+        "users", "delete", owner.username, database_url=index.database_url, check=False
+    )
+    assert (refused.returncode, refused.stderr) == (
+        1,
+        f"hubindex: user {owner.username} owns 1 repositories: delete them first, or disable"
+        " the account instead\n",
+    )
+    assert index.client.get("/v1/users/", auth=owner.auth).status_code == 200
+    hubindex("users", "delete", other.username, database_url=index.database_url)
+    assert index.client.get("/v1/users/", auth=other.auth).status_code == 401
+    # Its address is free again.
+    again = index.register(other.username, other.password, other.email)
+    assert again.status_code == 201, again.text
+
+
+# The database: upgrades, backup and restore, readiness -----------------------------------------
+
+
+def test_db_upgrade_names_each_migration_it_applied_then_says_nothing_was_pending(tmp_path: Path):
+    url = f"sqlite:///{tmp_path / 'new.db'}"
+    first = hubindex("db", "upgrade", database_url=url).stdout.splitlines()
+    migrations = sorted((ROOT / "server/storage/migrations/versions").glob("0*.py"))
+    assert len(first) == len(migrations) >= 7
+    assert first[0].startswith("hubindex: applied migration 0001: Initial schema")
+    assert [line.split()[3] for line in first] == [f"{m.name[:4]}:" for m in migrations]
+    second = hubindex("db", "upgrade", database_url=url).stdout
+    assert second == "hubindex: the database is up to date: no migration was pending\n"
+
+
+def test_a_backup_taken_while_serving_restores_the_accounts_of_its_moment(
+    index: Index, tmp_path: Path
+):
+    if not index.database_url.startswith("sqlite"):
+        result = hubindex(
+            "backup", str(tmp_path / "x"), database_url=index.database_url, check=False
+        )
+        assert result.returncode == 1
+        assert result.stderr.startswith(
+            "hubindex: PostgreSQL is backed up with its own tool: pg_dump --format=custom"
+        )
+        assert result.stderr.count("\n") == 1
+        return
+    before = index.account()
+    backup = tmp_path / "backup.db"
+    taken = hubindex("backup", str(backup), database_url=index.database_url)
+    assert taken.stdout.startswith(
+        f"hubindex: backed up {index.database_url.removeprefix('sqlite:///')} to {backup} ("
+    )
+    again = hubindex("backup", str(backup), database_url=index.database_url, check=False)
+    assert (again.returncode, again.stderr) == (1, f"hubindex: {backup} exists: name a new file\n")
+    after = index.account()
+    index.stop()
+    restored = hubindex("restore", str(backup), database_url=index.database_url)
+    assert restored.stdout.startswith("hubindex: restored ")
+    index.start()
+    assert index.client.get("/v1/users/", auth=before.auth).status_code == 200
+    assert index.client.get("/v1/users/", auth=after.auth).status_code == 401
+
+
+def test_restore_refuses_a_file_that_is_no_hubindex_database(index: Index, tmp_path: Path):
+    if not index.database_url.startswith("sqlite"):
+        pytest.skip("PostgreSQL restores with pg_restore")
+    other = tmp_path / "other.db"
+    create_engine(f"sqlite:///{other}").connect().close()
+    result = hubindex("restore", str(other), database_url=index.database_url, check=False)
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"hubindex: {other} is not a hubindex database\n",
+    )
+
+
+def test_ready_answers_200_when_migrated_and_503_naming_a_pending_migration(index: Index):
+    assert index.client.get("/v1/_ready").json() == {
+        "ready": True,
+        "database": "ok",
+        "migrations": "ok",
+    }
+    engine = create_engine(index.database_url)
+    try:
+        with engine.begin() as connection:
+            head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            connection.execute(text("UPDATE alembic_version SET version_num = '0006'"))
+        answer = index.client.get("/v1/_ready")
+        assert answer.status_code == 503
+        assert answer.json() == {
+            "ready": False,
+            "database": "ok",
+            "migrations": f"pending: the database is at 0006, this hubindex needs {head}",
+        }
+        assert index.client.get("/v1/_ping").status_code == 200  # liveness is not readiness
+    finally:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE alembic_version SET version_num = :head"), {"head": head}
+            )
+        engine.dispose()
+    assert index.client.get("/v1/_ready").status_code == 200
+
+
+def test_ready_answers_503_when_the_database_does_not_answer(tmp_path: Path):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'missing' / 'hub.db'}", **FAST_HASHING)
+
+    async def ask() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(settings))
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return await client.get("/v1/_ready")
+
+    answer = asyncio.run(ask())
+    assert (answer.status_code, answer.json()) == (
+        503,
+        {"ready": False, "database": "unreachable", "migrations": "unknown"},
+    )
+
+
+def test_the_bare_address_leads_to_the_docs(index: Index):
+    answer = index.client.get("/")
+    assert (answer.status_code, answer.headers["Location"]) == (307, "/docs/")
+    assert index.client.get("/", follow_redirects=True).status_code == 200
+
+
+# Starting --------------------------------------------------------------------------------------
+
+
+def test_version_is_in_the_start_up_line_and_in_the_metrics(serve):
+    port = _free_port()
+    served = serve(HUBINDEX_METRICS_PORT=str(port))
+    metrics = httpx.get(f"http://127.0.0.1:{port}/metrics").text
+    assert 'hubindex_build_info{python="' in metrics
+    assert f'version="{VERSION}"}} 1.0' in metrics
+    version = subprocess.run(
+        [str(HUBINDEX), "--version"], capture_output=True, text=True, check=True
+    )
+    assert version.stdout == f"hubindex {VERSION}\n"
+    served.process.terminate()
+    served.process.wait(timeout=30)
+    assert f"hubindex {VERSION} started: engine fast, database " in served.log.read_text()
+
+
+def test_a_port_in_use_is_one_hubindex_line_and_status_1(database_url: str):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = hubindex("serve", "--port", str(port), database_url=database_url, check=False)
+    assert (result.returncode, result.stderr) == (
+        1,
+        f"hubindex: cannot listen on 127.0.0.1:{port}: it is in use\n",
+    )
+    assert result.stdout == ""

@@ -1,7 +1,9 @@
 """The `hubindex` command's parts, their effects replaced: `serve`'s options reach uvicorn (no
 server starts), `users create` applies the rules of a registration (no account is made)."""
 
+import importlib.metadata
 import io
+import socket
 from typing import Any
 
 import httpx
@@ -25,6 +27,8 @@ def uvicorn_options(monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, Any]
     monkeypatch.setattr(
         cli.uvicorn, "run", lambda app, **options: captured.update(options, app=app)
     )
+    # Port 5000 may be taken on this machine: whether it is, is a test of its own.
+    monkeypatch.setattr(cli, "_refuse_taken_address", lambda _host, _port: None)
     return captured
 
 
@@ -43,7 +47,7 @@ def created(monkeypatch: pytest.MonkeyPatch, tmp_path) -> list[tuple[Any, ...]]:
     """``hubindex users create`` with the account's creation replaced: what it was given."""
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(cli, "create_user", lambda _settings, *args: calls.append(args))
+    monkeypatch.setattr(cli.accounts, "create_user", lambda _settings, *args: calls.append(args))
     return calls
 
 
@@ -164,3 +168,70 @@ def test_each_mode_hands_uvicorn_its_factory(uvicorn_options: dict[str, Any]):
     )
     assert cli.main(["serve", "--reload"]) == 0
     assert uvicorn_options["app"] == "server.cli.main:create_app_for_reload"
+
+
+def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["--version"])
+    assert exited.value.code == 0
+    assert capsys.readouterr().out == f"hubindex {importlib.metadata.version('hubindex')}\n"
+
+
+def test_several_workers_on_sqlite_are_refused_in_one_line(
+    uvicorn_options: dict[str, Any], capsys: pytest.CaptureFixture[str]
+):
+    assert cli.main(["serve", "--workers", "2"]) == 1
+    assert uvicorn_options == {}
+    assert capsys.readouterr().err == (
+        "hubindex: --workers 2: SQLite is served by one process; use --workers 1, or"
+        " PostgreSQL (HUBINDEX_DATABASE_URL=postgresql+psycopg://...) for several\n"
+    )
+
+
+def test_several_workers_on_postgresql_reach_uvicorn(
+    uvicorn_options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("HUBINDEX_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
+    monkeypatch.setattr(cli, "upgrade", lambda _url: [])
+    assert cli.main(["serve", "--workers", "2"]) == 0
+    assert uvicorn_options["workers"] == 2
+
+
+def test_a_port_in_use_is_refused_in_one_line_before_uvicorn_starts(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, capsys: pytest.CaptureFixture[str]
+):
+    monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    started: list[str] = []
+    monkeypatch.setattr(cli.uvicorn, "run", lambda app, **_options: started.append(app))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        assert cli.main(["serve", "--port", str(port)]) == 1
+    assert started == []
+    assert capsys.readouterr().err == f"hubindex: cannot listen on 127.0.0.1:{port}: it is in use\n"
+
+
+def test_an_address_not_of_this_machine_is_refused_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path, capsys: pytest.CaptureFixture[str]
+):
+    monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    monkeypatch.setattr(cli.uvicorn, "run", lambda app, **_options: None)
+    assert cli.main(["serve", "--host", "192.0.2.1", "--port", "5000"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("hubindex: cannot listen on 192.0.2.1:5000: ")
+    assert err.count("\n") == 1
+
+
+def test_a_damaged_installed_package_is_named_as_such(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+):
+    monkeypatch.setattr(cli.freshness, "stale", lambda: "generated/requests.py is not what it was")
+    monkeypatch.setattr(cli, "is_checkout", lambda: False)
+    with pytest.raises(SystemExit) as exited:
+        cli.create_app_for_uvicorn()
+    assert exited.value.code == 1
+    assert capsys.readouterr().err == (
+        "hubindex: the installed package is damaged: generated/requests.py is not what it was;"
+        " install hubindex again\n"
+    )

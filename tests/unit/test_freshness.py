@@ -8,12 +8,14 @@ from server.spec import freshness
 from server.spec.checkout import ROOT
 
 FILES = {
+    "scripts/generate": "#!/bin/sh\n",
     "spec/openapi.yaml": "openapi: 3.0.3\n",
     "templates/operations.py.jinja": "{{ header }}\n",
     "scripts/lib/codegen.py": "# the generator\n",
     "server/spec/document.py": "HTTP_METHODS = ()\n",
     "generated/__init__.py": "# generated\n",
     "generated/operations/ping.py": "# generated glue\n",
+    "generated/openapi.json": '{"openapi": "3.0.3"}\n',
 }
 
 
@@ -97,3 +99,35 @@ def test_without_a_manifest_the_tree_is_stale(root: Path):
 
 def test_this_checkout_is_fresh():
     assert freshness.stale(ROOT) is None
+
+
+@pytest.fixture
+def installed(root: Path) -> Path:
+    """The same tree as a wheel installs it: generated/ and its manifest, no sources."""
+    for name in ("scripts/generate", "spec/openapi.yaml", "templates/operations.py.jinja"):
+        (root / name).unlink()
+    return root
+
+
+def test_an_installed_package_is_fresh_without_the_sources_it_was_made_from(installed: Path):
+    assert freshness.stale(installed) is None
+
+
+def test_an_installed_package_still_checks_what_scripts_generate_wrote(installed: Path):
+    (installed / "generated" / "openapi.json").write_text("{}\n")
+    assert freshness.stale(installed) == (
+        "generated/openapi.json is not what scripts/generate wrote"
+    )
+
+
+def test_an_installed_package_without_its_manifest_is_refused(installed: Path):
+    (installed / freshness.MANIFEST).unlink()
+    assert freshness.stale(installed) == "generated/sources.sha256 is missing"
+
+
+def test_a_checkout_missing_a_source_is_stale_not_installed(root: Path):
+    """Only the absence of scripts/generate or the spec makes a tree an installed package."""
+    (root / "templates" / "operations.py.jinja").unlink()
+    assert freshness.stale(root) == (
+        "templates/operations.py.jinja changed since scripts/generate ran"
+    )

@@ -89,7 +89,35 @@ async def test_a_token_from_another_database_is_refused():
 async def test_a_later_expiry_in_a_forged_signature_does_not_verify():
     tokens = _service()
     token = await tokens.issue(REPO, Access.WRITE)
-    expires, mac = token.signature.split(".")
-    forged = f'signature={int(expires) + 3600}.{mac},repository="alice/app",access=write'
+    expires, holder, mac = token.signature.split(".")
+    forged = f'signature={int(expires) + 3600}.{holder}.{mac},repository="alice/app",access=write'
     with pytest.raises(AuthenticationFailed):
         await tokens.verify(parse_token(forged))
+
+
+async def test_a_token_names_its_holder_and_cannot_be_moved_to_another():
+    tokens = _service()
+    token = await tokens.issue(REPO, Access.WRITE, 7)
+    assert await tokens.verify(parse_token(str(token))) == Grant(REPO, Access.WRITE, 7)
+    expires, _holder, mac = token.signature.split(".")
+    for holder in ("8", "0"):
+        moved = f'signature={expires}.{holder}.{mac},repository="alice/app",access=write'
+        with pytest.raises(AuthenticationFailed, match="invalid token"):
+            await tokens.verify(parse_token(moved))
+
+
+async def test_an_anonymous_token_has_no_holder():
+    tokens = _service()
+    token = await tokens.issue(REPO, Access.READ)
+    assert await tokens.verify(parse_token(str(token))) == Grant(REPO, Access.READ, None)
+
+
+async def test_a_token_of_the_earlier_shape_without_a_holder_is_refused():
+    """Signed as tokens were before they named a holder: one of a since disabled account
+    must not pass for an anonymous one."""
+    tokens = _service()
+    expires = 1_000_000 + 60
+    mac = tokens._mac(b"k" * 32, REPO, Access.WRITE, expires, 0)
+    old = f'signature={expires}.{mac},repository="alice/app",access=write'
+    with pytest.raises(AuthenticationFailed, match="invalid token"):
+        await tokens.verify(parse_token(old))

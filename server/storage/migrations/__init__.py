@@ -1,6 +1,8 @@
 """Alembic migrations, shipped in the package. ``upgrade(url)`` is ``hubindex db upgrade``."""
 
+import functools
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -18,9 +20,28 @@ def config(url: str) -> Config:
     return alembic
 
 
-def upgrade(url: str, revision: str = "head") -> None:
-    """Apply every pending migration to the database at ``url``."""
-    command.upgrade(config(url), revision)
+def upgrade(url: str, revision: str = "head") -> list[str]:
+    """Apply every pending migration to the database at ``url``; what was applied, oldest
+    first, each as ``revision: what it does``."""
+    applied: list[str] = []
+
+    def record(*, step: Any, **_context: Any) -> None:
+        script = step.up_revision
+        doc = (script.doc or "").strip().splitlines()[0] if script is not None else ""
+        applied.append(f"{step.up_revision_id}: {doc}" if doc else str(step.up_revision_id))
+
+    alembic = config(url)
+    alembic.attributes["on_version_apply"] = record
+    command.upgrade(alembic, revision)
+    return applied
+
+
+@functools.cache
+def heads() -> frozenset[str]:
+    """The head revisions of the migrations shipped with hubindex (read once a process)."""
+    from alembic.script import ScriptDirectory
+
+    return frozenset(ScriptDirectory.from_config(config("sqlite://")).get_heads())
 
 
 def check(url: str) -> None:
@@ -31,13 +52,11 @@ def check(url: str) -> None:
 def pending(url: str) -> bool:
     """Whether the database at ``url`` lacks migrations."""
     from alembic.runtime.migration import MigrationContext
-    from alembic.script import ScriptDirectory
 
-    heads = set(ScriptDirectory.from_config(config(url)).get_heads())
     engine = sync_engine(url)
     try:
         with engine.connect() as connection:
             current = set(MigrationContext.configure(connection).get_current_heads())
     finally:
         engine.dispose()
-    return current != heads
+    return current != heads()

@@ -39,6 +39,8 @@ try:
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
             include_object=include_object,
+            # server.storage.migrations.upgrade hears of each migration applied.
+            on_version_apply=alembic.attributes.get("on_version_apply", ()),
         )
         with context.begin_transaction():
             context.run_migrations()
