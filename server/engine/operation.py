@@ -104,7 +104,9 @@ class Operation:
                 f"{self.operation_id} {reply.status} must answer {model.__name__},"
                 f" not {type(reply.body).__name__}"
             )
-        content = reply.body.model_dump_json(exclude_none=True).encode()
+        content = reply.content
+        if content is None:
+            content = reply.body.model_dump_json(exclude_none=True).encode()
         return Response(content, reply.status, headers=dict(reply.headers), media_type=JSON)
 
 

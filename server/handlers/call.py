@@ -27,6 +27,9 @@ class Reply:
     status: int
     body: BaseModel | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    # The body's JSON exactly as the answer would write it (``model_dump_json(exclude_none=
+    # True)``), when the handler keeps it with a kept body: it is then not made again.
+    content: bytes | None = None
 
 
 @dataclass(slots=True)

@@ -17,8 +17,9 @@ async def get(
 ) -> Reply:
     name = RepositoryName.of(namespace, repository)
     authorize(call.identity, name, Access.READ)
-    images = await _listing(call, name)
-    return Reply(200, images, await token_headers(call, name, Access.READ, wanted=x_docker_token))
+    images, content = await _listing(call, name)
+    headers = await token_headers(call, name, Access.READ, wanted=x_docker_token)
+    return Reply(200, images, headers, content)
 
 
 async def get_library(call: Call, *, repository: str, x_docker_token: str | None) -> Reply:
@@ -40,18 +41,19 @@ async def put_library(call: Call, *, repository: str, body: models.ImageList) ->
     return await put(call, namespace=None, repository=repository, body=body)
 
 
-async def _listing(call: Call, name: RepositoryName) -> models.ImageRecordList:
-    """The repository's images; NotFound if there is no such repository.
+async def _listing(call: Call, name: RepositoryName) -> tuple[models.ImageRecordList, bytes]:
+    """The repository's images, and their JSON; NotFound if there is no such repository.
 
     Pulls ask for the same lists over and over: a list is the same for every caller, and
-    kept until the database changes. Long lists are not kept, so that the cache's memory
-    stays bounded."""
+    kept until the database changes, with its JSON (which costs more to write than the rest
+    of the answer). Long lists are not kept, so that the cache's memory stays bounded."""
 
-    async def listing() -> models.ImageRecordList:
-        return _model(await call.services.repositories.images(name))
+    async def listing() -> tuple[models.ImageRecordList, bytes]:
+        images = _model(await call.services.repositories.images(name))
+        return images, images.model_dump_json(exclude_none=True).encode()
 
     return await call.services.cached(
-        ("images", name), listing, keep=lambda kept: len(kept.root) <= CACHED_IMAGES_MAX
+        ("images", name), listing, keep=lambda kept: len(kept[0].root) <= CACHED_IMAGES_MAX
     )
 
 
