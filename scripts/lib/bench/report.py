@@ -82,6 +82,13 @@ def _rps(value: float) -> str:
     return f"{value:,.0f}" if value >= 100 else f"{value:.1f}"
 
 
+def _cpu_ratio(reference: dict[str, Any], hubindex: dict[str, Any]) -> str:
+    """The reference's CPU per request over hubindex's: the req/s ratio a machine with a core
+    to spare for each would show, and the steadier figure when other processes load it."""
+    ours, theirs = hubindex["cpu_us_per_request"], reference["cpu_us_per_request"]
+    return f"{theirs / ours:.3f}x" if ours and theirs else "-"
+
+
 def _mib(kib: int | None) -> str:
     return "-" if kib is None else f"{kib / 1024:.0f} MiB"
 
@@ -129,9 +136,9 @@ def markdown(result: dict[str, Any], verdicts: list[Verdict]) -> str:
         )
     lines += [
         "",
-        "| CPU per request (server process) | hubindex | reference | logged reference"
-        " | cores busy: hubindex | PostgreSQL | wrk | other processes |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| CPU per request (server process) | hubindex | reference | ratio | logged reference"
+        " | ratio | cores busy: hubindex | PostgreSQL | wrk | other processes |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     disturbed = 0.0
     for scenario in result["scenarios"].values():
@@ -141,7 +148,8 @@ def markdown(result: dict[str, Any], verdicts: list[Verdict]) -> str:
         )
         lines.append(
             f"| {scenario['title']} | {_us(hub['cpu_us_per_request'])}"
-            f" | {_us(ref['cpu_us_per_request'])} | {_us(logged['cpu_us_per_request'])}"
+            f" | {_us(ref['cpu_us_per_request'])} | {_cpu_ratio(ref, hub)}"
+            f" | {_us(logged['cpu_us_per_request'])} | {_cpu_ratio(logged, hub)}"
             f" | {hub['server_cpu_share']:.2f}"
             f" | {hub['database_cpu_share']:.2f} | {hub['loadgen_cpu_share']:.2f}"
             f" | {hub['other_cpu_share']:.2f} |"
