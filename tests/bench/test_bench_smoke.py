@@ -32,7 +32,7 @@ def test_quick_benchmark_reports_every_scenario(tmp_path: Path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=240,  # a third server (the logged reference) since the timeout was 180 s
         check=False,
     )
     assert done.returncode == 0, f"scripts/bench --quick failed:\n{done.stdout}\n{done.stderr}"
