@@ -37,6 +37,7 @@ from server.http.access_log import RequestLogMiddleware
 from server.http.body_limit import BodyLimitMiddleware
 from server.http.metrics import Metrics
 from server.http.responses import error_response, response_for
+from server.logs import flush_all
 from server.settings import Settings, check_mail_links, load_settings, mask_password
 from server.version import VERSION
 
@@ -88,6 +89,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
                 metrics_server.shutdown()
                 metrics_server.server_close()
             await state.close()
+            flush_all()  # every request has ended: its access line is written before the exit
 
     app = AsyncApp(
         __name__,
@@ -104,8 +106,10 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     def glue(operation_id: str) -> Any:
         return retrying(get_function_from_name(f"{GLUE_PACKAGE}.{operation_id}"))
 
+    # The counts are kept only where they are served: they cost a request a few µs.
+    observed = metrics if settings.metrics_port is not None else None
     app.add_middleware(
-        RequestLogMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=metrics
+        RequestLogMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, metrics=observed
     )
     app.add_middleware(
         BodyLimitMiddleware,

@@ -114,8 +114,11 @@ class Operation:
             raise NotImplementedYet()
         credential = self._credential(request)
         async with state.unit_of_work(writes=self.writes) as services:
-            identity = await services.identify(credential, client_address(request))
-            request.scope.get(REQUEST_INFO, {})["user"] = _label(identity)
+            if credential is None:
+                identity = None  # what identify answers, without building the services it uses
+            else:
+                identity = await services.identify(credential, client_address(request))
+                request.scope.get(REQUEST_INFO, {})["user"] = _label(identity)
             call = Call(request, identity, services, state.settings)
             yield call
         await call._run_after_commit()

@@ -46,8 +46,8 @@ async def _listing(call: Call, name: RepositoryName) -> Encoded:
     repository.
 
     Pulls ask for the same lists over and over: a list is the same for every caller, and
-    kept until the database changes. Long lists are not kept, so that the cache's memory
-    stays bounded."""
+    kept until the database changes, with its JSON (which costs more to write than the rest
+    of the answer). Long lists are not kept, so that the cache's memory stays bounded."""
 
     async def listing() -> bytes:
         return await call.services.repositories.images_json(name)

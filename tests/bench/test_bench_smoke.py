@@ -32,7 +32,7 @@ def test_quick_benchmark_reports_every_scenario(tmp_path: Path):
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=180,
+        timeout=240,  # a third server (the logged reference) since the timeout was 180 s
         check=False,
     )
     assert done.returncode == 0, f"scripts/bench --quick failed:\n{done.stdout}\n{done.stderr}"
@@ -40,18 +40,20 @@ def test_quick_benchmark_reports_every_scenario(tmp_path: Path):
 
     assert set(result["scenarios"]) == SCENARIOS
     for key, scenario in result["scenarios"].items():
-        for server in ("hubindex", "reference"):
+        for server in ("hubindex", "reference", "logged"):
             numbers = scenario[server]
             assert numbers["rps"] > 0, (key, server)
             assert numbers["p50_ms"] > 0, (key, server)
             assert numbers["p99_ms"] > 0, (key, server)
             assert numbers["failed"] == 0, (key, server)
         assert scenario["ratio"] > 0, key
+        assert scenario["ratio_logged"] > 0, key
     assert result["search_latency"]["1000"]["p50_ms"] > 0
     assert result["search_latency"]["1000"]["mean_matches"] > 0
     assert result["search_latency"]["1000"]["worst"]["max_ms"] > 0  # worst-case searches ran
     assert result["memory"]["hubindex"]["VmRSS"] > 0
     assert result["memory"]["reference"]["VmRSS"] > 0
+    assert result["memory"]["logged"]["VmRSS"] > 0
     assert all(seconds > 0 for seconds in result["startup"]["empty"] + result["startup"]["seeded"])
     assert result["generate_check"]["seconds"] > 0
     statuses = {target["name"]: target["status"] for target in result["targets"]}

@@ -1,8 +1,11 @@
 """What an operator relies on: help, config, one log line per request, metrics, shutdown."""
 
 import asyncio
+import io
 import json
+import logging
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -15,6 +18,7 @@ import httpx
 import pytest
 from sqlalchemy import create_engine, text
 
+from server import logs
 from server.app import create_app
 from server.settings import Settings
 from server.spec.checkout import ROOT
@@ -88,23 +92,58 @@ def test_config_prints_every_setting_with_passwords_masked(tmp_path: Path):
     assert "db-secret" not in result.stdout
 
 
-def test_each_request_is_one_log_line_with_its_route_and_user_but_no_secret(
+def test_each_request_is_one_log_line_with_its_path_user_and_request_id_but_no_secret(
     index: Index, caplog: pytest.LogCaptureFixture
 ):
+    """Through the logging tree (the harness's set-up): the same fields as serve's lines."""
     account = index.account()
     with caplog.at_level("INFO", logger="hubindex.access"):
-        index.client.get("/v1/users/", auth=account.auth)
+        index.client.get("/v1/users/", auth=account.auth, headers={"X-Request-ID": "incident-1"})
         index.client.get("/v1/users/", auth=(account.username, "wrong-password"))
         index.client.get("/v1/repositories/someone/app/images")
+        index.client.get("/v1/users/confirm", params={"code": "a-code-to-keep-out"})
     lines = [r for r in caplog.records if r.name == "hubindex.access"]
-    assert [(r.request["route"], r.request["status"], r.request["user"]) for r in lines] == [
-        ("/v1/users/", 200, account.username),
-        ("/v1/users/", 401, None),
-        ("/v1/repositories/{namespace}/{repository}/images", 404, "-"),
-    ]
+    assert [
+        (r.request["path"], r.request["route"], r.request["status"], r.request["user"])
+        for r in lines
+    ] == [
+        ("/v1/users/", "/v1/users/", 200, account.username),
+        ("/v1/users/", "/v1/users/", 401, "-"),
+        ("/v1/repositories/someone/app/images",
+         "/v1/repositories/{namespace}/{repository}/images", 404, "-"),
+        ("/v1/users/confirm", "/v1/users/confirm", 404, "-"),
+    ]  # fmt: skip
     assert all(r.request["duration_ms"] > 0 for r in lines)
+    assert all(r.request["client"] == "127.0.0.1" for r in lines)
+    assert lines[0].request["request_id"] == "incident-1"
+    assert len({r.request["request_id"] for r in lines}) == 4
     assert account.password not in caplog.text
     assert "wrong-password" not in caplog.text
+    assert "a-code-to-keep-out" not in caplog.text
+
+
+def test_access_lines_still_pending_are_written_when_the_app_shuts_down(
+    index: Index, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setattr(logs, "FLUSH_SECONDS", 3600.0)  # the writer's thread writes nothing
+    logger = logging.getLogger(logs.ACCESS_LOGGER)
+    stream = io.StringIO()
+    handler = logs.LineHandler("text", stream)
+    monkeypatch.setattr(logger, "handlers", [handler])
+    monkeypatch.setattr(logger, "propagate", False)
+    level = logger.level
+    logger.setLevel(logging.INFO)
+    try:
+        for n in range(20):
+            index.client.get("/v1/_ping", headers={"X-Request-ID": f"s-{n}"})
+        assert stream.getvalue() == ""
+        index.stop()
+        written = stream.getvalue()  # before close(), which would write what is pending
+    finally:
+        logger.setLevel(level)
+        handler.close()
+    ids = [line.rpartition(" id=")[2] for line in written.splitlines()]
+    assert ids == [f"s-{n}" for n in range(20)]
 
 
 def _free_port() -> int:
@@ -180,6 +219,39 @@ def test_json_logs_are_one_object_per_line(serve):
         ("/v1/_ping", "ping.get", 200),
         ("/v1/search", "search.query", 200),
     }
+    assert all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", e["time"]) for e in events)
+    assert all(e["client"] == "127.0.0.1" and e["request_id"] for e in requests)
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_serve_logs_every_request_before_it_exits_and_echoes_request_ids(serve, log_format):
+    served = serve("--log-format", log_format)
+    with httpx.Client(base_url=served.url) as client:
+        for n in range(300):
+            answer = client.get(
+                f"/v1/repositories/ns/r{n}/images", headers={"X-Request-ID": f"r-{n}"}
+            )
+            assert answer.headers["X-Request-ID"] == f"r-{n}"
+        docs = client.get("/docs/")
+        confirm = client.get("/v1/users/confirm", params={"code": "a-code-to-keep-out"})
+    assert (docs.status_code, confirm.status_code) == (200, 404)
+    assert docs.headers["X-Request-ID"]
+    assert confirm.headers["X-Request-ID"]
+    served.process.terminate()  # at once: the last lines are still pending in the writer
+    served.process.wait(timeout=30)
+    log = served.log.read_text()
+    assert "a-code-to-keep-out" not in log
+    if log_format == "json":
+        access = [e for e in map(json.loads, log.splitlines()) if e["logger"] == "hubindex.access"]
+        ids = [e["request_id"] for e in access]
+        assert [e["path"] for e in access if e["request_id"] == "r-299"] == [
+            "/v1/repositories/ns/r299/images"
+        ]
+    else:
+        access = [line for line in log.splitlines() if " hubindex.access: " in line]
+        ids = [line.rpartition(" id=")[2] for line in access]
+    assert ids[-302:-2] == [f"r-{n}" for n in range(300)]
+    assert ids[-2:] == [docs.headers["X-Request-ID"], confirm.headers["X-Request-ID"]]
 
 
 def test_metrics_are_off_by_default_and_served_on_their_own_port_when_asked(serve):

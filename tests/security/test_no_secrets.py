@@ -1,24 +1,31 @@
-"""No password, token signature, ``Authorization`` value or signing key in a log or an answer.
+"""No password, token signature, ``Authorization`` value, confirmation code or signing key in a
+log or an answer.
 
-The server runs in-process (uvicorn in a thread, with its access log on and every logger at
-DEBUG), so every record it writes reaches ``caplog``. A whole session of a Docker client and a
-registry goes through it, with the mistakes people make (wrong passwords, bad tokens, invalid
-passwords); then every log line and every response is searched for each secret. The only place a
-secret may appear is the token headers of the answer that hands the token out.
+The server runs in-process (uvicorn in a thread, every logger at DEBUG), so every record it
+writes reaches ``caplog``; its access lines go, as under ``hubindex serve``, straight to a
+``LineHandler`` (text, then JSON), whose output is searched too. uvicorn's own access log is off,
+as under ``hubindex serve``: it writes the query string, where a confirmation code travels. A
+whole session of a Docker client and a registry goes through it, with the mistakes people make
+(wrong passwords, bad tokens, invalid passwords); then every log line and every response is
+searched for each secret. The only place a secret may appear is the token headers of the answer
+that hands the token out.
 """
 
 import base64
+import io
 import logging
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 import uvicorn
 
 from server.app import create_app
+from server.logs import ACCESS_LOGGER, LineHandler
 from tests.harness import Index, Mailbox
 from tests.security.helpers import (
     WANT_TOKEN,
@@ -38,8 +45,8 @@ TOKEN_HEADERS = ("x-docker-token", "www-authenticate")
 
 
 class LoggedIndex(Index):
-    """The harness's index, served by a uvicorn that logs at DEBUG, access log included,
-    through the standard logging tree (no handlers of its own)."""
+    """The harness's index, served by a uvicorn that logs at DEBUG through the standard logging
+    tree (no handlers of its own)."""
 
     def uvicorn_config(self) -> uvicorn.Config:
         return uvicorn.Config(
@@ -47,8 +54,25 @@ class LoggedIndex(Index):
             lifespan="on",
             log_config=None,
             log_level="debug",
-            access_log=True,
+            access_log=False,  # as `hubindex serve`
         )
+
+
+@contextmanager
+def access_lines(log_format: str) -> Iterator[io.StringIO]:
+    """hubindex's access lines written as ``hubindex serve`` writes them."""
+    logger = logging.getLogger(ACCESS_LOGGER)
+    saved = (logger.handlers[:], logger.propagate, logger.level)
+    stream = io.StringIO()
+    handler = LineHandler(log_format, stream)
+    logger.handlers[:], logger.propagate = [handler], False
+    logger.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        handler.close()
+        logger.handlers[:], logger.propagate = saved[0], saved[1]
+        logger.setLevel(saved[2])
 
 
 @contextmanager
@@ -75,6 +99,7 @@ class Session:
     passwords: set[str] = field(default_factory=set)
     authorizations: set[str] = field(default_factory=set)
     signatures: set[str] = field(default_factory=set)
+    codes: set[str] = field(default_factory=set)
     exchanges: list[tuple[httpx.Request, httpx.Response]] = field(default_factory=list)
 
     def send(self, method: str, path: str, **options: object) -> httpx.Response:
@@ -122,7 +147,11 @@ def _run_a_docker_session(index: Index, mailbox: Mailbox, session: Session) -> s
         400
     )
     assert send("GET", "/v1/users/", headers=as_first).status_code == 403  # not confirmed yet
-    assert httpx.get(mailbox.confirmation_link(email), timeout=30).status_code == 200
+    link = urlsplit(mailbox.confirmation_link(email))
+    [code] = parse_qs(link.query)["code"]
+    session.codes.add(code)
+    assert send("GET", f"{link.path}?{link.query}").status_code == 200
+    assert send("GET", f"{link.path}?{link.query}").status_code == 404  # used
     assert send("GET", "/v1/users/", headers=as_first).status_code == 200
     assert send("GET", "/v1/users/", headers=as_wrong).status_code == 401
     garbage = base64.b64encode(secrets.token_bytes(24)).decode()
@@ -197,12 +226,13 @@ def _mac_of(signature: str) -> str:
     return signature.rpartition(".")[2] or signature
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
 def test_no_secret_in_any_log_line_or_response(
-    database_url: str, mailbox: Mailbox, caplog: pytest.LogCaptureFixture
+    database_url: str, mailbox: Mailbox, caplog: pytest.LogCaptureFixture, log_format: str
 ):
     caplog.set_level(logging.DEBUG)
     index = LoggedIndex(database_url, mailbox)
-    with uvicorn_logs_to_root():
+    with uvicorn_logs_to_root(), access_lines(log_format) as written:
         index.start()
         try:
             session = Session(index.client)
@@ -216,14 +246,16 @@ def test_no_secret_in_any_log_line_or_response(
         "password": session.passwords,
         "Authorization value": session.authorizations,
         "token signature": session.signatures | {_mac_of(s) for s in session.signatures},
+        "confirmation code": session.codes,
         "signing key": _forms_of(key),
     }
     assert all(secrets_by_kind.values()), secrets_by_kind.keys()
 
     server_records = [r for r in caplog.records if not r.name.startswith(CLIENT_LOGGERS)]
-    access = [r for r in server_records if r.name == "uvicorn.access"]
-    assert len(access) >= len(session.exchanges), "the access log was not captured"
-    log_lines = [caplog.handler.format(record) for record in server_records]
+    access = written.getvalue().splitlines()
+    assert len(access) == len(session.exchanges), "the access log was not captured"
+    assert sum("/v1/users/confirm" in line for line in access) == 2
+    log_lines = [caplog.handler.format(record) for record in server_records] + access
 
     leaks = []
     for kind, values in secrets_by_kind.items():

@@ -1,11 +1,14 @@
 """The reference: a plain Starlette app answering the scenario paths with precomputed bytes.
 
 It is the practical ceiling for a Python ASGI app on this machine: same uvicorn, same loop and
-HTTP implementation, same access log, no work but routing (and reading the request body).
-The responses are recorded from hubindex itself (see ``capture``), so the reference sends
-exactly the same status, headers and body.
+HTTP implementation, no work but routing (and reading the request body). The responses are
+recorded from hubindex itself (see ``capture``), so the reference sends exactly the same status,
+headers and body. It runs twice: without an access log (the ceiling, which the targets are
+against), and with uvicorn's access log (its logging set-up and formatter, a write per line),
+which costs about what hubindex's own line did before it had a writer of its own
+(``--access-log``).
 
-    python -m bench.reference --port P --responses FILE.json
+    python -m bench.reference --port P --responses FILE.json [--access-log]
 """
 
 import argparse
@@ -23,8 +26,11 @@ from starlette.routing import Route
 
 from server.http.connections import BoundedHttpToolsProtocol
 
-# Set per response by uvicorn or Starlette, so never copied from the recording.
-HOP_HEADERS = frozenset({"date", "server", "content-length", "transfer-encoding", "connection"})
+# Set per response by uvicorn, Starlette or hubindex's access log, so never copied from the
+# recording.
+HOP_HEADERS = frozenset(
+    {"date", "server", "content-length", "transfer-encoding", "connection", "x-request-id"}
+)
 
 
 def recorded(status: int, headers: list[tuple[str, str]], body: bytes) -> dict[str, object]:
@@ -63,8 +69,10 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--responses", type=Path, required=True)
+    parser.add_argument(
+        "--access-log", action="store_true", help="one line per request through logging"
+    )
     args = parser.parse_args()
-    # As `hubindex serve` does (server/cli/main.py): the same logging set-up and uvicorn settings.
     logging.basicConfig(level="INFO", format="%(levelname)s %(message)s")
     uvicorn.run(
         create_app(args.responses),
@@ -72,6 +80,7 @@ def main() -> None:
         port=args.port,
         log_level="info",
         http=BoundedHttpToolsProtocol,
+        access_log=args.access_log,  # uvicorn's own: its formatter, a write per line
     )
 
 

@@ -1,4 +1,4 @@
-"""``scripts/bench``: hubindex against the reference, A B A B, and the targets.
+"""``scripts/bench``: hubindex against the two references, A B C A B C, and the targets.
 
 Order of a run: time ``scripts/generate --check``; seed (or take from the cache) one database
 per size; time start-ups on empty databases; measure single-request search latency on each
@@ -89,7 +89,7 @@ class Run:
     def _execute(self) -> dict[str, Any]:
         options = self.options
         result: dict[str, Any] = {
-            "schema": 1,
+            "schema": 2,
             "started_at": datetime.now(UTC).isoformat(timespec="seconds"),
             "git": git_state(),
             "machine": machine(self.wrk),
@@ -182,14 +182,22 @@ class Run:
         responses.write_text(json.dumps(answers, indent=1))
         ref = start_reference(responses, self.logs / "reference.log")
         self.servers.append(ref)
+        logged = start_reference(responses, self.logs / "reference-logged.log", access_log=True)
+        self.servers.append(logged)
         try:
             result["reference_startup_seconds"] = round(ref.startup_seconds, 3)
             with tempfile.TemporaryDirectory(prefix="hubindex-bench-wrk-") as workdir:
                 result["scenarios"] = {
-                    s.key: self.scenario(s, hub, ref, Path(workdir), result) for s in self.scenarios
+                    s.key: self.scenario(s, (hub, ref, logged), Path(workdir), result)
+                    for s in self.scenarios
                 }
-            result["memory"] = {"hubindex": hub.memory_kib(), "reference": ref.memory_kib()}
+            result["memory"] = {
+                "hubindex": hub.memory_kib(),
+                "reference": ref.memory_kib(),
+                "logged": logged.memory_kib(),
+            }
         finally:
+            self.stop(logged)
             self.stop(ref)
 
     def load(
@@ -206,8 +214,13 @@ class Run:
         )
 
     def scenario(
-        self, scenario: Scenario, hub: Server, ref: Server, workdir: Path, result: dict[str, Any]
+        self,
+        scenario: Scenario,
+        servers: tuple[Server, Server, Server],
+        workdir: Path,
+        result: dict[str, Any],
     ) -> dict[str, Any]:
+        """Rounds of hubindex, the reference and the logged reference, in turn."""
         options = self.options
         # Writes wait for argon2 at its default costs: with many requests at once the first
         # answers take seconds on 2 cores, so a shorter load would measure nothing.
@@ -216,12 +229,12 @@ class Run:
         measured = wrk.Load(seconds, connections, options.threads, options.timeout)
         if options.warmup:
             warm = wrk.Load(options.warmup, connections, options.threads, options.timeout)
-            for server in (hub, ref):
+            for server in servers:
                 self.load(server, scenario, warm, workdir)
                 server.settle(limit=options.settle_limit)
-        rounds: dict[str, list[wrk.LoadResult]] = {"hubindex": [], "reference": []}
+        rounds: dict[str, list[wrk.LoadResult]] = {server.name: [] for server in servers}
         for n in range(1, options.rounds + 1):
-            for server in (hub, ref):
+            for server in servers:
                 loaded = self.load(server, scenario, measured, workdir)
                 settled = server.settle(limit=options.settle_limit)
                 loaded = replace(loaded, settle_seconds=settled)
@@ -238,7 +251,9 @@ class Run:
                 )
         hubindex = report.summarize(rounds["hubindex"])
         reference = report.summarize(rounds["reference"])
+        logged = report.summarize(rounds["logged"])
         self.check(scenario, hubindex, reference, result)
+        self.check_server(scenario, "logged", logged, result)
         return {
             "title": scenario.title,
             "connections": connections,
@@ -249,7 +264,10 @@ class Run:
             "ratio_target": scenario.ratio_target,
             "hubindex": hubindex,
             "reference": reference,
+            "logged": logged,
+            # Of the ceiling (the reference without an access log): what the targets are about.
             "ratio": hubindex["rps"] / reference["rps"] if reference["rps"] else 0.0,
+            "ratio_logged": hubindex["rps"] / logged["rps"] if logged["rps"] else 0.0,
         }
 
     def check(
@@ -262,15 +280,9 @@ class Run:
         """Wrong answers make the run fail; so does no answer at all from the reference (or,
         in a quick run, from hubindex). Too few answers from hubindex are noted."""
         problems, notes = result["problems"], result["notes"]
-        for name, summary in (("hubindex", hubindex), ("reference", reference)):
-            if summary["failed"]:
-                problems.append(
-                    f"{scenario.key}: {name}: {summary['failed']} requests failed (a status"
-                    f" other than 2xx/3xx, or a socket error); see {self.logs}"
-                )
+        self.check_server(scenario, "hubindex", hubindex, result)
+        self.check_server(scenario, "reference", reference, result)
         rounds = self.options.rounds
-        if reference["requests"] == 0:
-            problems.append(f"{scenario.key}: the reference answered no request")
         if hubindex["requests"] == 0 and self.options.quick:
             problems.append(f"{scenario.key}: hubindex answered no request")
         elif hubindex["latency_lower_bound"]:
@@ -283,6 +295,20 @@ class Run:
                 f"{scenario.title}: hubindex answered only {hubindex['requests']} requests in"
                 f" {rounds} rounds; use a longer --duration for a steadier figure."
             )
+
+    def check_server(
+        self, scenario: Scenario, name: str, summary: dict[str, Any], result: dict[str, Any]
+    ) -> None:
+        """Failed requests make the run fail; so does a reference that answered none."""
+        problems = result["problems"]
+        if summary["failed"]:
+            problems.append(
+                f"{scenario.key}: {name}: {summary['failed']} requests failed (a status"
+                f" other than 2xx/3xx, or a socket error); see {self.logs}"
+            )
+        if name != "hubindex" and summary["requests"] == 0:
+            label = "the logged reference" if name == "logged" else "the reference"
+            problems.append(f"{scenario.key}: {label} answered no request")
 
 
 def time_generate_check() -> dict[str, Any]:

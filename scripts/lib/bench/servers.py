@@ -1,4 +1,4 @@
-"""The two servers under load: hubindex and the reference, as child processes.
+"""The servers under load: hubindex and the two references, as child processes.
 
 Each is one process (uvicorn, no workers); its CPU time and memory are read from /proc.
 """
@@ -129,7 +129,8 @@ def start_hubindex(database_url: str, env: Mapping[str, str], log: Path) -> Serv
     return _spawn("hubindex", command, environment, log, port)
 
 
-def start_reference(responses: Path, log: Path) -> Server:
+def start_reference(responses: Path, log: Path, *, access_log: bool = False) -> Server:
+    """The reference without an access log (``reference``), or with uvicorn's (``logged``)."""
     port = free_port()
     environment = _clean_environment({"PYTHONPATH": str(Path(__file__).resolve().parents[1])})
     command = [
@@ -140,8 +141,9 @@ def start_reference(responses: Path, log: Path) -> Server:
         str(port),
         "--responses",
         str(responses),
+        *(["--access-log"] if access_log else []),
     ]
-    return _spawn("reference", command, environment, log, port)
+    return _spawn("logged" if access_log else "reference", command, environment, log, port)
 
 
 def wait_for_ping(server: Server, *, timeout: float) -> None:
