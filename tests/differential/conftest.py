@@ -16,8 +16,9 @@ from server.storage.migrations import upgrade
 from tests.backends import BACKENDS
 from tests.contract.conftest import ADMIN
 from tests.contract.credentials import Credentials, conformance_settings
-from tests.differential.engines import ENGINES, lifespan
+from tests.differential.engines import ENGINES
 from tests.functional.conftest import postgres_databases  # noqa: F401 - a fixture used here
+from tests.harness import lifespan
 
 
 @dataclass
@@ -52,7 +53,7 @@ def engines(
             else:
                 databases = request.getfixturevalue("postgres_databases")
                 name, url = databases.create()
-                stack.callback(databases.drop, name)
+                stack.callback(databases.release, name)
                 urls.append(url)
         portal = stack.enter_context(start_blocking_portal())
         sides = []
