@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
 # The layers in the order a run takes them: the quick ones first, so that a run shows progress
 # (and its first failures) early; then the slow ones, marked ``slow`` (``-m "not slow"``, which
-# ``scripts/test --quick`` runs, leaves them out). A layer not named here runs before them.
+# ``scripts/test --quick`` runs, leaves them out). A layer not named here runs before them; a
+# module of a quick layer marked ``slow`` runs with the slow ones.
 QUICK_LAYERS = ("unit", "storage", "functional", "protocol", "security")
 SLOW_LAYERS = ("generator", "robustness", "docs", "differential", "contract", "bench")
 # Set by scripts/test when it starts (seconds since the epoch), for the whole command's time.
@@ -103,7 +104,12 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _layer(item) in SLOW_LAYERS:
             item.add_marker(pytest.mark.slow)
-    items.sort(key=lambda item: order.get(_layer(item), order[""]))
+
+    def rank(item: pytest.Item) -> tuple[bool, int]:
+        slow = item.get_closest_marker("slow") is not None
+        return (slow, order.get(_layer(item), order[""]))
+
+    items.sort(key=rank)
 
 
 def _layer(item: pytest.Item) -> str:

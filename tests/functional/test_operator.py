@@ -15,6 +15,9 @@ import pytest
 
 from tests.harness import FAST_HASHING, HUBINDEX, Index, hubindex
 
+# Each test starts `hubindex serve` processes: run with the slow layers.
+pytestmark = pytest.mark.slow
+
 COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["users"], ["users", "create"],
             ["users", "activate"], ["config"]]  # fmt: skip
 
