@@ -1,9 +1,14 @@
-"""A real hubindex for functional tests: uvicorn on a loopback port, a real database, real SMTP.
+"""A real hubindex for functional tests: the real app on a real database, with real SMTP.
 
-Nothing here is mocked. Each ``Index`` is one server process-equivalent (uvicorn in a thread)
-over one database; ``restart()`` stops it and serves the same database again.
+Nothing here is mocked. Each ``Index`` is one server process-equivalent over one database:
+the app created by ``create_app``, its lifespan run, in an event loop of its own thread.
+Requests reach it in-process (httpx's ASGI transport behind uvicorn's own proxy-headers
+middleware, as ``hubindex serve`` wraps it), or, with ``over_socket=True``, through a real
+uvicorn on a loopback port, for the tests where the socket is the point. ``restart()`` stops it
+and serves the same database again.
 """
 
+import asyncio
 import base64
 import os
 import re
@@ -13,26 +18,36 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.message import Message
 from pathlib import Path
 from typing import Any
 
+import anyio
 import httpx
 import uvicorn
 from aiosmtpd.controller import Controller
+from anyio.from_thread import BlockingPortal, start_blocking_portal
+from starlette.types import ASGIApp
+from starlette.types import Message as ASGIMessage
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from server.app import create_app
 from server.cli.accounts import create_user
 from server.http.connections import BoundedHttpToolsProtocol
 from server.settings import Settings
-from server.storage.migrations import upgrade
 
 HUBINDEX = Path(sys.executable).parent / "hubindex"
 CONFIRM_LINK = re.compile(r"https?://\S+/v1/users/confirm\?code=[A-Za-z0-9_-]+")
 # Cheap argon2id for tests; production keeps the strong defaults.
 FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
+# The addresses whose X-Forwarded-For uvicorn trusts by default (FORWARDED_ALLOW_IPS unset).
+UVICORN_TRUSTED = "127.0.0.1,::1"
+# No request of a test takes this long; the bound only ends a test that would hang.
+REQUEST_TIMEOUT = 60
 
 
 class Mailbox:
@@ -97,11 +112,23 @@ class Account:
 
 
 class Index:
-    """One running hubindex over one database."""
+    """One running hubindex over one (migrated) database."""
 
-    def __init__(self, database_url: str, mailbox: Mailbox, **settings: Any) -> None:
+    # A real uvicorn on a loopback port instead of the in-process transport.
+    over_socket = False
+
+    def __init__(
+        self,
+        database_url: str,
+        mailbox: Mailbox,
+        *,
+        over_socket: bool | None = None,
+        **settings: Any,
+    ) -> None:
         self.database_url = database_url
         self.mailbox = mailbox
+        if over_socket is not None:
+            self.over_socket = over_socket
         self.port = _free_port()
         defaults = {
             "smtp_url": mailbox.url,
@@ -116,14 +143,38 @@ class Index:
         )
         self._server: uvicorn.Server | None = None
         self._thread: threading.Thread | None = None
-        self.client = httpx.Client(base_url=self.url, timeout=30)
+        self._in_process: AbstractContextManager[BlockingPortal] | None = None
+        self._portal: BlockingPortal | None = None
+        self._lifespan: AbstractContextManager[None] | None = None
+        self.app: ASGIApp | None = None
+        transport = None if self.over_socket else _PortalTransport(self)
+        self.client = httpx.Client(base_url=self.url, timeout=30, transport=transport)
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "Index":
-        upgrade(self.database_url)
+        if self.over_socket:
+            self._serve_over_socket()
+        else:
+            self._serve_in_process()
+        return self
+
+    def _serve_in_process(self) -> None:
+        self._in_process = start_blocking_portal()
+        self._portal = self._in_process.__enter__()
+        app = ProxyHeadersMiddleware(create_app(self.settings), trusted_hosts=UVICORN_TRUSTED)
+        self.app = app
+        self._lifespan = self._portal.wrap_async_context_manager(lifespan(app))
+        try:
+            self._lifespan.__enter__()
+        except BaseException:
+            self._lifespan = None
+            self._stop_portal()
+            raise
+
+    def _serve_over_socket(self) -> None:
         self._server = uvicorn.Server(self.uvicorn_config())
         listener = socket.socket()
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -137,7 +188,6 @@ class Index:
             if not self._thread.is_alive() or time.monotonic() > deadline:
                 raise RuntimeError("hubindex did not start")
             time.sleep(0.01)
-        return self
 
     def uvicorn_config(self) -> uvicorn.Config:
         return uvicorn.Config(
@@ -153,6 +203,17 @@ class Index:
             self._server.should_exit = True
             self._thread.join(timeout=20)
             self._server = self._thread = None
+        if self._lifespan is not None:
+            try:
+                self._lifespan.__exit__(None, None, None)
+            finally:
+                self._lifespan = None
+                self._stop_portal()
+
+    def _stop_portal(self) -> None:
+        if self._in_process is not None:
+            self._in_process.__exit__(None, None, None)
+            self._in_process = self._portal = None
 
     def restart(self) -> None:
         self.stop()
@@ -161,6 +222,12 @@ class Index:
     def close(self) -> None:
         self.stop()
         self.client.close()
+
+    def call(self, request: httpx.Request) -> httpx.Response:
+        """``request`` answered by the running app, in its own event loop."""
+        if self._portal is None or self.app is None:
+            raise httpx.ConnectError("hubindex is not running", request=request)
+        return self._portal.call(_answer, self.app, request)
 
     # Accounts -------------------------------------------------------------------------------
 
@@ -171,7 +238,7 @@ class Index:
 
     def activate(self, email: str) -> httpx.Response:
         """Follow the confirmation link mailed to ``email``."""
-        return httpx.get(self.mailbox.confirmation_link(email), timeout=30)
+        return self.client.get(self.mailbox.confirmation_link(email))
 
     def account(self, *, active: bool = True) -> Account:
         """A new account, registered over HTTP and, unless told otherwise, confirmed by mail."""
@@ -222,3 +289,45 @@ def _free_port() -> int:
 def token_header(response: httpx.Response) -> str:
     """The ``Authorization`` value for the token a response handed out."""
     return "Token " + response.headers["X-Docker-Token"]
+
+
+@asynccontextmanager
+async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
+    """Run the app's start-up and shut-down, as a server would around its requests."""
+    to_app: asyncio.Queue[ASGIMessage] = asyncio.Queue()
+    from_app: asyncio.Queue[ASGIMessage] = asyncio.Queue()
+    task = asyncio.create_task(app({"type": "lifespan"}, to_app.get, from_app.put))
+    await to_app.put({"type": "lifespan.startup"})
+    started = await from_app.get()
+    assert started["type"] == "lifespan.startup.complete", started
+    try:
+        yield
+    finally:
+        await to_app.put({"type": "lifespan.shutdown"})
+        await from_app.get()
+        await task
+
+
+class _PortalTransport(httpx.BaseTransport):
+    """httpx's ASGI transport for a synchronous client: each request is answered in the
+    index's event loop (any URL: a mailed link names the index's host and port)."""
+
+    def __init__(self, index: Index) -> None:
+        self._index = index
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()  # a streamed body becomes bytes, which the ASGI transport can send
+        return self._index.call(request)
+
+
+async def _answer(app: ASGIApp, request: httpx.Request) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app, client=("127.0.0.1", 50000))
+    with anyio.fail_after(REQUEST_TIMEOUT):
+        response = await transport.handle_async_request(request)
+        content = await response.aread()
+    return httpx.Response(
+        response.status_code,
+        headers=response.headers,
+        content=content,
+        extensions=response.extensions,
+    )

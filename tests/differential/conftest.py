@@ -12,12 +12,15 @@ from starlette.types import ASGIApp
 
 from server.app import create_app
 from server.cli.accounts import create_user
-from server.storage.migrations import upgrade
 from tests.backends import BACKENDS
 from tests.contract.conftest import ADMIN
 from tests.contract.credentials import Credentials, conformance_settings
-from tests.differential.engines import ENGINES, lifespan
-from tests.functional.conftest import postgres_databases  # noqa: F401 - a fixture used here
+from tests.differential.engines import ENGINES
+from tests.functional.conftest import (  # noqa: F401 - fixtures used here
+    postgres_databases,
+    sqlite_template,
+)
+from tests.harness import lifespan
 
 
 @dataclass
@@ -38,7 +41,9 @@ class Pair:
 
 @pytest.fixture(scope="module", params=BACKENDS)
 def engines(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    sqlite_template: Path,
 ) -> Iterator[Pair]:
     """Both engines, each on a fresh database holding one administrator, their start-up run."""
     with ExitStack() as stack:
@@ -46,13 +51,13 @@ def engines(
         for engine in ENGINES:
             if request.param == "sqlite":
                 directory = tmp_path_factory.mktemp(f"differential-{engine}")
+                shutil.copy(sqlite_template, Path(directory) / "hubindex.db")
                 urls.append(f"sqlite:///{Path(directory) / 'hubindex.db'}")
-                upgrade(urls[-1])
                 stack.callback(shutil.rmtree, directory, ignore_errors=True)
             else:
                 databases = request.getfixturevalue("postgres_databases")
                 name, url = databases.create()
-                stack.callback(databases.drop, name)
+                stack.callback(databases.release, name)
                 urls.append(url)
         portal = stack.enter_context(start_blocking_portal())
         sides = []

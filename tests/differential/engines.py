@@ -1,33 +1,13 @@
 """Two hubindex apps in one process, one per engine, and what each answered to one request."""
 
-import asyncio
 import json
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
 import httpx
-from starlette.types import ASGIApp, Message
+from starlette.types import ASGIApp
 
 ENGINES = ("fast", "connexion")
-
-
-@asynccontextmanager
-async def lifespan(app: ASGIApp) -> AsyncIterator[None]:
-    """Run the app's start-up and shut-down, as a server would around its requests."""
-    to_app: asyncio.Queue[Message] = asyncio.Queue()
-    from_app: asyncio.Queue[Message] = asyncio.Queue()
-    task = asyncio.create_task(app({"type": "lifespan"}, to_app.get, from_app.put))
-    await to_app.put({"type": "lifespan.startup"})
-    started = await from_app.get()
-    assert started["type"] == "lifespan.startup.complete", started
-    try:
-        yield
-    finally:
-        await to_app.put({"type": "lifespan.shutdown"})
-        await from_app.get()
-        await task
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,9 @@ from server.version import VERSION
 from tests.functional.support import WANT_TOKEN, new_repository
 from tests.harness import FAST_HASHING, HUBINDEX, Index, hubindex, token_header
 
+# Each test starts `hubindex serve` processes: run with the slow layers.
+pytestmark = pytest.mark.slow
+
 COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["users"], ["users", "create"],
             ["users", "activate"], ["users", "list"], ["users", "show"], ["users", "disable"],
             ["users", "enable"], ["users", "delete"], ["users", "set-password"], ["config"],

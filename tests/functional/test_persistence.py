@@ -2,8 +2,6 @@
 
 from collections.abc import Callable
 
-import httpx
-
 from tests.functional.support import (
     as_user,
     assert_json,
@@ -55,7 +53,7 @@ def test_a_confirmation_link_mailed_before_a_restart_still_works(index: Index):
 
     index.restart()
 
-    assert_json(httpx.get(link, timeout=30), 200, "Email confirmed")
+    assert_json(index.client.get(link), 200, "Email confirmed")
     assert_json(index.client.get("/v1/users/", auth=account.auth), 200, "OK")
 
 

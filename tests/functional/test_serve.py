@@ -14,6 +14,9 @@ import yaml
 
 from tests.conftest import ROOT
 
+# Each test starts `hubindex serve` processes: run with the slow layers.
+pytestmark = pytest.mark.slow
+
 HUBINDEX = Path(sys.executable).parent / "hubindex"
 
 

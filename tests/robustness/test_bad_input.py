@@ -67,9 +67,15 @@ BODY_OPERATIONS = ["register", "create", "images", "update_user"]
 
 @pytest.fixture(scope="module")
 def indexes(module_database_url: str, mailbox: Mailbox) -> Iterator[Indexes]:
-    default = Index(module_database_url, mailbox, email_confirmation="off").start()
+    default = Index(
+        module_database_url, mailbox, over_socket=True, email_confirmation="off"
+    ).start()
     small = Index(
-        module_database_url, mailbox, email_confirmation="off", max_body_bytes=SMALL_LIMIT
+        module_database_url,
+        mailbox,
+        over_socket=True,
+        email_confirmation="off",
+        max_body_bytes=SMALL_LIMIT,
     ).start()
     try:
         owner = default.account()

@@ -7,10 +7,14 @@ import secrets
 from collections.abc import Callable
 
 import httpx
+import pytest
 
 from tests.harness import Index
 from tests.robustness.support import burst, pool_client
 from tests.security.helpers import TAKEN, image_id, listed_ids, query
+
+# Concurrent requests over real connections: uvicorn's part is the point.
+pytestmark = pytest.mark.over_socket
 
 BURST = 50
 

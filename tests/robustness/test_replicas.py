@@ -37,7 +37,7 @@ def replicas(
     finally:
         for server in started:
             server.stop()
-        postgres_databases.drop(name)
+        postgres_databases.release(name)
 
 
 def test_two_replicas_on_one_database_act_as_one_index(

@@ -20,6 +20,9 @@ from tests.harness import Index
 from tests.robustness.support import pool_client
 from tests.security.helpers import image_id, listed_ids
 
+# Concurrent requests over real connections: uvicorn's part is the point.
+pytestmark = pytest.mark.over_socket
+
 # argon2id at production strength and more, so that a hash lasts long enough (~0.5 s here)
 # for the other requests to arrive while it runs.
 SLOW_HASHING = {"argon2_time_cost": 10, "argon2_memory_kib": 65536, "argon2_parallelism": 1}

@@ -238,6 +238,7 @@ def test_an_address_of_any_length_is_counted(throttled: Callable[..., Index]):
     _assert_throttled(_login(index, owner, right=False, address=address))
 
 
+@pytest.mark.over_socket
 def test_guesses_sent_at_once_are_bounded_by_the_limit_too(throttled: Callable[..., Index]):
     """Each is counted from its check on: they cannot all pass the check before any failed."""
     index = throttled(login_failures_per_address=0)

@@ -48,6 +48,8 @@ class LoggedIndex(Index):
     """The harness's index, served by a uvicorn that logs at DEBUG through the standard logging
     tree (no handlers of its own)."""
 
+    over_socket = True
+
     def uvicorn_config(self) -> uvicorn.Config:
         return uvicorn.Config(
             create_app(self.settings),

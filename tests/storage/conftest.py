@@ -42,4 +42,4 @@ def postgres_url(postgres_databases: _PostgresDatabases) -> Iterator[str]:
     """For what only PostgreSQL has: a fresh PostgreSQL database, no SQLite run."""
     name, url = postgres_databases.create()
     yield url
-    postgres_databases.drop(name)
+    postgres_databases.release(name)
