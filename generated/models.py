@@ -15,6 +15,7 @@ class Error(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     error: str
 
@@ -76,6 +77,7 @@ class Registration(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     username: Annotated[str, Field(examples=["foobar"], max_length=255)]
     password: Annotated[SecretStr, Field(max_length=1024)]
@@ -91,6 +93,7 @@ class RegistrationRules(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     username: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
     password: Annotated[SecretStr, Field(max_length=1024, min_length=5)]
@@ -114,6 +117,7 @@ class UserUpdate(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     email: Annotated[
         EmailStr | None,
@@ -136,6 +140,7 @@ class ImageEntry(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     id: Annotated[
         str,
@@ -171,6 +176,7 @@ class ImageList(RootModel[list[ImageEntry]]):
 class ImageRecord(BaseModel):
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     id: Annotated[
         str,
@@ -203,6 +209,7 @@ class ImageRecordList(RootModel[list[ImageRecord]]):
 class SearchResult(BaseModel):
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     name: str
     """
@@ -221,6 +228,7 @@ class SearchResult(BaseModel):
 class SearchResults(BaseModel):
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     query: str
     num_results: Annotated[int, Field(ge=0, le=1000)]

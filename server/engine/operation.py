@@ -11,7 +11,8 @@ import importlib
 import inspect
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -20,6 +21,7 @@ from starlette.responses import Response
 
 from server.auth import Account, Grant, Identity
 from server.composition import AppState
+from server.engine.response_json import Writer, writer_for
 from server.errors import AuthenticationFailed, NotImplementedYet
 from server.handlers.call import Call, Reply, client_address
 from server.http.access_log import REQUEST_INFO
@@ -56,6 +58,17 @@ class Operation:
     writes: bool
     # Status code -> the model of its body (None: no body).
     responses: Mapping[int, type[BaseModel] | None]
+    # Status code -> how its body is written as the spec's JSON (server/engine/response_json.py).
+    writers: Mapping[int, Writer] = field(init=False)
+
+    def __post_init__(self) -> None:
+        schemas = _response_schemas(self.operation_id)
+        writers = {
+            status: writer_for(model, schemas.get(status) or {})
+            for status, model in self.responses.items()
+            if model is not None
+        }
+        object.__setattr__(self, "writers", writers)
 
     @property
     def success_status(self) -> int:
@@ -104,8 +117,26 @@ class Operation:
                 f"{self.operation_id} {reply.status} must answer {model.__name__},"
                 f" not {type(reply.body).__name__}"
             )
-        content = reply.body.model_dump_json(exclude_none=True).encode()
+        content = self.writers[reply.status](reply.body)
         return Response(content, reply.status, headers=dict(reply.headers), media_type=JSON)
+
+
+@cache
+def _compiled_responses() -> dict[str, dict[int, Any]]:
+    """Each operation's documented response schemas, references resolved, by status."""
+    from generated import requests
+
+    return {
+        operation["operation_id"]: {
+            status: None if schema_id is None else requests.SCHEMAS[schema_id]
+            for status, schema_id in operation["responses"].items()
+        }
+        for operation in requests.OPERATIONS
+    }
+
+
+def _response_schemas(operation_id: str) -> Mapping[int, Any]:
+    return _compiled_responses().get(operation_id, {})
 
 
 def _label(identity: Identity) -> str:
