@@ -18,7 +18,7 @@ from server.handlers.call import BodyRules
 from server.http.responses import error_response
 from server.logs import logging_config
 from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
-from server.spec import freshness
+from server.spec import freshness, proof
 from server.spec.checkout import ROOT
 from server.storage.engines import DatabaseURLError
 from server.storage.migrations import pending, upgrade
@@ -206,7 +206,13 @@ def _refuse_stale_tree() -> None:
 def _stale_tree() -> str | None:
     """A tree whose glue does not match the spec would answer every request with a 500."""
     stale = freshness.stale()
-    return None if stale is None else f"generated/ is stale: {stale}; run scripts/generate"
+    if stale is not None:
+        return f"generated/ is stale: {stale}; run scripts/generate"
+    misfits = proof.problems(ROOT, proof.generated_files(ROOT / freshness.GENERATED))
+    if misfits:
+        more = f" (and {len(misfits) - 1} more)" if len(misfits) > 1 else ""
+        return f"generated/ does not fit the handlers: {misfits[0]}{more}"
+    return None
 
 
 def _unavailable(message: str) -> "ASGIApp":
