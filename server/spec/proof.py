@@ -36,9 +36,13 @@ def problems(root: Path, tree: Mapping[str, str]) -> list[str]:
     """Every way the code under ``root``/server does not fit ``tree`` (the generated package's
     files, by path relative to it, as text)."""
     defined = _Defined({_module_name(relative): text for relative, text in tree.items()})
+    calls = list(handler_calls(tree))
+    called = {call.module for call in calls}
     found = []
     for path in sorted((root / "server").rglob("*.py")):
         shown = path.relative_to(root).as_posix()
+        if _uncalled_handlers(root, path, called):
+            continue  # no glue imports it
         try:
             source = path.read_text(encoding="utf-8")
             if PACKAGE not in source:
@@ -48,9 +52,21 @@ def problems(root: Path, tree: Mapping[str, str]) -> list[str]:
             found.append(f"{shown}: cannot be read: {error}")
             continue
         found.extend(f"{shown}:{line}: {message}" for line, message in _references(module, defined))
-    for call in handler_calls(tree):
+    for call in calls:
         found.extend(_signature(root, call))
     return found
+
+
+def _uncalled_handlers(root: Path, path: Path, called: set[str]) -> bool:
+    """Whether ``path`` is a module of handlers (public async functions) no operation calls."""
+    if path.parent != root / HANDLERS or path.name.startswith("_"):
+        return False
+    if f"server.handlers.{path.stem}" in called:
+        return False
+    return any(
+        isinstance(node, ast.AsyncFunctionDef) and not node.name.startswith("_")
+        for node in _parsed(path).body
+    )
 
 
 def handler_calls(tree: Mapping[str, str]) -> Iterator[HandlerCall]:
