@@ -15,6 +15,7 @@ class Error(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     error: str
 
@@ -37,6 +38,7 @@ class Readiness(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     ready: bool
     database: str
@@ -95,6 +97,7 @@ class Registration(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     username: Annotated[str, Field(examples=["foobar"], max_length=255)]
     password: Annotated[SecretStr, Field(max_length=1024)]
@@ -110,6 +113,7 @@ class RegistrationRules(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     username: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
     password: Annotated[SecretStr, Field(max_length=1024, min_length=5)]
@@ -133,6 +137,7 @@ class UserUpdate(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     email: Annotated[
         EmailStr | None,
@@ -155,6 +160,7 @@ class ImageEntry(BaseModel):
 
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     id: Annotated[
         str,
@@ -190,6 +196,7 @@ class ImageList(RootModel[list[ImageEntry]]):
 class ImageRecord(BaseModel):
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     id: Annotated[
         str,
@@ -222,6 +229,7 @@ class ImageRecordList(RootModel[list[ImageRecord]]):
 class SearchResult(BaseModel):
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     name: str
     """
@@ -240,6 +248,7 @@ class SearchResult(BaseModel):
 class SearchResults(BaseModel):
     model_config = ConfigDict(
         extra="allow",
+        populate_by_name=True,
     )
     query: str
     num_results: Annotated[int, Field(ge=0, le=1000)]

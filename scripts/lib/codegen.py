@@ -30,7 +30,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # this checkout's server package, in a copy of it too
 
-from server.spec import freshness  # noqa: E402
+from server.spec import freshness, proof  # noqa: E402
 from server.spec.checkout import shown as _shown  # noqa: E402
 from server.spec.document import operations  # noqa: E402
 
@@ -96,6 +96,16 @@ def main(argv: list[str] | None = None) -> int:
     except SpecError as error:
         print(f"scripts/generate: {located(error, text)}", file=sys.stderr)
         return 2
+    # The tree must fit the handlers before it is written: a misfit would start, then 500.
+    tree = {relative: text for relative, text in files.items() if relative.endswith(".py")}
+    misfits = proof.problems(ROOT, tree)
+    for misfit in misfits:
+        print(f"scripts/generate: {misfit}", file=sys.stderr)
+    if misfits:
+        print("scripts/generate: nothing written; fix the handlers, or the spec", file=sys.stderr)
+        return 2
+    for note in proof.left_behind(ROOT, proof.handler_calls(tree)):
+        print(f"scripts/generate: note: {note}", file=sys.stderr)
     if args.check:
         return check(files, OUT)
     write(files, OUT)

@@ -29,7 +29,7 @@ from server.settings import (
     load_settings,
     masked,
 )
-from server.spec import freshness
+from server.spec import freshness, proof
 from server.spec.checkout import ROOT, is_checkout
 from server.storage.engines import DatabaseURLError, parse_url
 from server.storage.migrations import pending, upgrade
@@ -306,11 +306,17 @@ def _refuse_stale_tree() -> None:
 def _stale_tree() -> str | None:
     """A tree whose glue does not match the spec would answer every request with a 500."""
     stale = freshness.stale()
-    if stale is None:
-        return None
-    if is_checkout():
-        return f"generated/ is stale: {stale}; run scripts/generate"
-    return f"the installed package is damaged: {stale}; install hubindex again"
+    if stale is not None:
+        if is_checkout():
+            return f"generated/ is stale: {stale}; run scripts/generate"
+        return f"the installed package is damaged: {stale}; install hubindex again"
+    if not is_checkout():
+        return None  # the proof reads the handlers' source: only a checkout has it
+    misfits = proof.problems(ROOT, proof.generated_files(ROOT / freshness.GENERATED))
+    if misfits:
+        more = f" (and {len(misfits) - 1} more)" if len(misfits) > 1 else ""
+        return f"generated/ does not fit the handlers: {misfits[0]}{more}"
+    return None
 
 
 def _unavailable(message: str) -> "ASGIApp":

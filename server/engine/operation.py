@@ -14,7 +14,8 @@ import inspect
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from pydantic import BaseModel
@@ -23,6 +24,7 @@ from starlette.responses import Response
 
 from server.auth import Account, Grant, Identity
 from server.composition import AppState
+from server.engine.response_json import Writer, writer_for
 from server.errors import DatabaseUnavailable, NotImplementedYet
 from server.handlers.call import Call, Encoded, Reply, client_address
 from server.http.access_log import REQUEST_INFO
@@ -98,6 +100,17 @@ class Operation:
     writes: bool
     # Status code -> the model of its body (None: no body).
     responses: Mapping[int, type[BaseModel] | None]
+    # Status code -> how its body is written as the spec's JSON (server/engine/response_json.py).
+    writers: Mapping[int, Writer] = field(init=False)
+
+    def __post_init__(self) -> None:
+        schemas = _response_schemas(self.operation_id)
+        writers = {
+            status: writer_for(model, schemas.get(status) or {})
+            for status, model in self.responses.items()
+            if model is not None
+        }
+        object.__setattr__(self, "writers", writers)
 
     @property
     def success_status(self) -> int:
@@ -138,7 +151,7 @@ class Operation:
         if isinstance(reply.body, Encoded) and reply.body.model is model:
             content = reply.body.content
         elif isinstance(reply.body, model):
-            content = reply.body.model_dump_json(exclude_none=True).encode()
+            content = self.writers[reply.status](reply.body)
         else:
             answered = reply.body.model if isinstance(reply.body, Encoded) else type(reply.body)
             raise RuntimeError(
@@ -146,6 +159,24 @@ class Operation:
                 f" not {answered.__name__}"
             )
         return Response(content, reply.status, headers=dict(reply.headers), media_type=JSON)
+
+
+@cache
+def _compiled_responses() -> dict[str, dict[int, Any]]:
+    """Each operation's documented response schemas, references resolved, by status."""
+    from generated import requests
+
+    return {
+        operation["operation_id"]: {
+            status: None if schema_id is None else requests.SCHEMAS[schema_id]
+            for status, schema_id in operation["responses"].items()
+        }
+        for operation in requests.OPERATIONS
+    }
+
+
+def _response_schemas(operation_id: str) -> Mapping[int, Any]:
+    return _compiled_responses().get(operation_id, {})
 
 
 def _label(identity: Identity) -> str:

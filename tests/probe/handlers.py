@@ -1,5 +1,6 @@
 """The probe's handlers (``server.handlers.probes`` in a generated probe checkout): each answers
-with the values it was handed, leaving out what is None."""
+with the values it was handed, leaving out what is None; ``record`` answers a record built by
+Python names, with None in nullable fields and in one that is not."""
 
 from typing import Any
 
@@ -26,3 +27,16 @@ async def create(_call: Call, **values: Any) -> Reply:
 
 async def shape(_call: Call, **values: Any) -> Reply:
     return Reply(200, _echo("shape", values))
+
+
+async def record(_call: Call, *, probe_id: str, with_null: bool | None = None) -> Reply:
+    fields: dict[str, Any] = {
+        "created_at": "2026-01-02T03:04:05Z",
+        "class_": probe_id,
+        "closed_at": None,  # required and nullable: written as null
+        "label": None,  # optional, not nullable: left out
+        "children": [{"child_id": 1}, {"child_id": 2, "parent_id": None}],
+    }
+    if with_null:
+        fields["note"] = None  # optional and nullable, set: written as null
+    return Reply(200, models.Record(**fields))
