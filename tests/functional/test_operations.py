@@ -28,8 +28,9 @@ def test_every_operation_of_the_spec_has_generated_glue():
 
 
 def test_the_spec_has_the_seed_operations_ping_and_confirmation():
-    # 14 operations of the seed document, GET /v1/_ping and the email confirmation.
-    assert len(_spec_operation_ids()) == 16
+    # 14 operations of the seed document, GET /v1/_ping, GET /v1/_ready and the email
+    # confirmation.
+    assert len(_spec_operation_ids()) == 17
 
 
 @pytest.fixture

@@ -443,12 +443,12 @@ def test_a_backup_taken_while_serving_restores_the_accounts_of_its_moment(
     assert index.client.get("/v1/users/", auth=after.auth).status_code == 401
 
 
-def test_restore_refuses_a_file_that_is_no_hubindex_database(index: Index, tmp_path: Path):
-    if not index.database_url.startswith("sqlite"):
-        pytest.skip("PostgreSQL restores with pg_restore")
+def test_restore_refuses_a_file_that_is_no_hubindex_database(tmp_path: Path):
+    # SQLite's alone: PostgreSQL restores with pg_restore.
     other = tmp_path / "other.db"
     create_engine(f"sqlite:///{other}").connect().close()
-    result = hubindex("restore", str(other), database_url=index.database_url, check=False)
+    target = f"sqlite:///{tmp_path / 'hubindex.db'}"
+    result = hubindex("restore", str(other), database_url=target, check=False)
     assert (result.returncode, result.stderr) == (
         1,
         f"hubindex: {other} is not a hubindex database\n",

@@ -150,16 +150,17 @@ def test_the_connection_limit_reached_is_a_503_never_a_500(
     # One connection listens for changes; two more serve; the pool would open eight.
     index = Index(limited_url, mailbox, email_confirmation="off", database_pool_size=8).start()
     try:
-        _, repository = _pushed(index)
+        # Six repositories: requests for one list would share one read, and one connection.
+        repositories = [_pushed(index)[1] for _ in range(6)]
         with _table_locked(postgres_url, "images"):
             waiting = [
-                _in_thread(lambda: index.client.get(f"/v1/repositories/{repository}/images"))
-                for _ in range(6)
+                _in_thread(lambda name=name: index.client.get(f"/v1/repositories/{name}/images"))
+                for name in repositories
             ]
             time.sleep(1)  # every request has a connection and waits, or was refused one
         for thread, _ in waiting:
             thread.join(timeout=30)
-        after = index.client.get(f"/v1/repositories/{repository}/images")
+        after = index.client.get(f"/v1/repositories/{repositories[0]}/images")
     finally:
         index.close()
 

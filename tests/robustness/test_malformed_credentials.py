@@ -40,6 +40,7 @@ def fuzzed(module_database_url: str, mailbox: Mailbox) -> Iterator[tuple[Index, 
     index = Index(
         module_database_url,
         mailbox,
+        over_socket=True,  # raw bytes on the wire: the socket is the point
         email_confirmation="off",
         # Every malformed guess is a 401 that counts: the limits must not turn them into 429s
         # before each case has reached the parser and the services.
