@@ -119,24 +119,42 @@ async def test_a_caller_giving_up_does_not_cancel_the_shared_verification():
 
 
 @pytest.mark.anyio
-async def test_new_hashes_past_the_bound_are_refused_at_once_and_checks_are_not():
+async def test_new_hashes_past_the_bound_are_refused_at_once_and_checks_are_not(monkeypatch):
     passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, hashes_waiting=2)
     stored = await passwords.hash("right-password")
+    release = threading.Event()
+    real = passwords._hasher
+
+    class Held:
+        """New hashes wait for ``release`` (a fast hash could end before the last is asked
+        for, and make room); checks run as they would."""
+
+        def hash(self, password: str) -> str:
+            release.wait(timeout=30)
+            return real.hash(password)
+
+        def verify(self, password_hash: str, password: str) -> bool:
+            return real.verify(password_hash, password)
+
+    monkeypatch.setattr(passwords, "_hasher", Held())
     most = (os.cpu_count() or 1) + 2  # parallelism 1: one hash running per core
+    hashes = [asyncio.ensure_future(passwords.hash(f"password-{n}")) for n in range(most + 3)]
     try:
-        hashes = await asyncio.gather(
-            *(passwords.hash(f"password-{n}") for n in range(most + 3)), return_exceptions=True
-        )
-        refused = [h for h in hashes if isinstance(h, Overloaded)]
-        assert len(refused) == 3, hashes
-        assert all(isinstance(h, str) for h in hashes[:most])
+        await asyncio.sleep(0.05)
+        refused = [h for h in hashes if h.done() and isinstance(h.exception(), Overloaded)]
+        assert refused == hashes[most:]
+        assert not any(h.done() for h in hashes[:most])
         # Checks have their own threads: never refused, never queued behind the hashes.
         checks = await asyncio.gather(
             *(passwords.verify(f"user{n}", stored, "right-password") for n in range(most + 3))
         )
         assert checks == [True] * (most + 3)
+        release.set()
+        assert all(isinstance(h, str) for h in await asyncio.gather(*hashes[:most]))
         assert await passwords.hash("room-again")  # the bound counts what waits now
     finally:
+        release.set()
+        await asyncio.gather(*hashes, return_exceptions=True)
         passwords.close()
 
 
