@@ -23,6 +23,7 @@ from connexion.resolver import RelativeResolver, Resolver
 from connexion.utils import get_function_from_name
 from prometheus_client import start_http_server
 from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect
 from starlette.responses import RedirectResponse, Response
 
@@ -153,6 +154,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     app.add_error_handler(HubIndexError, _domain_error)
     app.add_error_handler(ProblemException, _problem)
     app.add_error_handler(UnicodeDecodeError, _not_utf8)
+    app.add_error_handler(MultiPartException, _bad_multipart)
     app.add_error_handler(ClientDisconnect, _client_gone)
     app.add_error_handler(HTTPException, _http_error)
     app.add_error_handler(Exception, _unexpected)
@@ -185,6 +187,13 @@ def _problem(_request: ConnexionRequest, problem: Exception) -> ConnexionRespons
 def _not_utf8(_request: ConnexionRequest, _error: Exception) -> ConnexionResponse:
     """Connexion decodes a JSON body without catching this (protocol.md, Errors: 400)."""
     return _for_connexion(error_response(400, "the request body is not valid UTF-8"))
+
+
+def _bad_multipart(_request: ConnexionRequest, error: Exception) -> ConnexionResponse:
+    """Connexion parses a multipart body without catching this (a missing boundary, a part
+    too large): a 400, as the fast engine answers (server/http/forms.py)."""
+    message = getattr(error, "message", str(error))
+    return _for_connexion(error_response(400, f"the multipart body cannot be read: {message}"))
 
 
 def _client_gone(_request: ConnexionRequest, _error: Exception) -> ConnexionResponse:

@@ -82,7 +82,8 @@ class Operation:
     arguments: list[Argument]
     security: tuple[tuple[str, ...], ...]
     writes: bool
-    responses: list[tuple[int, str]]
+    responses: list[tuple[str, str]]  # status key (as Python source) and model
+    media: list[tuple[str, tuple[str, ...]]]  # status key and its non-JSON media types
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -365,7 +366,7 @@ def render(spec: dict[str, Any]) -> dict[str, str]:
         for relative, text in files.items():
             (out / relative).parent.mkdir(parents=True, exist_ok=True)
             (out / relative).write_text(text, encoding="utf-8")
-        _models(SPEC, out / "models.py", header)
+        _models(SPEC, out / "models.py", header, _file_overrides(spec))
         _run(BIN / "ruff", "format", "--quiet", "--no-cache", "--line-length", "100", str(out))
         files = {
             path.relative_to(out).as_posix(): path.read_text(encoding="utf-8")
@@ -389,14 +390,33 @@ def spec_json(spec: dict[str, Any]) -> str:
         raise SpecError(f"the spec cannot be written as JSON: {error}") from None
 
 
-def _models(spec_path: Path, output: Path, header: str) -> None:
+def _models(spec_path: Path, output: Path, header: str, overrides: dict[str, str]) -> None:
     """pydantic models by datamodel-code-generator, with its options from pyproject.toml."""
     _run(
         BIN / "datamodel-codegen",
         "--input", str(spec_path),
         "--output", str(output),
         "--custom-file-header", header + '\n"""Models of the schemas in components."""',
+        *(("--type-overrides", json.dumps(overrides, sort_keys=True)) if overrides else ()),
     )  # fmt: skip
+
+
+# The type of a multipart body's file property in its model: the uploaded file itself.
+FILE_TYPE = "server.http.forms.FilePart"
+
+
+def _file_overrides(spec: dict[str, Any]) -> dict[str, str]:
+    """``Model.property`` -> FILE_TYPE for every file of every multipart body: a file is handed
+    over as the uploaded file (spooled to disk past 1 MiB), not as its bytes."""
+    overrides = {}
+    for path, method, operation, _item in operations(spec):
+        body = operation.get("requestBody")
+        if body is None:
+            continue
+        shape = body_shape(spec, operation["operationId"], body, ("paths", path, method))
+        for name in shape.files:
+            overrides[f"{shape.model}.{name}"] = FILE_TYPE
+    return overrides
 
 
 def _run(*command: str | Path) -> None:
@@ -441,7 +461,9 @@ def _operation(
     parameters = [
         _deref(spec, p) for p in (*shared.get("parameters", []), *operation.get("parameters", []))
     ]
-    signature, arguments = _arguments(spec, operation_id, parameters, operation)
+    signature, arguments = _arguments(
+        spec, operation_id, parameters, operation, ("paths", path, method)
+    )
     writes = operation.get(WRITES_EXTENSION, method not in SAFE_METHODS)
     if not isinstance(writes, bool):
         raise SpecError(
@@ -450,6 +472,7 @@ def _operation(
         )
     security = operation.get("security", global_security)
     _check_security(spec, operation_id, security)
+    documented = _responses(spec, operation_id, operation["responses"], ("paths", path, method))
     return Operation(
         operation_id=operation_id,
         module=module,
@@ -461,7 +484,8 @@ def _operation(
         arguments=arguments,
         security=tuple(tuple(sorted(option)) for option in security),
         writes=writes,
-        responses=_responses(spec, operation_id, operation["responses"]),
+        responses=[(key, model) for key, model, _ in documented],
+        media=[(key, media) for key, _, media in documented if media],
     )
 
 
@@ -497,6 +521,7 @@ def _arguments(
     operation_id: str,
     parameters: list[dict[str, Any]],
     operation: dict[str, Any],
+    at: tuple[str | int, ...],
 ) -> tuple[str, list[Argument]]:
     """The glue's keyword parameters (what an engine passes after the request and the state)
     and the handler's keyword arguments."""
@@ -526,40 +551,212 @@ def _arguments(
         arguments.append(Argument(name, name))
     body = operation.get("requestBody")
     if body is not None:
-        media_types = [media_type.lower() for media_type in _deref(spec, body).get("content", {})]
-        if media_types != ["application/json"]:
-            # The server reads JSON bodies only: refused here, not by a crash at start-up.
-            accepted = ", ".join(media_types) or "none"
-            raise SpecError(
-                f"{operation_id}: a request body must be application/json alone, not {accepted}"
-            )
-        schema = _deref(spec, body).get("content", {}).get("application/json", {}).get("schema")
-        if schema is None or "$ref" not in schema:
-            raise SpecError(f"{operation_id}: the JSON request body must $ref a named schema")
-        # The engine hands the body over as its model, built from the validated JSON.
-        optional.append(f"body: models.{_schema_name(schema)} | None = None")
+        shape = body_shape(spec, operation_id, body, at)
+        taken = {*RESERVED_NAMES, *(argument.name for argument in arguments)}
+        for name in shape.files:
+            # Connexion passes a file as the keyword argument of its property's own name.
+            if not _identifier(name) or name in taken:
+                raise SpecError(
+                    f"{operation_id}: file property {name!r} must be a Python name that no"
+                    " parameter has: Connexion passes a file by its property's name",
+                    (*at, "requestBody"),
+                )
+        # The engine hands the body over as its model, built from the checked values (a form's
+        # files in it), or a text body as its text.
+        kind = "str" if shape.model is None else f"models.{shape.model}"
+        optional.append(f"body: {kind} | None = None")
         arguments.append(Argument("body", "body"))
     return ", ".join(required + optional), arguments
 
 
+JSON_MEDIA = "application/json"
+FORM_MEDIA = "application/x-www-form-urlencoded"
+MULTIPART_MEDIA = "multipart/form-data"
+_STATUS = re.compile(r"[1-5][0-9][0-9]|[1-5]XX|default")
+
+
+def status_key(status: Any) -> int | str:
+    """A response's key as the server looks it up: an explicit status as its number, a range
+    (``2XX``) or ``default`` as written."""
+    text = str(status)
+    return int(text) if text.isdigit() else text
+
+
 def _responses(
-    spec: dict[str, Any], operation_id: str, responses: dict[str, Any]
-) -> list[tuple[int, str]]:
-    documented = []
+    spec: dict[str, Any], operation_id: str, responses: dict[str, Any], at: tuple[str | int, ...]
+) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each documented response: its key (Python source), its JSON model (``None``: no JSON
+    body) and its other media types, explicit statuses first, then ranges, then default."""
+    documented: list[tuple[int | str, str, tuple[str, ...]]] = []
     for status, response in responses.items():
-        if not str(status).isdigit():
-            raise SpecError(f"{operation_id}: response {status!r}: list status codes explicitly")
-        content = _deref(spec, response).get("content")
-        if not content:
-            documented.append((int(status), "None"))
+        here = (*at, "responses", str(status))
+        if not _STATUS.fullmatch(str(status)):
+            raise SpecError(
+                f"{operation_id}: response {status!r}: a status is a code (200), a range (2XX)"
+                " or default",
+                here,
+            )
+        content = _deref(spec, response).get("content") or {}
+        media = tuple(media_type.lower() for media_type in content)
+        for media_type in media:
+            if "*" in media_type or ";" in media_type:
+                raise SpecError(
+                    f"{operation_id} {status}: {media_type}: name the one media type the server"
+                    " sends",
+                    (*here, "content", media_type),
+                )
+        key = status_key(status)
+        if JSON_MEDIA not in media:
+            documented.append((key, "None", media))
             continue
-        if set(content) != {"application/json"}:
-            raise SpecError(f"{operation_id} {status}: the one media type is application/json")
-        schema = content["application/json"].get("schema", {})
+        if media != (JSON_MEDIA,):
+            raise SpecError(
+                f"{operation_id} {status}: a response is application/json alone, or other media"
+                f" types without it, not {', '.join(media)}",
+                (*here, "content"),
+            )
+        schema = content[next(iter(content))].get("schema", {})
         if "$ref" not in schema:
-            raise SpecError(f"{operation_id} {status}: the body must $ref a named schema")
-        documented.append((int(status), f"models.{_schema_name(schema)}"))
-    return sorted(documented)
+            raise SpecError(
+                f"{operation_id} {status}: the body must $ref a named schema",
+                (*here, "content", JSON_MEDIA, "schema"),
+            )
+        documented.append((key, f"models.{_schema_name(schema)}", ()))
+    ordered = sorted(documented, key=lambda row: _status_order(row[0]))
+    return [(repr(key), model, media) for key, model, media in ordered]
+
+
+def _status_order(key: int | str) -> tuple[int, str]:
+    if isinstance(key, int):
+        return (0, f"{key:03d}")
+    return (1, key) if key != "default" else (2, key)
+
+
+@dataclass(frozen=True)
+class BodyShape:
+    """What an operation's request body may be, as the server reads it."""
+
+    kinds: dict[str, str]  # media type -> json, form, multipart or text
+    model: str | None  # the named schema all of them $ref; None for text
+    schema: dict[str, Any]  # as written (unresolved)
+    files: tuple[str, ...]  # the properties a multipart body sends as files
+
+
+def _media_kind(media_type: str) -> str | None:
+    if media_type == JSON_MEDIA:
+        return "json"
+    if media_type == FORM_MEDIA:
+        return "form"
+    if media_type == MULTIPART_MEDIA:
+        return "multipart"
+    if media_type.startswith("text/") and "*" not in media_type and ";" not in media_type:
+        return "text"
+    return None
+
+
+def body_shape(
+    spec: dict[str, Any], operation_id: str, body: dict[str, Any], at: tuple[str | int, ...]
+) -> BodyShape:
+    """The request body of an operation, or a SpecError naming the place the server cannot
+    read (as Connexion reads it, so that both engines agree)."""
+    content = _deref(spec, body).get("content") or {}
+    here = (*at, "requestBody", "content")
+    kinds: dict[str, str] = {}
+    schemas = []
+    for media_type, media in content.items():
+        place = (*here, media_type)
+        kind = _media_kind(media_type.lower())
+        if kind is None:
+            raise SpecError(
+                f"{operation_id}: a request body of {media_type} is not read: declare"
+                f" {JSON_MEDIA}, {FORM_MEDIA}, {MULTIPART_MEDIA} or a text/ type",
+                place,
+            )
+        if "encoding" in (media or {}):
+            raise SpecError(
+                f"{operation_id}: {media_type}: an encoding is not read; each field is read"
+                " by its schema",
+                (*place, "encoding"),
+            )
+        schema = (media or {}).get("schema")
+        if schema is None:
+            raise SpecError(f"{operation_id}: {media_type}: the body needs a schema", place)
+        if kind == "text":
+            if "$ref" in schema or schema.get("type") != "string":
+                raise SpecError(
+                    f"{operation_id}: {media_type}: a text body's schema is an inline string",
+                    (*place, "schema"),
+                )
+        elif "$ref" not in schema:
+            raise SpecError(
+                f"{operation_id}: {media_type}: the body must $ref a named schema",
+                (*place, "schema"),
+            )
+        kinds[media_type.lower()] = kind
+        schemas.append(schema)
+    if not kinds:
+        raise SpecError(f"{operation_id}: a request body needs a media type", here)
+    if any(schema != schemas[0] for schema in schemas):
+        raise SpecError(
+            f"{operation_id}: every media type of the request body must declare the same"
+            " schema: the handler is handed one kind of body",
+            here,
+        )
+    schema = schemas[0]
+    files: tuple[str, ...] = ()
+    if {"form", "multipart"} & set(kinds.values()):
+        files = _form_files(spec, operation_id, kinds, schema, here)
+    model = None if "$ref" not in schema else _schema_name(schema)
+    return BodyShape(kinds, model, schema, files)
+
+
+FORM_TYPES = ("string", "integer", "number", "boolean")
+
+
+def _form_files(
+    spec: dict[str, Any],
+    operation_id: str,
+    kinds: dict[str, str],
+    schema: dict[str, Any],
+    here: tuple[str | int, ...],
+) -> tuple[str, ...]:
+    """The file properties of a form's schema; the schema must be an object whose properties
+    are what a form field can say: a string, number, boolean, an array of them, or (multipart
+    only) one file, a string of format binary."""
+    form = next(media for media, kind in kinds.items() if kind in ("form", "multipart"))
+    resolved = _deref(spec, schema)
+    where = (*here, form, "schema")
+    if resolved.get("type") != "object" or not isinstance(resolved.get("properties"), dict):
+        raise SpecError(
+            f"{operation_id}: {form}: a form's schema must be an object with properties", where
+        )
+    files = []
+    for name, written in resolved["properties"].items():
+        prop = _deref(spec, written)
+        items = _deref(spec, prop.get("items", {})) if prop.get("type") == "array" else None
+        if prop.get("type") == "string" and prop.get("format") == "binary":
+            if set(kinds.values()) != {"multipart"}:
+                raise SpecError(
+                    f"{operation_id}: property {name!r} is a file, which only"
+                    f" {MULTIPART_MEDIA} sends: declare it alone",
+                    here,
+                )
+            files.append(name)
+        elif items is not None and items.get("format") == "binary":
+            raise SpecError(
+                f"{operation_id}: {form}: property {name!r}: an array of files is not read;"
+                " declare one property per file",
+                where,
+            )
+        elif prop.get("type") not in FORM_TYPES and (
+            items is None or items.get("type") not in FORM_TYPES
+        ):
+            raise SpecError(
+                f"{operation_id}: {form}: property {name!r} must be a string, number, boolean"
+                " or an array of them (or one file)",
+                where,
+            )
+    return tuple(files)
 
 
 def _python_type(spec: dict[str, Any], schema: dict[str, Any], operation_id: str) -> str:
@@ -785,7 +982,9 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
                         item.get("parameters", []),
                         operation.get("parameters", []),
                     ),
-                    "body": _compiled_body(spec, schemas, operation_id, operation, written),
+                    "body": _compiled_body(
+                        spec, schemas, operation_id, operation, written, at=("paths", path, method)
+                    ),
                     # Checked before the body is read: a request without the credentials
                     # the operation needs is refused without waiting for its body.
                     "security": [
@@ -793,7 +992,7 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
                         for option in operation.get("security", resolved.get("security", []))
                     ],
                     "responses": {
-                        int(status): _response_schema(schemas, response)
+                        status_key(status): _response_schema(schemas, response)
                         for status, response in operation["responses"].items()
                     },
                 }
@@ -865,35 +1064,58 @@ def _compiled_body(
     operation_id: str,
     operation: dict[str, Any],
     written: dict[str, Any],
+    *,
+    at: tuple[str | int, ...],
 ) -> dict[str, Any] | None:
     body = operation.get("requestBody")
     if body is None:
         return None
-    content = body["content"]
-    media_types = [media_type.lower() for media_type in content]
-    if media_types != ["application/json"]:
-        accepted = ", ".join(media_types) or "none"
-        raise SpecError(
-            f"{operation_id}: a request body must be application/json alone, not {accepted}"
-        )
-    # The model's name, from the unresolved spec: the body $refs a named schema (see _arguments).
-    path, method = next(
-        (p, m) for p, m, o, _ in operations(spec) if o["operationId"] == operation_id
-    )
-    raw = _deref(spec, spec["paths"][path][method]["requestBody"])["content"]
-    model = _schema_name(next(iter(raw.values()))["schema"])
+    # The model's name, from the unresolved spec: the body $refs a named schema.
+    shape = body_shape(spec, operation_id, written["requestBody"], at)
+    schema = next(iter(body["content"].values()))["schema"]
+    fields = None
+    if {"form", "multipart"} & set(shape.kinds.values()):
+        fields = [
+            _form_field(name, prop, shape.files) for name, prop in schema["properties"].items()
+        ]
     return {
         "required": bool(body.get("required")),
-        "media_types": media_types,
-        "schema": schemas.add(next(iter(content.values()))["schema"], compiled=True),
-        "model": model,
+        "media_types": list(shape.kinds),
+        "kinds": shape.kinds,
+        "schema": schemas.add(schema, compiled=True),
+        "model": shape.model,
+        "fields": fields,
     }
 
 
-def _response_schema(schemas: _Schemas, response: dict[str, Any]) -> str | None:
-    schema = response.get("content", {}).get("application/json", {}).get("schema")
+def _form_field(name: str, prop: dict[str, Any], files: tuple[str, ...]) -> dict[str, Any]:
+    """How a form field's text becomes its value: converted as a parameter of its type is."""
+    array = prop.get("type") == "array"
+    kind = prop.get("items", {}).get("type") if array else prop.get("type")
+    return {
+        "name": name,
+        "convert": None if name in files else CONVERTERS[kind],
+        "array": array,
+        "file": name in files,
+    }
+
+
+def _response_schema(schemas: _Schemas, response: dict[str, Any]) -> dict[str, Any]:
+    """A documented response: its media types, and the schema its body is checked against
+    (HUBINDEX_VALIDATE_RESPONSES): JSON's, or a text/ type's; None for other bodies."""
+    content = response.get("content") or {}
+    media_types = [media_type.lower() for media_type in content]
+    schema = None
+    for media_type, media in content.items():
+        low = media_type.lower()
+        if low == JSON_MEDIA or low.startswith("text/"):
+            schema = (media or {}).get("schema")
+            break
     # Checked only with HUBINDEX_VALIDATE_RESPONSES, by jsonschema: data, not compiled code.
-    return None if schema is None else schemas.add(schema, compiled=False)
+    return {
+        "media_types": media_types,
+        "schema": None if schema is None else schemas.add(schema, compiled=False),
+    }
 
 
 if __name__ == "__main__":

@@ -28,10 +28,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from server.composition import AppState
 from server.errors import HubIndexError
 from server.http.access_log import REQUEST_INFO
-from server.http.body import Body, parse_body
+from server.http.body import FORM_SCOPE_KEY, Body, parse_body
 from server.http.credentials import presented_credential
+from server.http.forms import Field, Form, close_files
 from server.http.parameters import CONVERTERS, Parameter, header, query_values
-from server.http.responses import JSON, error_response, response_for
+from server.http.responses import JSON, documented_key, error_response, response_for
 from server.http.routing import Router
 from server.http.validation import BodyCheck, ParameterCheck, ResponseCheck
 
@@ -49,7 +50,8 @@ class CompiledOperation:
     parameters: tuple[Parameter, ...]
     body: Body | None
     security: tuple[tuple[str, ...], ...]
-    responses: Mapping[int, ResponseCheck | None]  # None: no JSON body documented
+    # By status, range (2XX) or default: what the spec documents.
+    responses: Mapping[int | str, "Documented"]
 
     async def answer(
         self,
@@ -86,21 +88,53 @@ class CompiledOperation:
             value = parameter.value(values)
             if value is not None or (values and parameter.nullable):
                 arguments[parameter.argument] = value
-        if self.body is not None:
-            arguments["body"] = await self.body.read(scope, request.receive)
+        body = self.body
+        if body is not None and body.multipart:
+            return await self._with_form(request, state, arguments)
+        if body is not None:
+            arguments["body"] = await body.read(scope, request.receive)
         return await self.glue(request, state, **arguments)
+
+    async def _with_form(
+        self, request: Request, state: AppState, arguments: dict[str, Any]
+    ) -> Response:
+        """The glue called with a body that may be a multipart form: its files are open until
+        the glue has returned, then closed (a file on disk is removed)."""
+        assert self.body is not None
+        try:
+            arguments["body"] = await self.body.read(request.scope, request.receive)
+            return await self.glue(request, state, **arguments)
+        finally:
+            await close_files(request.scope.pop(FORM_SCOPE_KEY, None))
 
     def problem_with(self, response: Response) -> str | None:
         """What makes ``response`` disagree with the responses the spec documents, if anything."""
         status = response.status_code
-        if status not in self.responses:
+        key = documented_key(status, self.responses)
+        if key is None:
             return f"status {status} is not documented"
-        check = self.responses[status]
-        if check is None:
+        documented = self.responses[key]
+        if not documented.media_types:
             return None
-        if response.media_type != JSON:
-            return f"status {status} must be {JSON}, not {response.media_type}"
-        return check.problem(json.loads(response.body))
+        media_type = response.media_type
+        if media_type not in documented.media_types:
+            allowed = ", ".join(documented.media_types)
+            return f"status {status} must be {allowed}, not {media_type}"
+        content = getattr(response, "body", None)  # a streamed body is not checked
+        if documented.check is None or content is None:
+            return None
+        if media_type == JSON:
+            return documented.check.problem(json.loads(content))
+        return documented.check.problem(content.decode(response.charset))
+
+
+@dataclass(frozen=True, slots=True)
+class Documented:
+    """One documented response: its media types (none: no body) and the schema of its JSON or
+    text body."""
+
+    media_types: tuple[str, ...]
+    check: ResponseCheck | None
 
 
 class Dispatcher:
@@ -227,15 +261,35 @@ def load_operations(
                 required=body["required"],
                 media_types=tuple(body["media_types"]),
                 schema=BodyCheck(validator(body["schema"]), schemas[body["schema"]]),
-                build=builder(body["model"]),
+                build=_as_it_is if body["model"] is None else builder(body["model"]),
+                kinds=body["kinds"],
+                form=None if body["fields"] is None else form_of(body["fields"]),
             ),
             security=tuple(tuple(option) for option in operation["security"]),
             responses={
-                status: None if schema_id is None else ResponseCheck(schemas[schema_id])
-                for status, schema_id in operation["responses"].items()
+                status: Documented(
+                    tuple(response["media_types"]),
+                    None
+                    if response["schema"] is None
+                    else ResponseCheck(schemas[response["schema"]]),
+                )
+                for status, response in operation["responses"].items()
             },
         )
     return operations
+
+
+def form_of(fields: list[dict[str, Any]]) -> Form:
+    """A form body's fields as generated/requests.py lists them."""
+    return Form(
+        Field(
+            name=field["name"],
+            convert=None if field["convert"] is None else CONVERTERS[field["convert"]],
+            array=field["array"],
+            file=field["file"],
+        )
+        for field in fields
+    )
 
 
 def _as_it_is(value: Any) -> Any:

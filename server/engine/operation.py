@@ -12,7 +12,7 @@ import functools
 import importlib
 import inspect
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cache
@@ -20,16 +20,16 @@ from typing import Any
 
 from pydantic import BaseModel
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from server.auth import Account, Grant, Identity
 from server.composition import AppState
 from server.engine.response_json import Writer, writer_for
 from server.errors import DatabaseUnavailable, NotImplementedYet
-from server.handlers.call import Call, Encoded, Reply, client_address
+from server.handlers.call import Call, Content, Encoded, Reply, client_address
 from server.http.access_log import REQUEST_INFO
 from server.http.credentials import Credential, presented_credential
-from server.http.responses import JSON
+from server.http.responses import JSON, documented_key
 
 Handler = Callable[..., Awaitable[Any]]
 Glue = Callable[..., Awaitable[Response]]
@@ -98,10 +98,12 @@ class Operation:
     # Whether it runs in a writing unit of work: every method but GET and HEAD, and an
     # operation the spec marks x-hubindex-writes.
     writes: bool
-    # Status code -> the model of its body (None: no body).
-    responses: Mapping[int, type[BaseModel] | None]
+    # Status code, range (2XX) or default -> the model of its JSON body (None: no JSON body).
+    responses: Mapping[int | str, type[BaseModel] | None]
+    # Status code, range or default -> the media types of a body that is not JSON.
+    media: Mapping[int | str, tuple[str, ...]] = field(default_factory=dict)
     # Status code -> how its body is written as the spec's JSON (server/engine/response_json.py).
-    writers: Mapping[int, Writer] = field(init=False)
+    writers: Mapping[int | str, Writer] = field(init=False)
 
     def __post_init__(self) -> None:
         schemas = _response_schemas(self.operation_id)
@@ -114,7 +116,9 @@ class Operation:
 
     @property
     def success_status(self) -> int:
-        return min(status for status in self.responses if 200 <= status < 300)
+        """The lowest documented 2xx; 200 where only 2XX or default documents success."""
+        explicit = [s for s in self.responses if isinstance(s, int) and 200 <= s < 300]
+        return min(explicit, default=200)
 
     @asynccontextmanager
     async def call(self, request: Request, state: AppState) -> AsyncIterator[Call]:
@@ -139,43 +143,67 @@ class Operation:
     def _credential(self, request: Request) -> Credential | None:
         return presented_credential(self.security, request.headers.get("Authorization"))
 
-    def respond(self, result: Reply | BaseModel | Encoded | None) -> Response:
+    def respond(self, result: Reply | BaseModel | Encoded | Content | None) -> Response:
         reply = result if isinstance(result, Reply) else Reply(self.success_status, result)
-        if reply.status not in self.responses:
-            raise RuntimeError(f"{self.operation_id} answered undocumented status {reply.status}")
-        model = self.responses[reply.status]
+        status = reply.status
+        key = status if status in self.responses else documented_key(status, self.responses)
+        if key is None:
+            raise RuntimeError(f"{self.operation_id} answered undocumented status {status}")
+        model = self.responses[key]
         if model is None:
+            media = self.media.get(key)
+            if media:
+                return self._content(reply, media)
             if reply.body is not None:
-                raise RuntimeError(f"{self.operation_id} {reply.status} documents no body")
-            return Response(status_code=reply.status, headers=dict(reply.headers))
+                raise RuntimeError(f"{self.operation_id} {status} documents no body")
+            return Response(status_code=status, headers=dict(reply.headers))
         if isinstance(reply.body, Encoded) and reply.body.model is model:
             content = reply.body.content
         elif isinstance(reply.body, model):
-            content = self.writers[reply.status](reply.body)
+            content = self.writers[key](reply.body)
         else:
             answered = reply.body.model if isinstance(reply.body, Encoded) else type(reply.body)
             raise RuntimeError(
-                f"{self.operation_id} {reply.status} must answer {model.__name__},"
+                f"{self.operation_id} {status} must answer {model.__name__},"
                 f" not {answered.__name__}"
             )
-        return Response(content, reply.status, headers=dict(reply.headers), media_type=JSON)
+        return Response(content, status, headers=dict(reply.headers), media_type=JSON)
+
+    def _content(self, reply: Reply, media: tuple[str, ...]) -> Response:
+        """A body that is not JSON, with the media type the spec declares for it: bytes or
+        text as they are, an iterator of them streamed."""
+        media_type = reply.media_type or (media[0] if len(media) == 1 else None)
+        if media_type not in media:
+            raise RuntimeError(
+                f"{self.operation_id} {reply.status} declares {', '.join(media)}: answer"
+                f" Reply(..., media_type=) with one of them, not {media_type}"
+            )
+        body, headers = reply.body, dict(reply.headers)
+        if isinstance(body, bytes | str):
+            return Response(body, reply.status, headers=headers, media_type=media_type)
+        if isinstance(body, AsyncIterable | Iterable) and not isinstance(body, BaseModel):
+            return StreamingResponse(body, reply.status, headers=headers, media_type=media_type)
+        raise RuntimeError(
+            f"{self.operation_id} {reply.status} must answer bytes, str or an iterator of them"
+            f" as {media_type}, not {type(body).__name__}"
+        )
 
 
 @cache
-def _compiled_responses() -> dict[str, dict[int, Any]]:
+def _compiled_responses() -> dict[str, dict[int | str, Any]]:
     """Each operation's documented response schemas, references resolved, by status."""
     from generated import requests
 
     return {
         operation["operation_id"]: {
-            status: None if schema_id is None else requests.SCHEMAS[schema_id]
-            for status, schema_id in operation["responses"].items()
+            status: None if response["schema"] is None else requests.SCHEMAS[response["schema"]]
+            for status, response in operation["responses"].items()
         }
         for operation in requests.OPERATIONS
     }
 
 
-def _response_schemas(operation_id: str) -> Mapping[int, Any]:
+def _response_schemas(operation_id: str) -> Mapping[int | str, Any]:
     return _compiled_responses().get(operation_id, {})
 
 

@@ -27,13 +27,15 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.composition import AppState
-from server.errors import AuthenticationFailed
+from server.errors import AuthenticationFailed, InvalidRequest
 from server.http.access_log import REQUEST_INFO
-from server.http.body import parse_body
+from server.http.body import FORM_KIND, JSON_KIND, MULTIPART_KIND, TEXT_KIND, parse_body
 from server.http.credentials import presented_credential
+from server.http.forms import text_body
 from server.http.parameters import header
 from server.http.responses import response_for
 from server.http.routing import Router
+from server.http.validation import BodyCheck
 
 Glue = Callable[..., Awaitable[Response]]
 Adapter = Callable[..., Awaitable[Response]]
@@ -49,6 +51,42 @@ class _Read:
     nullable: bool
 
 
+@dataclass(frozen=True, slots=True)
+class _Body:
+    """An operation's body, as the glue takes it from what Connexion passes."""
+
+    model: Any  # None: a text body
+    kinds: dict[str, str]
+    required: bool
+    files: tuple[str, ...]
+    check: BodyCheck
+
+    def value(self, request: Request, arguments: dict[str, Any]) -> Any:
+        """JSON as its model; a form's typed fields and its files (Connexion passes them apart)
+        as its model; a text body as its text, checked here: Connexion passes it as bytes,
+        unchecked (it has no validator for text/ types)."""
+        given = arguments.get("body")
+        content_type = request.headers.get("content-type", "")
+        kind = self.kinds.get(content_type.partition(";")[0].strip().lower(), JSON_KIND)
+        if kind == TEXT_KIND:
+            raw = given if isinstance(given, bytes) else b""
+            if not raw:
+                if self.required:
+                    raise InvalidRequest("the request body must not be empty")
+                return None
+            text = text_body(raw, content_type)
+            self.check.check(text)
+            return text
+        if kind in (FORM_KIND, MULTIPART_KIND):
+            fields = dict(given or {})
+            for name in self.files:
+                file = arguments.pop(name, None)
+                if file is not None:
+                    fields[name] = file
+            return parse_body(self.model, fields) if fields else None
+        return None if given is None else parse_body(self.model, given)
+
+
 def adapters(
     compiled: ModuleType, models: ModuleType, resolve: Callable[[str], Glue], state: AppState
 ) -> dict[str, Adapter]:
@@ -60,8 +98,12 @@ def adapters(
         parameters = operation["parameters"]
         passed = {p["argument"] for p in parameters if p["location"] in ("path", "query")}
         body = operation["body"]
+        files: tuple[str, ...] = ()
         if body is not None:
             passed.add("body")
+            # Connexion passes each file of a multipart body by its property's own name.
+            files = tuple(field["name"] for field in body["fields"] or () if field["file"])
+            passed.update(files)
         read = tuple(
             _Read(p["name"], p["location"], p["argument"], p["nullable"])
             for p in parameters
@@ -74,7 +116,18 @@ def adapters(
             state=state,
             passed=frozenset(passed),
             read=read,
-            model=None if body is None else getattr(models, body["model"]),
+            body=None
+            if body is None
+            else _Body(
+                model=None if body["model"] is None else getattr(models, body["model"]),
+                kinds=body["kinds"],
+                required=body["required"],
+                files=files,
+                check=BodyCheck(
+                    getattr(compiled, f"validate_{body['schema']}"),
+                    compiled.SCHEMAS[body["schema"]],
+                ),
+            ),
         )
     return made
 
@@ -87,7 +140,7 @@ def _adapter(
     state: AppState,
     passed: frozenset[str],
     read: tuple[_Read, ...],
-    model: Any,
+    body: "_Body | None",
 ) -> Adapter:
     async def adapter(**values: Any) -> Response:
         scope = context.scope._get_current_object()
@@ -96,8 +149,10 @@ def _adapter(
         if info is not None:
             info["route"], info["operation"] = template, operation_id
         arguments = dict(values)
-        if model is not None and arguments.get("body") is not None:
-            arguments["body"] = parse_body(model, arguments["body"])
+        uploads = []
+        if body is not None:
+            uploads = [arguments[name] for name in body.files if name in arguments]
+            arguments["body"] = body.value(request, arguments)
         for parameter in read:
             source = request.headers if parameter.location == "header" else request.cookies
             raw = source.get(parameter.name)
@@ -106,7 +161,11 @@ def _adapter(
             # Connexion validated the text as it came (it coerces no header or cookie), so a
             # value that got this far is what its schema accepts as text.
             arguments[parameter.argument] = None if parameter.nullable and is_null(raw) else raw
-        return await glue(request, state, **arguments)
+        try:
+            return await glue(request, state, **arguments)
+        finally:
+            for upload in uploads:  # open until the handler returns, as on the fast engine
+                await upload.close()
 
     adapter.__name__ = adapter.__qualname__ = operation_id
     adapter.__signature__ = inspect.Signature(  # type: ignore[attr-defined]

@@ -3,7 +3,7 @@ of the spec a handler applies itself (:class:`BodyRules`)."""
 
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncIterable, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic
 
@@ -33,13 +33,23 @@ class Encoded:
     content: bytes
 
 
+# A body that is not JSON: its bytes, its text, or an iterator of either, streamed.
+Content = bytes | str | AsyncIterable[bytes | str] | Iterable[bytes | str]
+
+
 @dataclass(frozen=True, slots=True)
 class Reply:
-    """A handler's answer when the default (first documented 2xx, no headers) won't do."""
+    """A handler's answer when the default (first documented 2xx, no headers) won't do.
+
+    A response the spec documents with a media type other than JSON (``text/csv``,
+    ``application/octet-stream``) answers ``bytes``, ``str`` (sent as UTF-8) or an iterator of
+    them (streamed); ``media_type`` names which of the declared types, where it declares
+    several."""
 
     status: int
-    body: BaseModel | Encoded | None = None
+    body: BaseModel | Encoded | Content | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
+    media_type: str | None = None
 
 
 @dataclass(slots=True)

@@ -1,15 +1,18 @@
-"""A request body: read within its limit, parsed as JSON, built into its generated model."""
+"""A request body: read within its limit, parsed by its media type (JSON, a form, text), checked
+by its schema and built into its generated model."""
 
 import json
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from urllib.parse import parse_qsl
 
 from pydantic import BaseModel, ValidationError
 from starlette.types import Receive, Scope
 
 from server.errors import BodyIncomplete, InvalidRequest, UnsupportedMediaType
+from server.http.forms import Form, read_form, text_body
 from server.http.parameters import header
 from server.http.validation import BodyCheck
 
@@ -40,22 +43,39 @@ def describe(error: ValidationError, prefix: str = "") -> str:
     return f"{where}: {first['msg']}"
 
 
+# The kinds of request body generated/requests.py names, by media type.
+JSON_KIND, FORM_KIND, MULTIPART_KIND, TEXT_KIND = "json", "form", "multipart", "text"
+# A form's values, kept in the scope until the handler has returned, for its files to be closed.
+FORM_SCOPE_KEY = "hubindex.form"
+
+
 @dataclass(frozen=True, slots=True)
 class Body:
     required: bool
     media_types: tuple[str, ...]
     schema: BodyCheck
-    build: Callable[[Any], Any]  # the validated JSON as the glue takes it: its model
+    build: Callable[[Any], Any]  # the validated value as the glue takes it: its model
+    kinds: Mapping[str, str]  # media type -> JSON_KIND, FORM_KIND, MULTIPART_KIND or TEXT_KIND
+    form: Form | None = None  # how a form's fields are typed, for a form or multipart body
+    # Whether a request may send files, which must be closed after the handler: once, here.
+    multipart: bool = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "multipart", MULTIPART_KIND in self.kinds.values())
 
     async def read(self, scope: Scope, receive: Receive) -> Any:
         content_type = header(scope, b"content-type")
+        kind = None
         if content_type is not None:
             media_type = content_type.partition(";")[0].strip().lower()
-            if media_type not in self.media_types:
+            kind = self.kinds.get(media_type)
+            if kind is None:
                 accepted = ", ".join(self.media_types)
                 raise UnsupportedMediaType(
                     f"Content-Type {media_type or '(empty)'} is not accepted here: send {accepted}"
                 )
+            if kind == MULTIPART_KIND:
+                return await self._read_multipart(scope, receive)
         raw = await read_body(receive)
         if not raw:
             if self.required:
@@ -65,9 +85,39 @@ class Body:
             raise InvalidRequest(
                 f"the request body has no Content-Type: send {', '.join(self.media_types)}"
             )
-        body = parse_json_body(raw)
-        self.schema.check(body)
-        return self.build(body)
+        if kind == JSON_KIND:
+            body = parse_json_body(raw)
+            self.schema.check(body)
+            return self.build(body)
+        if kind == TEXT_KIND:
+            text = text_body(raw, content_type)
+            self.schema.check(text)
+            return text
+        return self._built(parse_form(raw))
+
+    async def _read_multipart(self, scope: Scope, receive: Receive) -> Any:
+        form = await read_form(scope, receive, multipart=True)
+        scope[FORM_SCOPE_KEY] = form
+        if not form:
+            if self.required:
+                raise InvalidRequest("the request body must not be empty")
+            return None
+        return self._built(form.multi_items())
+
+    def _built(self, items: Iterable[tuple[str, Any]]) -> Any:
+        assert self.form is not None  # a form kind has its fields: scripts/generate
+        values = self.form.values(items)
+        self.form.check(self.schema, values)
+        return self.build(values)
+
+
+def parse_form(raw: bytes) -> list[tuple[str, str]]:
+    """An urlencoded body's fields, in order (UTF-8, as HTML forms send them)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InvalidRequest("the request body is not valid UTF-8") from None
+    return parse_qsl(text, keep_blank_values=True)
 
 
 async def read_body(receive: Receive) -> bytes:

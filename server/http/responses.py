@@ -29,6 +29,17 @@ STATUS_BY_ERROR: Mapping[type[errors.HubIndexError], int] = {
 BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="hubindex"'}
 
 
+def documented_key(status: int, documented: Mapping[int | str, object]) -> int | str | None:
+    """Which of the documented responses ``status`` is: itself, its range (``4XX``) or
+    ``default``; None when none is (OpenAPI 3.0.3, Responses Object)."""
+    if status in documented:
+        return status
+    for key in (f"{status // 100}XX", "default"):
+        if key in documented:
+            return key
+    return None
+
+
 def json_response(
     body: object, status: int = 200, headers: Mapping[str, str] | None = None
 ) -> Response:

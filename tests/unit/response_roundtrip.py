@@ -57,8 +57,8 @@ def documented() -> Iterator[Documented]:
         module_name, _, function = operation["operation_id"].partition(".")
         glue = importlib.import_module(f"generated.operations.{module_name}")
         declared = getattr(glue, f"{function}_operation")
-        for status, schema_id in sorted(operation["responses"].items()):
-            model = declared.responses[status]
+        for status, response in sorted(operation["responses"].items(), key=lambda r: str(r[0])):
+            schema_id, model = response["schema"], declared.responses[status]
             if schema_id is None or model is None or (schema_id, model) in seen:
                 continue
             seen.add((schema_id, model))
