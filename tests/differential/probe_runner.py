@@ -30,19 +30,45 @@ async def answers(engine: str, database_url: str, requests: list[dict[str, Any]]
     found = []
     async with httpx.AsyncClient(transport=transport, base_url="http://probe.test") as client:
         for request in requests:
-            content = request.get("content")
-            response = await client.request(
-                request["method"],
-                request["path"],
-                headers=request.get("headers", {}),
-                content=None if content is None else content.encode(),
-            )
+            response = await client.send(_built(client, request))
             try:
                 body = response.json()
             except ValueError:
                 body = response.text
-            found.append([response.status_code, body])
+            answer = [response.status_code, body]
+            if request.get("media_type"):
+                answer.append(response.headers.get("content-type"))
+            found.append(answer)
     return found
+
+
+def _built(client: httpx.AsyncClient, request: dict[str, Any]) -> httpx.Request:
+    """The request: ``content`` as text; or a multipart form of ``form`` fields and ``files``
+    (field, filename, text, content type, times the text is repeated); ``chunked`` sends the
+    body in 64 KiB chunks without a Content-Length."""
+    content = request.get("content")
+    files = [
+        (field, (filename, text.encode() * repeat, content_type))
+        for field, filename, text, content_type, repeat in request.get("files") or ()
+    ]
+    built = client.build_request(
+        request["method"],
+        request["path"],
+        headers=request.get("headers", {}),
+        content=None if content is None else content.encode(),
+        data=request.get("form"),
+        files=files or None,
+    )
+    if not request.get("chunked"):
+        return built
+    body = built.read()
+    headers = {k: v for k, v in built.headers.items() if k.lower() != "content-length"}
+
+    async def chunks() -> Any:
+        for start in range(0, len(body), 65536):
+            yield body[start : start + 65536]
+
+    return client.build_request(built.method, built.url, headers=headers, content=chunks())
 
 
 def main() -> None:

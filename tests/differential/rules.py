@@ -54,3 +54,8 @@ NULL_TEXT = (
     "OpenAPI 3.0.3 gives a parameter no text for null; hubindex reads JSON's `null`, so that"
     " the text None stays text; Connexion also takes Python's `None` for null"
 )
+CHUNKED_BODY = (
+    "RFC 9112 6.1 and 6.3: a body sent with Transfer-Encoding: chunked has no Content-Length and"
+    " is a body all the same; Connexion takes a request without Content-Length for one without a"
+    " body, and answers 400 (RequestBody is required) without reading it"
+)

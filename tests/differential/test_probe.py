@@ -7,6 +7,7 @@ makes hubindex differ. Error bodies are worded by each engine and not compared. 
 handlers touch no data, so it runs on SQLite alone; the suite's other tests run on both backends.
 """
 
+import hashlib
 import json
 import shutil
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.differential.rules import (
+    CHUNKED_BODY,
     EXPLODED_ITEMS,
     INTEGER_TEXT,
     NOT_A_NUMBER,
@@ -45,6 +47,13 @@ class Probe:
     content: str | None = None
     connexion: tuple[int, str] | None = None  # Connexion's status where it differs, and why
     body: Any = None  # the whole body both engines answer, where it is not an echo of values
+    # A multipart request (probe_runner.py): its fields, its files (field, filename, text,
+    # content type, repeated how often), sent in chunks without a Content-Length or not.
+    form: dict[str, str] | None = None
+    files: list[tuple[str, str, str, str, int]] | None = None
+    chunked: bool = False
+    media_type: str | None = None  # the response's Content-Type both engines answer
+    names: str | None = None  # what a refusal's words must name (the place), on both engines
 
     @property
     def request(self) -> dict[str, Any]:
@@ -53,6 +62,10 @@ class Probe:
             "path": self.path,
             "headers": self.headers,
             "content": self.content,
+            "form": self.form,
+            "files": self.files,
+            "chunked": self.chunked,
+            "media_type": self.media_type is not None,
         }
 
 
@@ -285,6 +298,289 @@ PROBES = [
 ]
 
 
+# --- media: forms, multipart uploads, text bodies, responses that are not JSON, ranges ---
+
+MEDIA_OPERATIONS = {
+    "forms": "media_form",
+    "uploads": "media_upload",
+    "notes": "media_note",
+    "report": "media_report",
+    "status": "media_status",
+}
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+TEXT = {"Content-Type": "text/plain"}
+MIB = 1024 * 1024
+HELLO = ("file", "a.txt", "hello", "text/plain", 1)
+TITLE = {"title": "t"}
+
+
+def _file(filename: str, text: str, content_type: str, size: int, on_disk: bool) -> dict[str, Any]:
+    data = text.encode() * (size // len(text.encode()))
+    return {
+        "filename": filename,
+        "content_type": content_type,
+        "size": size,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "head": data[:16].decode("latin-1"),
+        "on_disk": on_disk,
+    }
+
+
+MEDIA_PROBES = [
+    # A urlencoded form: each field typed by its schema, an array from its repeated field.
+    Probe(
+        "form",
+        "POST",
+        "/media/forms",
+        200,
+        {"body": {"name": "n", "count": 3, "ratio": 0.5, "urgent": True, "tags": ["a", "b"]}},
+        headers=FORM,
+        content="name=n&count=3&ratio=0.5&urgent=true&tags=a&tags=b",
+    ),
+    Probe(
+        "form-same-schema-as-json",
+        "POST",
+        "/media/forms",
+        200,
+        {"body": {"name": "n", "count": 3}},
+        headers=JSON,
+        content='{"name": "n", "count": 3}',
+    ),
+    Probe(
+        "form-charset-and-escapes",
+        "POST",
+        "/media/forms",
+        200,
+        {"body": {"name": "é &", "count": 0}},
+        headers={"Content-Type": "application/x-www-form-urlencoded; charset=UTF-8"},
+        content="name=%C3%A9+%26&count=0",
+    ),
+    Probe(
+        "form-integer-not",
+        "POST",
+        "/media/forms",
+        400,
+        headers=FORM,
+        content="name=n&count=x",
+        names="count",
+    ),
+    Probe(
+        "form-below-minimum",
+        "POST",
+        "/media/forms",
+        400,
+        headers=FORM,
+        content="name=n&count=-1",
+        names="count",
+    ),
+    Probe(
+        "form-boolean-not",
+        "POST",
+        "/media/forms",
+        400,
+        headers=FORM,
+        content="name=n&count=1&urgent=yes",
+        names="urgent",
+    ),
+    Probe(
+        "form-missing-required",
+        "POST",
+        "/media/forms",
+        400,
+        headers=FORM,
+        content="name=n",
+        names="count",
+    ),
+    Probe("form-empty", "POST", "/media/forms", 400, headers=FORM),
+    Probe(
+        "form-undeclared-media-type",
+        "POST",
+        "/media/forms",
+        415,
+        headers=TEXT,
+        content="name=n&count=1",
+    ),
+    # multipart/form-data: fields typed, files handed over as files.
+    Probe(
+        "upload",
+        "POST",
+        "/media/uploads",
+        201,
+        {
+            "body": {
+                "title": "t",
+                "pages": 2,
+                "file": _file("a.txt", "hello", "text/plain", 5, False),
+            }
+        },
+        form={"title": "t", "pages": "2"},
+        files=[HELLO],
+    ),
+    Probe(
+        "upload-two-files",
+        "POST",
+        "/media/uploads",
+        201,
+        {
+            "body": {
+                "title": "t",
+                "file": _file("a.txt", "hello", "text/plain", 5, False),
+                "attachment": _file("b.bin", "\x00\x01", "application/octet-stream", 2, False),
+            }
+        },
+        form=TITLE,
+        files=[HELLO, ("attachment", "b.bin", "\x00\x01", "application/octet-stream", 1)],
+    ),
+    Probe(
+        "upload-past-the-spool-goes-to-disk",
+        "POST",
+        "/media/uploads",
+        201,
+        {
+            "body": {
+                "title": "t",
+                "file": _file("big.txt", "0123456789abcdef", "text/plain", 2 * MIB, True),
+            }
+        },
+        form=TITLE,
+        files=[("file", "big.txt", "0123456789abcdef", "text/plain", 2 * MIB // 16)],
+    ),
+    Probe(
+        "upload-chunked",
+        "POST",
+        "/media/uploads",
+        201,
+        {"body": {"title": "t", "file": _file("a.txt", "hello", "text/plain", 5, False)}},
+        form=TITLE,
+        files=[HELLO],
+        chunked=True,
+        connexion=(400, CHUNKED_BODY),
+    ),
+    Probe(
+        "upload-file-missing",
+        "POST",
+        "/media/uploads",
+        400,
+        form=TITLE,
+        files=[("attachment", "b.txt", "x", "text/plain", 1)],
+        names="file",
+    ),
+    Probe(
+        "upload-text-for-the-file",
+        "POST",
+        "/media/uploads",
+        400,
+        form={"title": "t", "file": "not a file"},
+        files=[("attachment", "b.txt", "x", "text/plain", 1)],
+        names="file",
+    ),
+    Probe(
+        "upload-integer-not",
+        "POST",
+        "/media/uploads",
+        400,
+        form={"title": "t", "pages": "many"},
+        files=[HELLO],
+        names="pages",
+    ),
+    Probe(
+        "upload-too-large",
+        "POST",
+        "/media/uploads",
+        413,
+        form=TITLE,
+        files=[("file", "big.txt", "0123456789abcdef", "text/plain", 5 * MIB // 16)],
+    ),
+    Probe(
+        "upload-too-large-chunked",
+        "POST",
+        "/media/uploads",
+        413,
+        form=TITLE,
+        files=[("file", "big.txt", "0123456789abcdef", "text/plain", 5 * MIB // 16)],
+        chunked=True,
+        connexion=(400, CHUNKED_BODY),
+    ),
+    Probe("upload-as-json", "POST", "/media/uploads", 415, headers=JSON, content='{"title": "t"}'),
+    Probe(
+        "upload-no-boundary",
+        "POST",
+        "/media/uploads",
+        400,
+        headers={"Content-Type": "multipart/form-data"},
+        content="title=t",
+    ),
+    # Text bodies, in their charset.
+    Probe("note", "PUT", "/media/notes", 200, {"body": "hello"}, headers=TEXT, content="hello"),
+    Probe(
+        "note-csv",
+        "PUT",
+        "/media/notes",
+        200,
+        {"body": "a,b\n1,2"},
+        headers={"Content-Type": "text/csv"},
+        content="a,b\n1,2",
+    ),
+    Probe(
+        "note-charset",
+        "PUT",
+        "/media/notes",
+        200,
+        {"body": "Ã©"},
+        headers={"Content-Type": "text/plain; charset=latin-1"},
+        content="é",
+    ),
+    Probe("note-too-long", "PUT", "/media/notes", 400, headers=TEXT, content="x" * 21),
+    Probe("note-empty", "PUT", "/media/notes", 400, headers=TEXT),
+    Probe("note-as-json", "PUT", "/media/notes", 415, headers=JSON, content='"hello"'),
+    # Responses that are not JSON, with the media type the spec declares.
+    Probe(
+        "report-csv",
+        "GET",
+        "/media/report?as=csv",
+        200,
+        body="name,count\na,1\nb,2\n",
+        media_type="text/csv; charset=utf-8",
+    ),
+    Probe(
+        "report-text",
+        "GET",
+        "/media/report?as=text",
+        200,
+        body="a report, in words",
+        media_type="text/plain; charset=utf-8",
+    ),
+    Probe(
+        "report-bytes",
+        "GET",
+        "/media/report?as=bytes",
+        200,
+        body="".join(map(chr, range(8))),
+        media_type="application/octet-stream",
+    ),
+    Probe(
+        "report-streamed",
+        "GET",
+        "/media/report?as=stream",
+        200,
+        body="name,count\na,1\nb,2\n",
+        media_type="text/csv; charset=utf-8",
+    ),
+    # Responses documented by a range (2XX, 4XX) or by default.
+    Probe(
+        "report-default",
+        "GET",
+        "/media/report?as=missing",
+        404,
+        body={"error": "no such report"},
+        media_type="application/json",
+    ),
+    Probe("status-in-range", "GET", "/media/status/206", 206, {"code": 206}),
+    Probe("status-error-range", "GET", "/media/status/418", 418, body={"error": "asked for 418"}),
+]
+PROBES.extend(MEDIA_PROBES)  # a block of its own, after the parameters' probes
+
+
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the checkout serving the probe spec with the probe's handlers, generated."""
@@ -331,6 +627,8 @@ def test_both_engines_answer_the_probe(answers: dict[str, list[list[Any]]], inde
         expected = [probe.status, probe.body]
     else:
         expected = [probe.status, {"operation": _operation(probe), "values": probe.values}]
+    if probe.media_type is not None:
+        expected.append(probe.media_type)
     fast, reference = answers["fast"][index], answers["connexion"][index]
     for engine, answer in (("fast", fast), ("connexion", reference)):
         if engine == "connexion" and probe.connexion is not None:
@@ -343,6 +641,8 @@ def test_both_engines_answer_the_probe(answers: dict[str, list[list[Any]]], inde
             assert answer == expected, engine
         else:
             assert set(answer[1]) == {"error"}, (engine, answer)
+            if probe.names is not None:
+                assert probe.names in answer[1]["error"], (engine, answer)
 
 
 def test_every_probe_response_is_written_as_the_spec_spells_it(checkout: Path) -> None:
@@ -352,4 +652,6 @@ def test_every_probe_response_is_written_as_the_spec_spells_it(checkout: Path) -
 
 
 def _operation(probe: Probe) -> str:
+    if probe.path.startswith("/media/"):
+        return MEDIA_OPERATIONS[probe.path.split("/")[2].partition("?")[0]]
     return {"GET": "read", "POST": "create", "PUT": "shape"}.get(probe.method, "")

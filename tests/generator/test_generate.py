@@ -68,16 +68,93 @@ def test_a_dangling_ref_in_a_request_body_is_refused(checkout: Path):
     assert "Nope" in result.stderr
 
 
-def test_a_body_that_is_not_json_alone_is_refused_naming_the_operation(checkout: Path):
-    def add_form(spec):
-        content = spec["paths"]["/v1/users/"]["post"]["requestBody"]["content"]
-        content["application/x-www-form-urlencoded"] = content["application/json"]
+REGISTER = ("/v1/users/", "post")
+BODY = "/paths/~1v1~1users~1/post/requestBody/content"
+PING_200 = "/paths/~1v1~1_ping/get/responses/200"
+UPLOAD = {"$ref": "#/components/schemas/Upload"}
 
-    _edit_spec(checkout, add_form)
+
+def _body(spec: dict, media: dict) -> None:
+    """The register operation's body becomes ``media``; a schema Upload with a file exists."""
+    spec["components"]["schemas"]["Upload"] = {
+        "type": "object",
+        "properties": {
+            "title": {"type": "string"},
+            "file": {"type": "string", "format": "binary"},
+            "pages": {"type": "array", "items": {"type": "string", "format": "binary"}},
+        },
+    }
+    path, method = REGISTER
+    spec["paths"][path][method]["requestBody"]["content"] = media
+
+
+REGISTRATION = {"schema": {"$ref": "#/components/schemas/Registration"}}
+
+
+@pytest.mark.parametrize(
+    ("edit", "refused"),
+    [
+        (
+            lambda spec: _body(spec, {"application/xml": REGISTRATION}),
+            f"{BODY}/application~1xml: users.register: a request body of application/xml is"
+            " not read",
+        ),
+        (
+            lambda spec: _body(
+                spec,
+                {"application/json": REGISTRATION,
+                 "application/x-www-form-urlencoded": {"schema": UPLOAD}},
+            ),
+            f"{BODY}: users.register: every media type of the request body must declare the"
+            " same schema",
+        ),
+        (
+            lambda spec: _body(
+                spec, {"multipart/form-data": {"schema": UPLOAD, "encoding": {"file": {}}}}
+            ),
+            f"{BODY}/multipart~1form-data/encoding: users.register: multipart/form-data: an"
+            " encoding is not read",
+        ),
+        (
+            lambda spec: _body(spec, {"multipart/form-data": {"schema": UPLOAD}}),
+            f"{BODY}/multipart~1form-data/schema: users.register: multipart/form-data:"
+            " property 'pages': an array of files is not read",
+        ),
+        (
+            lambda spec: _body(spec, {"application/x-www-form-urlencoded": REGISTRATION}),
+            None,  # a form of the same schema as JSON: accepted
+        ),
+        (
+            lambda spec: _body(spec, {"text/plain": REGISTRATION}),
+            f"{BODY}/text~1plain/schema: users.register: text/plain: a text body's schema is"
+            " an inline string",
+        ),
+        (
+            lambda spec: spec["paths"]["/v1/_ping"]["get"]["responses"]["200"]["content"].update(
+                {"text/csv": {"schema": {"type": "string"}}}
+            ),
+            f"{PING_200}/content: ping.get 200: a response is application/json alone, or other"
+            " media types without it",
+        ),
+        (
+            lambda spec: spec["paths"]["/v1/_ping"]["get"]["responses"].update(
+                {"2XX": {"description": "ok", "content": {"text/*": {}}}}
+            ),
+            "/paths/~1v1~1_ping/get/responses/2XX/content/text~1*: ping.get 2XX: text/*: name"
+            " the one media type the server sends",
+        ),
+    ],
+)  # fmt: skip
+def test_a_body_the_server_cannot_read_is_refused_naming_its_place(
+    checkout: Path, edit, refused: str | None
+):
+    _edit_spec(checkout, edit)
     result = _generate(checkout)
-    assert result.returncode == 2
-    assert "users.register: a request body must be application/json alone" in result.stderr
-    assert "application/x-www-form-urlencoded" in result.stderr
+    if refused is None:
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode == 2, result.stdout
+    assert refused in result.stderr
 
 
 def test_an_api_key_in_the_query_is_refused_naming_the_operation(checkout: Path):

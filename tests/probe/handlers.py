@@ -2,6 +2,8 @@
 with the values it was handed, leaving out what is None; ``record`` answers a record built by
 Python names, with None in nullable fields and in one that is not."""
 
+import hashlib
+from collections.abc import AsyncIterator
 from typing import Any
 
 from generated import models  # the probe's own models
@@ -40,3 +42,63 @@ async def record(_call: Call, *, probe_id: str, with_null: bool | None = None) -
     if with_null:
         fields["note"] = None  # optional and nullable, set: written as null
     return Reply(200, models.Record(**fields))
+
+
+# --- media: bodies that are not JSON, responses that are not JSON, ranges and default ---
+
+
+async def _described(file: Any) -> dict[str, Any] | None:
+    """An uploaded file as the probe shows it: its name, type, size, digest and first bytes."""
+    if file is None:
+        return None
+    data = await file.read()
+    return {
+        "filename": file.filename,
+        "content_type": file.content_type,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "head": data[:16].decode("latin-1"),
+        "on_disk": file.file._rolled,  # past 1 MiB the spooled file has gone to disk
+    }
+
+
+async def media_form(_call: Call, *, body: models.MediaForm) -> Reply:
+    return Reply(
+        200, _echo("media_form", {"body": body.model_dump(mode="json", exclude_none=True)})
+    )
+
+
+async def media_upload(_call: Call, *, body: models.MediaUpload) -> Reply:
+    shown = body.model_dump(mode="json", exclude={"file", "attachment"}, exclude_none=True)
+    shown["file"] = await _described(body.file)
+    attachment = await _described(body.attachment)
+    if attachment is not None:
+        shown["attachment"] = attachment
+    return Reply(201, _echo("media_upload", {"body": shown}))
+
+
+async def media_note(_call: Call, *, body: str) -> Reply:
+    return Reply(200, _echo("media_note", {"body": body}))
+
+
+async def _streamed() -> AsyncIterator[bytes]:
+    for line in (b"name,count\n", b"a,1\n", b"b,2\n"):
+        yield line
+
+
+async def media_report(_call: Call, *, as_: str) -> Reply:
+    if as_ == "csv":
+        return Reply(200, "name,count\na,1\nb,2\n", media_type="text/csv")
+    if as_ == "missing":
+        return Reply(404, models.Error(error="no such report"))  # documented by default
+    if as_ == "text":
+        return Reply(200, "a report, in words", media_type="text/plain")
+    if as_ == "bytes":
+        return Reply(200, bytes(range(8)), media_type="application/octet-stream")
+    return Reply(200, _streamed(), media_type="text/csv", headers={"X-Streamed": "yes"})
+
+
+async def media_status(_call: Call, *, code: int) -> Reply:
+    if 200 <= code < 300:
+        return Reply(code, _echo("media_status", {"code": code}))
+    return Reply(code, models.Error(error=f"asked for {code}"))

@@ -6,7 +6,7 @@ import httpx
 import pytest
 import yaml
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.types import Receive, Scope, Send
 
 from server.engine.fast import Dispatcher
@@ -51,7 +51,25 @@ SPEC: dict[str, Any] = {
                 },
                 "responses": {"204": {"description": "stored"}},
             },
-        }
+        },
+        "/report": {
+            "get": {
+                "operationId": "things.report",
+                "responses": {
+                    "200": {
+                        "description": "the report",
+                        "content": {"text/csv": {"schema": {"type": "string", "maxLength": 5}}},
+                    },
+                    "4XX": {
+                        "description": "no",
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}
+                        },
+                    },
+                    "default": {"description": "whatever else"},
+                },
+            }
+        },
     },
     "components": {
         "parameters": {
@@ -94,6 +112,12 @@ class Glue:
                 return self.answer
 
             return get
+        if operation_id == "things.report":
+
+            async def report(request: Request, state: Any) -> Response:
+                return self.answer
+
+            return report
 
         async def put(request: Request, state: Any, *, name: str, body: Any = None) -> Response:
             self.calls.append((operation_id, {"name": name, "body": body}))
@@ -245,6 +269,37 @@ async def test_with_response_validation_an_answer_against_the_spec_is_a_500(
     assert problem in response.json()["error"]
     async with _client(glue, validate_responses=False) as client:
         assert (await client.get("/things/box/")).status_code == answer.status_code
+
+
+async def _csv() -> Any:
+    yield b"a,b,c,d,e,f\n"  # longer than the schema allows: a stream is not checked
+
+
+@pytest.mark.anyio
+@pytest.mark.parametrize(
+    ("answer", "problem"),
+    [
+        (Response("a,b", media_type="text/csv"), None),
+        (Response("a,b", media_type="text/plain"), "status 200 must be text/csv, not text/plain"),
+        (Response("a,b,c,d", media_type="text/csv"), "'a,b,c,d' is too long"),
+        (StreamingResponse(_csv(), media_type="text/csv"), None),
+        (JSONResponse({"name": "ok"}, 404), None),  # 4XX
+        (JSONResponse({"name": "NOT"}, 418), "'NOT' does not match"),
+        (Response(status_code=503), None),  # default
+        (JSONResponse({"name": "ok"}, 302), None),  # default: no body documented, none checked
+    ],
+)
+async def test_responses_are_checked_by_status_range_or_default_and_media_type(
+    glue: Glue, answer: Response, problem: str | None
+):
+    glue.answer = answer
+    async with _client(glue, validate_responses=True) as client:
+        response = await client.get("/report")
+    if problem is None:
+        assert response.status_code == answer.status_code, response.text
+    else:
+        assert response.status_code == 500
+        assert problem in response.json()["error"]
 
 
 PROBE_SPEC: dict[str, Any] = yaml.safe_load((ROOT / "tests" / "probe" / "openapi.yaml").read_text())
