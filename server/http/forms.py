@@ -58,7 +58,7 @@ class Form:
         """The body's values, each field typed by its schema (a text that does not convert
         stays text, for the schema check to word), each file as its UploadFile. A repeated
         field counts once, its last value, unless it is an array; a file whose name the schema
-        does not have is ignored (and closed), as Connexion ignores it."""
+        does not have is ignored, as Connexion ignores it (closed with the form)."""
         grouped: dict[str, list[str | UploadFile]] = {}
         for name, value in items:
             grouped.setdefault(name, []).append(value)

@@ -532,6 +532,7 @@ MEDIA_PROBES = [
     ),
     Probe("note-too-long", "PUT", "/media/notes", 400, headers=TEXT, content="x" * 21),
     Probe("note-empty", "PUT", "/media/notes", 400, headers=TEXT),
+    Probe("note-without-content-type", "PUT", "/media/notes", 400, content="hello"),
     Probe("note-as-json", "PUT", "/media/notes", 415, headers=JSON, content='"hello"'),
     # Responses that are not JSON, with the media type the spec declares.
     Probe(
