@@ -151,9 +151,8 @@ class Operation:
             raise RuntimeError(f"{self.operation_id} answered undocumented status {status}")
         model = self.responses[key]
         if model is None:
-            media = self.media.get(key)
-            if media:
-                return self._content(reply, media)
+            if self.media and key in self.media:
+                return self._content(reply, self.media[key])
             if reply.body is not None:
                 raise RuntimeError(f"{self.operation_id} {status} documents no body")
             return Response(status_code=status, headers=dict(reply.headers))
