@@ -401,8 +401,10 @@ def _models(spec_path: Path, output: Path, header: str, overrides: dict[str, str
     )  # fmt: skip
 
 
-# The type of a multipart body's file property in its model: the uploaded file itself.
+# The type of a multipart body's file property in its model: the uploaded file itself, or a
+# list of them for an array of files.
 FILE_TYPE = "server.http.forms.FilePart"
+FILES_TYPE = "server.http.forms.FileParts"
 
 
 def _file_overrides(spec: dict[str, Any]) -> dict[str, str]:
@@ -414,8 +416,10 @@ def _file_overrides(spec: dict[str, Any]) -> dict[str, str]:
         if body is None:
             continue
         shape = body_shape(spec, operation["operationId"], body, ("paths", path, method))
+        properties = _deref(spec, shape.schema).get("properties", {})
         for name in shape.files:
-            overrides[f"{shape.model}.{name}"] = FILE_TYPE
+            array = _deref(spec, properties[name]).get("type") == "array"
+            overrides[f"{shape.model}.{name}"] = FILES_TYPE if array else FILE_TYPE
     return overrides
 
 
@@ -722,7 +726,7 @@ def _form_files(
 ) -> tuple[str, ...]:
     """The file properties of a form's schema; the schema must be an object whose properties
     are what a form field can say: a string, number, boolean, an array of them, or (multipart
-    only) one file, a string of format binary."""
+    only) a file, a string of format binary, or an array of files."""
     form = next(media for media, kind in kinds.items() if kind in ("form", "multipart"))
     resolved = _deref(spec, schema)
     where = (*here, form, "schema")
@@ -734,7 +738,8 @@ def _form_files(
     for name, written in resolved["properties"].items():
         prop = _deref(spec, written)
         items = _deref(spec, prop.get("items", {})) if prop.get("type") == "array" else None
-        if prop.get("type") == "string" and prop.get("format") == "binary":
+        single = prop.get("type") == "string" and prop.get("format") == "binary"
+        if single or (items is not None and items.get("format") == "binary"):
             if set(kinds.values()) != {"multipart"}:
                 raise SpecError(
                     f"{operation_id}: property {name!r} is a file, which only"
@@ -742,18 +747,12 @@ def _form_files(
                     here,
                 )
             files.append(name)
-        elif items is not None and items.get("format") == "binary":
-            raise SpecError(
-                f"{operation_id}: {form}: property {name!r}: an array of files is not read;"
-                " declare one property per file",
-                where,
-            )
         elif prop.get("type") not in FORM_TYPES and (
             items is None or items.get("type") not in FORM_TYPES
         ):
             raise SpecError(
                 f"{operation_id}: {form}: property {name!r} must be a string, number, boolean"
-                " or an array of them (or one file)",
+                " or an array of them (or files)",
                 where,
             )
     return tuple(files)

@@ -158,9 +158,13 @@ def _adapter(
         if info is not None:
             info["route"], info["operation"] = template, operation_id
         arguments = dict(values)
-        uploads = []
+        uploads: list[Any] = []
         if body is not None:
-            uploads = [arguments[name] for name in body.files if name in arguments]
+            for name in body.files:
+                given = arguments.get(name)
+                uploads.extend(
+                    given if isinstance(given, list) else () if given is None else [given]
+                )
             arguments["body"] = body.value(request, arguments)
         for parameter in read:
             source = request.headers if parameter.location == "header" else request.cookies

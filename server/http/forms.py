@@ -33,8 +33,16 @@ def _uploaded(value: Any) -> UploadFile:
     raise PydanticCustomError("file", "must be a file (a part with a filename), not text")
 
 
-# A file property of a multipart body's model (scripts/generate types it so).
+def _all_uploaded(value: Any) -> list[UploadFile]:
+    if isinstance(value, list) and all(isinstance(item, UploadFile) for item in value):
+        return value
+    raise PydanticCustomError("files", "must be files (parts with a filename), not text")
+
+
+# A file property of a multipart body's model, and an array of files (scripts/generate types
+# them so).
 FilePart = Annotated[UploadFile, PlainValidator(_uploaded)]
+FileParts = Annotated[list[UploadFile], PlainValidator(_all_uploaded)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +78,12 @@ class Form:
                     values[name] = given[-1]
                 continue
             if field.file:
-                if len(given) > 1:
+                if field.array:
+                    values[name] = given
+                elif len(given) > 1:
                     raise InvalidRequest(f"body.{name}: one file, not {len(given)}")
-                values[name] = given[0]
+                else:
+                    values[name] = given[0]
                 continue
             if any(isinstance(value, UploadFile) for value in given):
                 raise InvalidRequest(f"body.{name}: must be text, not a file")
@@ -84,8 +95,16 @@ class Form:
         return values
 
     def check(self, schema: BodyCheck, values: Mapping[str, Any]) -> None:
-        """The schema check, a file standing for itself as a string (as Connexion has it)."""
-        schema.check({n: "" if isinstance(v, UploadFile) else v for n, v in values.items()})
+        """The schema check, each file standing for itself as a string (as Connexion has it)."""
+        schema.check({name: _as_text(value) for name, value in values.items()})
+
+
+def _as_text(value: Any) -> Any:
+    if isinstance(value, UploadFile):
+        return ""
+    if isinstance(value, list):
+        return [_as_text(item) for item in value]
+    return value
 
 
 def _converted(field: Field, text: str) -> Any:

@@ -432,6 +432,46 @@ MEDIA_PROBES = [
         files=[HELLO, ("attachment", "b.bin", "\x00\x01", "application/octet-stream", 1)],
     ),
     Probe(
+        "upload-array-of-files",
+        "POST",
+        "/media/uploads",
+        201,
+        {
+            "body": {
+                "title": "t",
+                "file": _file("a.txt", "hello", "text/plain", 5, False),
+                "more": [
+                    _file("c.csv", "a,b", "text/csv", 3, False),
+                    _file("d.txt", "d", "text/plain", 1, False),
+                ],
+            }
+        },
+        form=TITLE,
+        files=[
+            HELLO,
+            ("more", "c.csv", "a,b", "text/csv", 1),
+            ("more", "d.txt", "d", "text/plain", 1),
+        ],
+    ),
+    Probe(
+        "upload-array-of-files-too-many",
+        "POST",
+        "/media/uploads",
+        400,
+        form=TITLE,
+        files=[HELLO, *[("more", f"{n}.txt", "x", "text/plain", 1) for n in range(3)]],
+        names="more",
+    ),
+    Probe(
+        "upload-text-for-an-array-of-files",
+        "POST",
+        "/media/uploads",
+        400,
+        form={"title": "t", "more": "not a file"},
+        files=[HELLO],
+        names="more",
+    ),
+    Probe(
         "upload-past-the-spool-goes-to-disk",
         "POST",
         "/media/uploads",

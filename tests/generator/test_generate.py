@@ -116,9 +116,9 @@ REGISTRATION = {"schema": {"$ref": "#/components/schemas/Registration"}}
             " encoding is not read",
         ),
         (
-            lambda spec: _body(spec, {"multipart/form-data": {"schema": UPLOAD}}),
-            f"{BODY}/multipart~1form-data/schema: users.register: multipart/form-data:"
-            " property 'pages': an array of files is not read",
+            lambda spec: _body(spec, {"application/x-www-form-urlencoded": {"schema": UPLOAD}}),
+            f"{BODY}: users.register: property 'file' is a file, which only multipart/form-data"
+            " sends",
         ),
         (
             lambda spec: _body(spec, {"application/x-www-form-urlencoded": REGISTRATION}),

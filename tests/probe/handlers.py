@@ -69,11 +69,14 @@ async def media_form(_call: Call, *, body: models.MediaForm) -> Reply:
 
 
 async def media_upload(_call: Call, *, body: models.MediaUpload) -> Reply:
-    shown = body.model_dump(mode="json", exclude={"file", "attachment"}, exclude_none=True)
+    files = {"file", "attachment", "more"}
+    shown = body.model_dump(mode="json", exclude=files, exclude_none=True)
     shown["file"] = await _described(body.file)
     attachment = await _described(body.attachment)
     if attachment is not None:
         shown["attachment"] = attachment
+    if body.more is not None:
+        shown["more"] = [await _described(file) for file in body.more]
     return Reply(201, _echo("media_upload", {"body": shown}))
 
 
