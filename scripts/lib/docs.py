@@ -2,6 +2,7 @@
 
     site/openapi.json, site/openapi.yaml   the spec without its x- extensions: nothing internal
     site/index.html                        one self-contained page, rendered by Redoc (Redocly CLI)
+    site/changelog.html                    what each release changed (scripts/changes, Optic)
 
 scripts/docs installs Redocly CLI (package-lock.json) with npm first. Nothing is rebuilt when
 the spec, this file, the Redocly configuration and the lock file are as at the last build
@@ -230,13 +231,17 @@ class DocsError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
+    from spec_changes import ChangesError, changelog_page  # it needs public_spec, from here
+
     parser = argparse.ArgumentParser(prog="scripts/docs", description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=ROOT / "spec" / "openapi.yaml")
     parser.add_argument("--out", type=Path, default=ROOT / "site")
     parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
     args = parser.parse_args(argv)
     stamp = _stamp(args.spec, args.out)
-    outputs = [args.out / name for name in ("openapi.json", "openapi.yaml", "index.html")]
+    outputs = [
+        args.out / name for name in ("openapi.json", "openapi.yaml", "index.html", "changelog.html")
+    ]
     if not args.force and all(p.is_file() for p in outputs) and _read(STAMP) == stamp:
         print(f"scripts/docs: {_shown(args.out)}/ is up to date")
         return 0
@@ -249,10 +254,11 @@ def main(argv: list[str] | None = None) -> int:
             "openapi.yaml": yaml.safe_dump(public, sort_keys=False, allow_unicode=True, width=100),
         }
         files["index.html"] = build_page(files["openapi.json"])
+        files["changelog.html"] = changelog_page(ROOT, spec)
         args.out.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             (args.out / name).write_text(text, encoding="utf-8")
-    except (OSError, yaml.YAMLError, DocsError) as error:
+    except (OSError, yaml.YAMLError, DocsError, ChangesError) as error:
         print(f"scripts/docs: {error}", file=sys.stderr)
         return 1
     STAMP.parent.mkdir(parents=True, exist_ok=True)
@@ -261,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"scripts/docs: wrote {_shown(args.out)}/index.html "
         f"({len(files['index.html'].encode()) // 1024} KiB, "
-        f"{count} operations), openapi.json and openapi.yaml"
+        f"{count} operations), changelog.html, openapi.json and openapi.yaml"
     )
     return 0
 
@@ -323,7 +329,8 @@ def offline(page: str) -> str:
 
 def _stamp(spec_path: Path, out: Path) -> str:
     digest = hashlib.sha256(str(out.resolve()).encode())
-    for path in (spec_path, Path(__file__), REDOCLY_CONFIG, ROOT / "package-lock.json"):
+    changes = Path(__file__).with_name("spec_changes.py")
+    for path in (spec_path, Path(__file__), changes, REDOCLY_CONFIG, ROOT / "package-lock.json"):
         digest.update(path.read_bytes() if path.is_file() else b"-")
     return digest.hexdigest() + "\n"
 
