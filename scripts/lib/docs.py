@@ -231,7 +231,9 @@ class DocsError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
-    from spec_changes import ChangesError, changelog_page  # it needs public_spec, from here
+    # scripts/lib is no package, and spec_changes needs public_spec from here.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from spec_changes import ChangesError, changelog_page
 
     parser = argparse.ArgumentParser(prog="scripts/docs", description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=ROOT / "spec" / "openapi.yaml")
