@@ -255,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
             "openapi.json": json.dumps(public, indent=2, ensure_ascii=False) + "\n",
             "openapi.yaml": yaml.safe_dump(public, sort_keys=False, allow_unicode=True, width=100),
         }
+        lint(files["openapi.json"])
         files["index.html"] = build_page(files["openapi.json"])
         files["changelog.html"] = changelog_page(ROOT, spec)
         args.out.mkdir(parents=True, exist_ok=True)
@@ -282,6 +283,38 @@ def _check_public(public: dict[str, Any]) -> None:
     leaks = internal_references(public)
     if leaks:
         raise DocsError(f"the public spec names internals of hubindex: {', '.join(leaks)}")
+
+
+def lint(public_json: str) -> None:
+    """Redocly's recommended rules (less those scripts/lib/redocly.yaml turns off, each with its
+    reason) over the public spec: any problem, a warning too, stops the build."""
+    if not REDOCLY.exists():
+        raise DocsError(f"{_shown(REDOCLY)} is missing: run scripts/docs (it runs npm ci)")
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "openapi.json"
+        source.write_text(public_json, encoding="utf-8")
+        result = subprocess.run(  # noqa: S603 - the pinned Redocly CLI from node_modules
+            [
+                str(REDOCLY), "lint", str(source),
+                "--config", str(REDOCLY_CONFIG),
+                "--format", "json",
+            ],
+            check=False,
+            cwd=ROOT,
+            env={**os.environ, **REDOCLY_ENV},
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+    try:
+        problems = json.loads(result.stdout)["problems"]
+    except (ValueError, KeyError) as error:
+        raise DocsError(f"redocly lint failed:\n{result.stdout}{result.stderr}") from error
+    if problems:
+        lines = [
+            f"{p['severity']} {p['ruleId']} at {p['location'][0]['pointer']}: {p['message']}"
+            for p in problems
+        ]
+        raise DocsError("redocly lint: the public spec has problems:\n  " + "\n  ".join(lines))
 
 
 def build_page(public_json: str) -> str:
