@@ -278,6 +278,29 @@ def test_the_published_page_renders_every_operation_offline(built_page: Path, op
     assert problems == [], "\n".join(problems)
 
 
+# The introduction's sections, which Redoc lists in the sidebar before the operations.
+SECTIONS = ("Getting started", "Authentication", "Errors", "Pushing and pulling with Docker")
+
+
+def test_the_published_page_lists_the_introductions_sections_in_its_sidebar(
+    built_page: Path, open_page
+):
+    watch = Watch()
+    page = open_page(built_page.as_uri(), watch)
+    menu = page.locator('[data-testid="menu-item-label"]')
+    menu.first.wait_for(timeout=SECTION_TIMEOUT_MS)
+    labels = [label.strip() for label in menu.all_inner_texts()]
+    # The API's title first, then the sections.
+    assert labels[1 : 1 + len(SECTIONS)] == list(SECTIONS), labels
+    # Each leads to its text: Getting started starts with the ping.
+    menu.nth(1).click()
+    page.wait_for_function("() => window.location.hash === '#/section/getting-started'")
+    section = page.locator('[data-section-id="/section/getting-started"]')
+    assert section.inner_text().strip().startswith("Getting started")
+    assert "/v1/_ping" in section.inner_text()
+    assert watch.problems() == []
+
+
 # -- (b) the page a running hubindex serves ---------------------------------------------------
 
 
