@@ -233,6 +233,7 @@ class DocsError(Exception):
 def main(argv: list[str] | None = None) -> int:
     # scripts/lib is no package, and spec_changes needs public_spec from here.
     sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from samples import with_samples
     from spec_changes import ChangesError, changelog_page
 
     parser = argparse.ArgumentParser(prog="scripts/docs", description=__doc__.splitlines()[0])
@@ -256,7 +257,7 @@ def main(argv: list[str] | None = None) -> int:
             "openapi.yaml": yaml.safe_dump(public, sort_keys=False, allow_unicode=True, width=100),
         }
         lint(files["openapi.json"])
-        files["index.html"] = build_page(files["openapi.json"])
+        files["index.html"] = build_page(json.dumps(with_samples(public)))
         files["changelog.html"] = changelog_page(ROOT, spec)
         args.out.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
@@ -318,7 +319,8 @@ def lint(public_json: str) -> None:
 
 
 def build_page(public_json: str) -> str:
-    """The self-contained Redoc page of the public spec (``public_json``, as JSON text)."""
+    """The self-contained Redoc page of the public spec (``public_json``, as JSON text; the
+    code samples the page shows are its only extensions)."""
     if not REDOCLY.exists():
         raise DocsError(f"{_shown(REDOCLY)} is missing: run scripts/docs (it runs npm ci)")
     with tempfile.TemporaryDirectory() as scratch:
@@ -364,8 +366,8 @@ def offline(page: str) -> str:
 
 def _stamp(spec_path: Path, out: Path) -> str:
     digest = hashlib.sha256(str(out.resolve()).encode())
-    changes = Path(__file__).with_name("spec_changes.py")
-    for path in (spec_path, Path(__file__), changes, REDOCLY_CONFIG, ROOT / "package-lock.json"):
+    ours = [Path(__file__).with_name(name) for name in ("docs.py", "samples.py", "spec_changes.py")]
+    for path in (spec_path, *ours, REDOCLY_CONFIG, ROOT / "package-lock.json"):
         digest.update(path.read_bytes() if path.is_file() else b"-")
     return digest.hexdigest() + "\n"
 

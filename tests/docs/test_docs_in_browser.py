@@ -27,7 +27,7 @@ import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from server.spec.document import HTTP_METHODS
+from server.spec.document import HTTP_METHODS, operations
 from tests.conftest import ROOT
 from tests.docs.support import docs
 
@@ -39,6 +39,8 @@ DOCS_INPUTS = [
     SPEC,
     ROOT / "scripts" / "docs",
     ROOT / "scripts" / "lib" / "docs.py",
+    ROOT / "scripts" / "lib" / "samples.py",
+    ROOT / "scripts" / "lib" / "spec_changes.py",
     ROOT / "scripts" / "lib" / "redocly.yaml",
     ROOT / "package-lock.json",
 ]
@@ -228,10 +230,20 @@ def test_the_published_spec_files_are_the_public_spec(built_page: Path):
     public = docs.public_spec(yaml.safe_load(SPEC.read_text(encoding="utf-8")))
     assert json.loads((SITE / "openapi.json").read_text(encoding="utf-8")) == public
     assert yaml.safe_load((SITE / "openapi.yaml").read_text(encoding="utf-8")) == public
-    # The page embeds the spec it shows (Redocly CLI's template): the public one, nothing more.
+    # The page embeds the spec it shows (Redocly CLI's template): the public one, and a curl
+    # sample on every operation.
+    embedded = _embedded(built_page)
+    samples = {}
+    for _path, _method, operation, _item in operations(embedded):
+        samples[operation["operationId"]] = operation.pop("x-codeSamples")
+    assert embedded == public
+    assert all(s[0]["label"] == "curl" and "$INDEX/" in s[0]["source"] for s in samples.values())
+
+
+def _embedded(built_page: Path) -> dict[str, Any]:
     embedded = re.search(r"const __redoc_definition = (.*);\n", built_page.read_text("utf-8"))
     assert embedded, "site/index.html does not embed its spec where Redocly CLI 2.x puts it"
-    assert json.loads(embedded.group(1)) == public
+    return json.loads(embedded.group(1))
 
 
 def _redoc_section(page: Page, op: Operation) -> str | None:
@@ -254,6 +266,10 @@ def _redoc_section(page: Page, op: Operation) -> str | None:
 def test_the_published_page_renders_every_operation_offline(built_page: Path, open_page):
     watch = Watch()
     page = open_page(built_page.as_uri(), watch)
+    samples = {
+        operation["operationId"]: operation["x-codeSamples"][0]["source"]
+        for _path, _method, operation, _item in operations(_embedded(built_page))
+    }
     problems: list[str] = []
     for op in OPERATIONS:
         text = _redoc_section(page, op)
@@ -272,6 +288,8 @@ def test_the_published_page_renders_every_operation_offline(built_page: Path, op
         example = _first_string(op.body_example)
         if example is not None and example not in text:
             absent.append(f"request example {example!r}")
+        if samples[op.operation_id] not in page.evaluate("() => document.body.innerText"):
+            absent.append(f"code sample {samples[op.operation_id]!r}")
         if absent:
             problems.append(f"{op.operation_id}: section does not show {absent}")
     problems += watch.problems()
