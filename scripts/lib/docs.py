@@ -233,7 +233,7 @@ class DocsError(Exception):
 def main(argv: list[str] | None = None) -> int:
     # scripts/lib is no package, and spec_changes needs public_spec from here.
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from samples import with_samples
+    from samples import PageError, for_page
     from spec_changes import ChangesError, changelog_page
 
     parser = argparse.ArgumentParser(prog="scripts/docs", description=__doc__.splitlines()[0])
@@ -257,12 +257,12 @@ def main(argv: list[str] | None = None) -> int:
             "openapi.yaml": yaml.safe_dump(public, sort_keys=False, allow_unicode=True, width=100),
         }
         lint(files["openapi.json"])
-        files["index.html"] = build_page(json.dumps(with_samples(public)))
+        files["index.html"] = build_page(json.dumps(for_page(spec, public)))
         files["changelog.html"] = changelog_page(ROOT, spec)
         args.out.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             (args.out / name).write_text(text, encoding="utf-8")
-    except (OSError, yaml.YAMLError, DocsError, ChangesError) as error:
+    except (OSError, yaml.YAMLError, DocsError, ChangesError, PageError) as error:
         print(f"scripts/docs: {error}", file=sys.stderr)
         return 1
     STAMP.parent.mkdir(parents=True, exist_ok=True)

@@ -1,5 +1,6 @@
-"""Code samples for the published API page (scripts/docs): a curl command per operation, made
-from the spec alone (its parameters' and bodies' examples, its security schemes by type).
+"""What the published API page (scripts/docs) shows beyond the public spec: a curl command per
+operation, made from the spec alone (its parameters' and bodies' examples, its security schemes
+by type), the spec's tag groups, and the reader's own index as the server.
 
 The samples go into the copy of the spec Redoc renders (``x-codeSamples``), never into the
 published openapi.json, which stays free of extensions. They call ``$INDEX``, the reader's own
@@ -13,6 +14,7 @@ from typing import Any
 from server.spec.document import operations
 
 INDEX = "$INDEX"
+ANONYMOUS = "**Anonymous requests are allowed**; credentials, when sent, must be right.\n\n"
 
 
 def with_samples(public: dict[str, Any]) -> dict[str, Any]:
@@ -133,3 +135,38 @@ def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
             target = target[part.replace("~1", "/").replace("~0", "~")]
         node = target
     return node
+
+
+class PageError(Exception):
+    """What makes the page's extras wrong; one line."""
+
+
+def for_page(spec: dict[str, Any], public: dict[str, Any]) -> dict[str, Any]:
+    """What Redoc renders: ``public`` with a curl sample on every operation, the spec's tag
+    groups (``x-tagGroups``), and the reader's index as the server."""
+    page = with_samples(public)
+    for _path, _method, operation, _item in operations(page):
+        if {} in operation.get("security", page.get("security", [])):
+            # Redoc lists the schemes an operation accepts, never that it needs none.
+            operation["description"] = ANONYMOUS + operation.get("description", "")
+    groups = spec.get("x-tagGroups")
+    if groups:
+        grouped = {tag for group in groups for tag in group.get("tags", [])}
+        used = {
+            tag for _p, _m, operation, _i in operations(page) for tag in operation.get("tags", [])
+        }
+        if missing := sorted(used - grouped):
+            raise PageError(
+                f"x-tagGroups: tags {', '.join(missing)} are in no group: the page would hide them"
+            )
+        page["x-tagGroups"] = groups
+    page["servers"] = [
+        {
+            "url": "{index}",
+            "description": "Your index (in the code samples: $INDEX)",
+            "variables": {
+                "index": {"default": "http://127.0.0.1:5000", "description": "Your index's address"}
+            },
+        }
+    ]
+    return page

@@ -29,7 +29,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from server.spec.document import HTTP_METHODS, operations
 from tests.conftest import ROOT
-from tests.docs.support import docs
+from tests.docs.support import docs, samples
 
 SPEC = ROOT / "spec" / "openapi.yaml"
 SITE = ROOT / "site"
@@ -230,14 +230,24 @@ def test_the_published_spec_files_are_the_public_spec(built_page: Path):
     public = docs.public_spec(yaml.safe_load(SPEC.read_text(encoding="utf-8")))
     assert json.loads((SITE / "openapi.json").read_text(encoding="utf-8")) == public
     assert yaml.safe_load((SITE / "openapi.yaml").read_text(encoding="utf-8")) == public
-    # The page embeds the spec it shows (Redocly CLI's template): the public one, and a curl
-    # sample on every operation.
+    # The page embeds the spec it shows (Redocly CLI's template): the public one, with what only
+    # the page shows (samples.py).
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     embedded = _embedded(built_page)
-    samples = {}
+    assert embedded == samples.for_page(spec, public)
+    assert embedded["servers"][0]["variables"]["index"]["default"] == "http://127.0.0.1:5000"
+    assert embedded["x-tagGroups"] == spec["x-tagGroups"]
     for _path, _method, operation, _item in operations(embedded):
-        samples[operation["operationId"]] = operation.pop("x-codeSamples")
-    assert embedded == public
-    assert all(s[0]["label"] == "curl" and "$INDEX/" in s[0]["source"] for s in samples.values())
+        (sample,) = operation.pop("x-codeSamples")
+        assert sample["label"] == "curl"
+        assert "$INDEX/" in sample["source"]
+        anonymous = {} in operation.get("security", [])
+        assert operation["description"].startswith(samples.ANONYMOUS) == anonymous
+        operation["description"] = operation["description"].removeprefix(samples.ANONYMOUS)
+    assert {**embedded, "servers": public["servers"], "x-tagGroups": None} == {
+        **public,
+        "x-tagGroups": None,
+    }
 
 
 def _embedded(built_page: Path) -> dict[str, Any]:
@@ -266,10 +276,17 @@ def _redoc_section(page: Page, op: Operation) -> str | None:
 def test_the_published_page_renders_every_operation_offline(built_page: Path, open_page):
     watch = Watch()
     page = open_page(built_page.as_uri(), watch)
-    samples = {
+    shown = list(operations(_embedded(built_page)))
+    code = {
         operation["operationId"]: operation["x-codeSamples"][0]["source"]
-        for _path, _method, operation, _item in operations(_embedded(built_page))
+        for *_, operation, _ in shown
     }
+    anonymous = {
+        operation["operationId"]
+        for *_, operation, _ in shown
+        if {} in operation.get("security", [])
+    }
+    assert anonymous, "no operation of the spec allows anonymous requests beside credentials"
     problems: list[str] = []
     for op in OPERATIONS:
         text = _redoc_section(page, op)
@@ -288,8 +305,10 @@ def test_the_published_page_renders_every_operation_offline(built_page: Path, op
         example = _first_string(op.body_example)
         if example is not None and example not in text:
             absent.append(f"request example {example!r}")
-        if samples[op.operation_id] not in page.evaluate("() => document.body.innerText"):
-            absent.append(f"code sample {samples[op.operation_id]!r}")
+        if code[op.operation_id] not in page.evaluate("() => document.body.innerText"):
+            absent.append(f"code sample {code[op.operation_id]!r}")
+        if op.operation_id in anonymous and "Anonymous requests are allowed" not in text:
+            absent.append("that anonymous requests are allowed")
         if absent:
             problems.append(f"{op.operation_id}: section does not show {absent}")
     problems += watch.problems()
