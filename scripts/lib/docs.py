@@ -2,6 +2,7 @@
 
     site/openapi.json, site/openapi.yaml   the spec without its x- extensions: nothing internal
     site/index.html                        one self-contained page, rendered by Redoc (Redocly CLI)
+    site/changelog.html                    what each release changed (scripts/changes, Optic)
 
 scripts/docs installs Redocly CLI (package-lock.json) with npm first. Nothing is rebuilt when
 the spec, this file, the Redocly configuration and the lock file are as at the last build
@@ -230,13 +231,20 @@ class DocsError(Exception):
 
 
 def main(argv: list[str] | None = None) -> int:
+    # scripts/lib is no package, and spec_changes needs public_spec from here.
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from samples import PageError, for_page
+    from spec_changes import ChangesError, changelog_page
+
     parser = argparse.ArgumentParser(prog="scripts/docs", description=__doc__.splitlines()[0])
     parser.add_argument("--spec", type=Path, default=ROOT / "spec" / "openapi.yaml")
     parser.add_argument("--out", type=Path, default=ROOT / "site")
     parser.add_argument("--force", action="store_true", help="rebuild even when up to date")
     args = parser.parse_args(argv)
     stamp = _stamp(args.spec, args.out)
-    outputs = [args.out / name for name in ("openapi.json", "openapi.yaml", "index.html")]
+    outputs = [
+        args.out / name for name in ("openapi.json", "openapi.yaml", "index.html", "changelog.html")
+    ]
     if not args.force and all(p.is_file() for p in outputs) and _read(STAMP) == stamp:
         print(f"scripts/docs: {_shown(args.out)}/ is up to date")
         return 0
@@ -248,11 +256,13 @@ def main(argv: list[str] | None = None) -> int:
             "openapi.json": json.dumps(public, indent=2, ensure_ascii=False) + "\n",
             "openapi.yaml": yaml.safe_dump(public, sort_keys=False, allow_unicode=True, width=100),
         }
-        files["index.html"] = build_page(files["openapi.json"])
+        lint(files["openapi.json"])
+        files["index.html"] = build_page(json.dumps(for_page(spec, public)))
+        files["changelog.html"] = changelog_page(ROOT, spec)
         args.out.mkdir(parents=True, exist_ok=True)
         for name, text in files.items():
             (args.out / name).write_text(text, encoding="utf-8")
-    except (OSError, yaml.YAMLError, DocsError) as error:
+    except (OSError, yaml.YAMLError, DocsError, ChangesError, PageError) as error:
         print(f"scripts/docs: {error}", file=sys.stderr)
         return 1
     STAMP.parent.mkdir(parents=True, exist_ok=True)
@@ -261,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"scripts/docs: wrote {_shown(args.out)}/index.html "
         f"({len(files['index.html'].encode()) // 1024} KiB, "
-        f"{count} operations), openapi.json and openapi.yaml"
+        f"{count} operations), changelog.html, openapi.json and openapi.yaml"
     )
     return 0
 
@@ -276,8 +286,41 @@ def _check_public(public: dict[str, Any]) -> None:
         raise DocsError(f"the public spec names internals of hubindex: {', '.join(leaks)}")
 
 
+def lint(public_json: str) -> None:
+    """Redocly's recommended rules (less those scripts/lib/redocly.yaml turns off, each with its
+    reason) over the public spec: any problem, a warning too, stops the build."""
+    if not REDOCLY.exists():
+        raise DocsError(f"{_shown(REDOCLY)} is missing: run scripts/docs (it runs npm ci)")
+    with tempfile.TemporaryDirectory() as scratch:
+        source = Path(scratch) / "openapi.json"
+        source.write_text(public_json, encoding="utf-8")
+        result = subprocess.run(  # noqa: S603 - the pinned Redocly CLI from node_modules
+            [
+                str(REDOCLY), "lint", str(source),
+                "--config", str(REDOCLY_CONFIG),
+                "--format", "json",
+            ],
+            check=False,
+            cwd=ROOT,
+            env={**os.environ, **REDOCLY_ENV},
+            capture_output=True,
+            text=True,
+        )  # fmt: skip
+    try:
+        problems = json.loads(result.stdout)["problems"]
+    except (ValueError, KeyError) as error:
+        raise DocsError(f"redocly lint failed:\n{result.stdout}{result.stderr}") from error
+    if problems:
+        lines = [
+            f"{p['severity']} {p['ruleId']} at {p['location'][0]['pointer']}: {p['message']}"
+            for p in problems
+        ]
+        raise DocsError("redocly lint: the public spec has problems:\n  " + "\n  ".join(lines))
+
+
 def build_page(public_json: str) -> str:
-    """The self-contained Redoc page of the public spec (``public_json``, as JSON text)."""
+    """The self-contained Redoc page of the public spec (``public_json``, as JSON text; the
+    code samples the page shows are its only extensions)."""
     if not REDOCLY.exists():
         raise DocsError(f"{_shown(REDOCLY)} is missing: run scripts/docs (it runs npm ci)")
     with tempfile.TemporaryDirectory() as scratch:
@@ -323,7 +366,8 @@ def offline(page: str) -> str:
 
 def _stamp(spec_path: Path, out: Path) -> str:
     digest = hashlib.sha256(str(out.resolve()).encode())
-    for path in (spec_path, Path(__file__), REDOCLY_CONFIG, ROOT / "package-lock.json"):
+    ours = [Path(__file__).with_name(name) for name in ("docs.py", "samples.py", "spec_changes.py")]
+    for path in (spec_path, *ours, REDOCLY_CONFIG, ROOT / "package-lock.json"):
         digest.update(path.read_bytes() if path.is_file() else b"-")
     return digest.hexdigest() + "\n"
 

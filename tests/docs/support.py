@@ -1,4 +1,4 @@
-"""scripts/lib/docs.py as a module (scripts/lib is no package)."""
+"""scripts/lib/docs.py and scripts/lib/samples.py as modules (scripts/lib is no package)."""
 
 import importlib.util
 from types import ModuleType
@@ -6,8 +6,10 @@ from types import ModuleType
 from tests.conftest import ROOT
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("hubindex_docs", ROOT / "scripts/lib/docs.py")
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(
+        f"hubindex_{name}", ROOT / f"scripts/lib/{name}.py"
+    )
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
@@ -15,4 +17,5 @@ def _load() -> ModuleType:
     return module
 
 
-docs = _load()
+docs = _load("docs")
+samples = _load("samples")

@@ -27,9 +27,9 @@ import yaml
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from server.spec.document import HTTP_METHODS
+from server.spec.document import HTTP_METHODS, operations
 from tests.conftest import ROOT
-from tests.docs.support import docs
+from tests.docs.support import docs, samples
 
 SPEC = ROOT / "spec" / "openapi.yaml"
 SITE = ROOT / "site"
@@ -39,6 +39,8 @@ DOCS_INPUTS = [
     SPEC,
     ROOT / "scripts" / "docs",
     ROOT / "scripts" / "lib" / "docs.py",
+    ROOT / "scripts" / "lib" / "samples.py",
+    ROOT / "scripts" / "lib" / "spec_changes.py",
     ROOT / "scripts" / "lib" / "redocly.yaml",
     ROOT / "package-lock.json",
 ]
@@ -228,10 +230,30 @@ def test_the_published_spec_files_are_the_public_spec(built_page: Path):
     public = docs.public_spec(yaml.safe_load(SPEC.read_text(encoding="utf-8")))
     assert json.loads((SITE / "openapi.json").read_text(encoding="utf-8")) == public
     assert yaml.safe_load((SITE / "openapi.yaml").read_text(encoding="utf-8")) == public
-    # The page embeds the spec it shows (Redocly CLI's template): the public one, nothing more.
+    # The page embeds the spec it shows (Redocly CLI's template): the public one, with what only
+    # the page shows (samples.py).
+    spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
+    embedded = _embedded(built_page)
+    assert embedded == samples.for_page(spec, public)
+    assert embedded["servers"][0]["variables"]["index"]["default"] == "http://127.0.0.1:5000"
+    assert embedded["x-tagGroups"] == spec["x-tagGroups"]
+    for _path, _method, operation, _item in operations(embedded):
+        (sample,) = operation.pop("x-codeSamples")
+        assert sample["label"] == "curl"
+        assert "$INDEX/" in sample["source"]
+        anonymous = {} in operation.get("security", [])
+        assert operation["description"].startswith(samples.ANONYMOUS) == anonymous
+        operation["description"] = operation["description"].removeprefix(samples.ANONYMOUS)
+    assert {**embedded, "servers": public["servers"], "x-tagGroups": None} == {
+        **public,
+        "x-tagGroups": None,
+    }
+
+
+def _embedded(built_page: Path) -> dict[str, Any]:
     embedded = re.search(r"const __redoc_definition = (.*);\n", built_page.read_text("utf-8"))
     assert embedded, "site/index.html does not embed its spec where Redocly CLI 2.x puts it"
-    assert json.loads(embedded.group(1)) == public
+    return json.loads(embedded.group(1))
 
 
 def _redoc_section(page: Page, op: Operation) -> str | None:
@@ -254,6 +276,17 @@ def _redoc_section(page: Page, op: Operation) -> str | None:
 def test_the_published_page_renders_every_operation_offline(built_page: Path, open_page):
     watch = Watch()
     page = open_page(built_page.as_uri(), watch)
+    shown = list(operations(_embedded(built_page)))
+    code = {
+        operation["operationId"]: operation["x-codeSamples"][0]["source"]
+        for *_, operation, _ in shown
+    }
+    anonymous = {
+        operation["operationId"]
+        for *_, operation, _ in shown
+        if {} in operation.get("security", [])
+    }
+    assert anonymous, "no operation of the spec allows anonymous requests beside credentials"
     problems: list[str] = []
     for op in OPERATIONS:
         text = _redoc_section(page, op)
@@ -272,10 +305,37 @@ def test_the_published_page_renders_every_operation_offline(built_page: Path, op
         example = _first_string(op.body_example)
         if example is not None and example not in text:
             absent.append(f"request example {example!r}")
+        if code[op.operation_id] not in page.evaluate("() => document.body.innerText"):
+            absent.append(f"code sample {code[op.operation_id]!r}")
+        if op.operation_id in anonymous and "Anonymous requests are allowed" not in text:
+            absent.append("that anonymous requests are allowed")
         if absent:
             problems.append(f"{op.operation_id}: section does not show {absent}")
     problems += watch.problems()
     assert problems == [], "\n".join(problems)
+
+
+# The introduction's sections, which Redoc lists in the sidebar before the operations.
+SECTIONS = ("Getting started", "Authentication", "Errors", "Pushing and pulling with Docker")
+
+
+def test_the_published_page_lists_the_introductions_sections_in_its_sidebar(
+    built_page: Path, open_page
+):
+    watch = Watch()
+    page = open_page(built_page.as_uri(), watch)
+    menu = page.locator('[data-testid="menu-item-label"]')
+    menu.first.wait_for(timeout=SECTION_TIMEOUT_MS)
+    labels = [label.strip() for label in menu.all_inner_texts()]
+    # The API's title first, then the sections.
+    assert labels[1 : 1 + len(SECTIONS)] == list(SECTIONS), labels
+    # Each leads to its text: Getting started starts with the ping.
+    menu.nth(1).click()
+    page.wait_for_function("() => window.location.hash === '#/section/getting-started'")
+    section = page.locator('[data-section-id="/section/getting-started"]')
+    assert section.inner_text().strip().startswith("Getting started")
+    assert "/v1/_ping" in section.inner_text()
+    assert watch.problems() == []
 
 
 # -- (b) the page a running hubindex serves ---------------------------------------------------

@@ -157,3 +157,17 @@ def test_the_page_is_made_offline_or_refused():
         docs.offline(f"<script>`{logo_full}` `{logo_mini}`</script>")
     with pytest.raises(docs.DocsError, match=r"fonts\.googleapis\.com"):
         docs.offline(page + '<link href="https://fonts.googleapis.com/css?family=Roboto">')
+
+
+def test_redocly_lint_passes_the_public_spec_and_stops_a_problem():
+    """scripts/docs lints what it publishes with Redocly's recommended rules; any problem, a
+    warning too, stops the build and names the rule and the place."""
+    public = docs.public_spec(_real_spec())
+    docs.lint(json.dumps(public))
+
+    del public["paths"]["/v1/_ping"]["get"]["summary"]
+    del public["paths"]["/v1/search"]["get"]["operationId"]
+    with pytest.raises(docs.DocsError) as refused:
+        docs.lint(json.dumps(public))
+    assert "operation-summary at #/paths/~1v1~1_ping/get" in str(refused.value)
+    assert "warn operation-operationId at #/paths/~1v1~1search/get" in str(refused.value)
