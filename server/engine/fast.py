@@ -30,7 +30,15 @@ from server.errors import HubIndexError
 from server.http.access_log import REQUEST_INFO
 from server.http.body import Body, parse_body
 from server.http.credentials import presented_credential
-from server.http.parameters import CONVERTERS, Parameter, header, query_values
+from server.http.formats import typed
+from server.http.parameters import (
+    CONVERTERS,
+    ObjectShape,
+    Parameter,
+    build_object,
+    header,
+    query_values,
+)
 from server.http.responses import JSON, error_response, response_for
 from server.http.routing import Router
 from server.http.validation import BodyCheck, ParameterCheck, ResponseCheck
@@ -65,6 +73,7 @@ class CompiledOperation:
             presented_credential(self.security, header(scope, b"authorization"))
         arguments: dict[str, Any] = {}
         query: dict[str, list[str]] | None = None
+        values: Any
         cookies: dict[str, str] | None = None
         for parameter in self.parameters:
             location = parameter.location
@@ -72,7 +81,8 @@ class CompiledOperation:
             if location == "query":
                 if query is None:
                     query = query_values(scope)
-                values = query.get(parameter.name, [])
+                # An object parameter reads the whole query.
+                values = query.get(parameter.name, []) if parameter.shape is None else query
             else:
                 if location == "path":
                     raw = path_values.get(parameter.name)
@@ -201,24 +211,7 @@ def load_operations(
             template=operation["template"],
             glue=resolve(operation["operation_id"]),
             parameters=tuple(
-                Parameter(
-                    name=parameter["name"],
-                    location=parameter["location"],
-                    required=parameter["required"],
-                    argument=parameter["argument"],
-                    coerce=None
-                    if parameter["convert"] is None
-                    else CONVERTERS[parameter["convert"]],
-                    schema=ParameterCheck(
-                        parameter["location"],
-                        parameter["name"],
-                        validator(parameter["schema"]),
-                        schemas[parameter["schema"]],
-                    ),
-                    header_key=parameter["name"].lower().encode("latin-1"),
-                    nullable=parameter["nullable"],
-                    array=parameter["array"],
-                )
+                _parameter(parameter, validator(parameter["schema"]), schemas, models)
                 for parameter in operation["parameters"]
             ),
             body=None
@@ -236,6 +229,46 @@ def load_operations(
             },
         )
     return operations
+
+
+def _parameter(
+    row: Mapping[str, Any],
+    validate: Callable[..., Any],
+    schemas: Mapping[str, Any],
+    models: ModuleType | None,
+) -> Parameter:
+    """A parameter of the table, ready to read."""
+    shape = None
+    if row["object"] is not None:
+        shape = ObjectShape(
+            style=row["object"]["style"],
+            properties={
+                name: None if convert is None else CONVERTERS[convert]
+                for name, convert in row["object"]["properties"].items()
+            },
+            build=_as_it_is
+            if models is None
+            else functools.partial(build_object, getattr(models, row["model"]), row["name"]),
+        )
+    return Parameter(
+        name=row["name"],
+        location=row["location"],
+        required=row["required"],
+        argument=row["argument"],
+        coerce=None if row["convert"] is None else CONVERTERS[row["convert"]],
+        schema=ParameterCheck(
+            row["location"],
+            row["name"],
+            validate,
+            schemas[row["schema"]],
+            style=None if shape is None else shape.style,
+        ),
+        header_key=row["name"].lower().encode("latin-1"),
+        nullable=row["nullable"],
+        array=row["array"],
+        typed=typed(row["format"]),
+        shape=shape,
+    )
 
 
 def _as_it_is(value: Any) -> Any:
