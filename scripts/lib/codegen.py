@@ -642,7 +642,8 @@ def _object_shape(
     """An object in the query, read as OpenAPI's deepObject (``filter[size]=3``) or form style
     exploded (``size=3``), each property a string, number or boolean, built as its model."""
     style = parameter.get("style", "form")
-    explode = parameter.get("explode", style == "form")
+    # OpenAPI 3.0.3 writes deepObject only exploded, whatever `explode` says (as Connexion reads).
+    explode = parameter.get("explode", True) or style == "deepObject"
     if parameter["in"] != "query" or style not in OBJECT_STYLES or not explode:
         raise SpecError(
             f"{where}: an object parameter must be in the query, style deepObject or form, exploded"

@@ -118,7 +118,7 @@ class Parameter:
             value = {}
             if shape.style == "deepObject":
                 for key, values in query.items():
-                    name = _deep_key(self.name, key)
+                    name = deep_key(self.name, key)
                     if name is not None:
                         value[name] = _converted(shape.properties.get(name), values[-1])
             else:
@@ -138,7 +138,7 @@ class Parameter:
         return _converted(self.coerce, raw)
 
 
-def _deep_key(name: str, key: str) -> str | None:
+def deep_key(name: str, key: str) -> str | None:
     """The property ``key`` names of deepObject parameter ``name`` (``filter[size]``: size)."""
     if not (key.startswith(name) and key.endswith("]") and key[len(name) : len(name) + 1] == "["):
         return None

@@ -93,6 +93,8 @@ class _Compiled:
             self._validate(value, FORMATS)
         except (JsonSchemaValueException, RecursionError):
             return False
+        except (OverflowError, ValueError):  # multipleOf of a number beyond a double's range
+            return False
         return True
 
     def first_error(self, value: Any) -> ValidationError | None:

@@ -19,11 +19,16 @@ import pytest
 
 from tests.conftest import ROOT
 from tests.differential.rules import (
+    DEEP_OBJECT_REPEATED,
     EXPLODED_ITEMS,
+    FORM_OBJECTS,
     INTEGER_TEXT,
+    MULTIPLE_OF_DECIMAL,
     NOT_A_NUMBER,
     NOT_JSON,
     NULL_TEXT,
+    NUMBER_BEYOND_DOUBLE,
+    OPTIONAL_BODY,
     SLASHES,
     TYPED_HEADERS,
 )
@@ -45,6 +50,7 @@ class Probe:
     content: str | None = None
     connexion: tuple[int, str] | None = None  # Connexion's status where it differs, and why
     body: Any = None  # the whole body both engines answer, where it is not an echo of values
+    operation: str | None = None  # the handler echoing, where the method does not say
 
     @property
     def request(self) -> dict[str, Any]:
@@ -285,6 +291,227 @@ PROBES = [
 ]
 
 
+# --- Parameters and formats: objects in the query, formats typed as the models type them
+# (each value echoed as [its Python type, its JSON]), integer ranges, multipleOf, numbers beyond
+# a double, an optional body. ---
+
+OBJECTS = "/probes/p1/objects"
+FORMATS = "/probes/formats/2026-01-02"
+P1 = {"probe_id": ["str", "p1"]}
+DAY = {"day": ["date", "2026-01-02"]}
+UUID = "123e4567-e89b-12d3-a456-426614174000"
+STAMP = "/probes/formats"
+
+
+def _objects(id: str, query: str, status: int, values: Any = None, **more: Any) -> Probe:
+    return Probe(id, "GET", f"{OBJECTS}?{query}", status, values, operation="objects", **more)
+
+
+def _formats(id: str, query: str, status: int, values: Any = None, **more: Any) -> Probe:
+    return Probe(id, "GET", f"{FORMATS}?{query}", status, values, operation="formats", **more)
+
+
+def _stamp(id: str, content: str, status: int, body: Any = None, **more: Any) -> Probe:
+    values = None if body is None else {"body": body}
+    return Probe(
+        id, "PUT", STAMP, status, values, headers=JSON, content=content, operation="stamp", **more
+    )
+
+
+PARAMETERS = [
+    # deepObject: each property typed by the object's schema, the object built as its model.
+    _objects(
+        "deep-object",
+        "filter[name]=x&filter[size]=3",
+        200,
+        {**P1, "filter_": {"name": ["str", "x"], "size": ["int", 3]}},
+    ),
+    _objects(
+        "deep-object-typed",
+        "filter[name]=x&filter[open]=true&filter[ratio]=1.5&filter[day]=2026-01-02",
+        200,
+        {
+            **P1,
+            "filter_": {
+                "name": ["str", "x"],
+                "open": ["bool", True],
+                "ratio": ["float", 1.5],
+                "day": ["date", "2026-01-02"],
+            },
+        },
+    ),
+    _objects(
+        "deep-object-other-property",
+        "filter[name]=x&filter[other]=1",
+        200,
+        {**P1, "filter_": {"name": ["str", "x"], "other": ["str", "1"]}},
+    ),
+    _objects("deep-object-absent", "", 200, P1),
+    _objects("deep-object-not-an-integer", "filter[name]=x&filter[size]=abc", 400),
+    _objects("deep-object-below-minimum", "filter[name]=x&filter[size]=0", 400),
+    _objects("deep-object-int32", "filter[name]=x&filter[size]=2147483648", 400),
+    _objects("deep-object-not-a-date", "filter[name]=x&filter[day]=2026-02-30", 400),
+    _objects("deep-object-required-property", "filter[size]=3", 400),
+    _objects("deep-object-not-an-object", "filter=x", 400),
+    _objects("deep-object-nested", "filter[name][first]=x", 400),
+    _objects("deep-object-nested-other", "filter[name]=x&filter[other][a]=1", 400),
+    _objects(
+        "deep-object-repeated-keeps-last",
+        "filter[name]=x&filter[name]=y",
+        200,
+        {**P1, "filter_": {"name": ["str", "y"]}},
+        connexion=(200, DEEP_OBJECT_REPEATED),
+    ),
+    _objects(
+        "deep-object-integer-underscore",
+        "filter[name]=x&filter[size]=1_0",
+        400,
+        connexion=(200, INTEGER_TEXT),
+    ),
+    Probe("deep-object-required-missing", "GET", "/probes/p1/required-object", 400),
+    Probe(
+        "deep-object-required",
+        "GET",
+        "/probes/p1/required-object?filter[name]=q",
+        200,
+        {**P1, "filter_": {"name": ["str", "q"]}},
+        operation="required_object",
+    ),
+    # form style, exploded: each property is a query parameter of its own.
+    _objects(
+        "form-object",
+        "R=1&G=2",
+        200,
+        {**P1, "color": {"R": ["int", 1], "G": ["int", 2]}},
+        connexion=(200, FORM_OBJECTS),
+    ),
+    _objects("form-object-above-maximum", "R=1&G=256", 400, connexion=(200, FORM_OBJECTS)),
+    # Formats, typed as the models type them; the header too.
+    Probe(
+        "formats",
+        "GET",
+        f"{FORMATS}?at=2026-01-02T03:04:05Z&id={UUID}&site=https://x.test/a&mail=A@B.CO"
+        f"&small=-2147483648&big=9223372036854775807&ids={UUID}&ids={UUID.upper()}",
+        200,
+        {
+            **DAY,
+            "at": ["datetime", "2026-01-02T03:04:05Z"],
+            "id_": ["UUID", UUID],
+            "site": ["AnyUrl", "https://x.test/a"],
+            "mail": ["str", "A@b.co"],  # as EmailStr normalises it
+            "small": ["int", -2147483648],
+            "big": ["int", 9223372036854775807],
+            "ids": [["UUID", UUID], ["UUID", UUID]],
+            "x_since": ["date", "2025-12-31"],
+        },
+        headers={"X-Since": "2025-12-31"},
+        operation="formats",
+    ),
+    _formats(
+        "date-time-offset",
+        "at=2026-01-02T03:04:05%2B01:00",
+        200,
+        {**DAY, "at": ["datetime", "2026-01-02T03:04:05+01:00"]},
+    ),
+    Probe("date-not-a-day", "GET", "/probes/formats/2026-02-30", 400),
+    Probe("date-not-the-standard-shape", "GET", "/probes/formats/20260102", 400),
+    _formats("date-time-without-offset", "at=2026-01-02T03:04:05", 400),
+    _formats("date-time-a-timestamp", "at=1700000000", 400),
+    _formats("date-time-not", "at=yesterday", 400),
+    _formats("uuid-not", "id=nope", 400),
+    _formats("uuid-in-braces", f"id=%7B{UUID}%7D", 400),
+    _formats("uuid-item-not", f"ids={UUID}&ids=x", 400),
+    _formats("uri-relative", "site=/a/b", 400),
+    _formats("uri-with-space", "site=http://x.test/a%20b", 400),
+    _formats("email-not", "mail=nope", 400),
+    _formats("int32-above", "small=2147483648", 400),
+    _formats("int32-below", "small=-2147483649", 400),
+    _formats("int64-above", "big=9223372036854775808", 400),
+    Probe(
+        "header-not-a-date",
+        "GET",
+        FORMATS,
+        400,
+        headers={"X-Since": "2025-13-01"},
+        operation="formats",
+    ),
+    # multipleOf on the decimal the query writes; numbers beyond a double.
+    _formats(
+        "multiple-of-decimal",
+        "step=0.3",
+        200,
+        {**DAY, "step": ["float", 0.3]},
+        connexion=(400, MULTIPLE_OF_DECIMAL),
+    ),
+    _formats("multiple-of-integer-quotient", "step=2", 200, {**DAY, "step": ["float", 2.0]}),
+    _formats("multiple-of-not", "step=0.35", 400),
+    _formats("multiple-of-beyond-double", "step=1e400", 400),
+    Probe(
+        "number-beyond-double", "GET", f"{ITEMS}&ratio=1e400", 400, connexion=(200, NOT_A_NUMBER)
+    ),
+    # An optional body: absent, or each format typed by the model.
+    Probe(
+        "optional-body-empty",
+        "PUT",
+        STAMP,
+        200,
+        {},
+        headers=JSON,
+        content="",
+        operation="stamp",
+        connexion=(400, OPTIONAL_BODY),
+    ),
+    Probe(
+        "optional-body-absent",
+        "PUT",
+        STAMP,
+        200,
+        {},
+        operation="stamp",
+        connexion=(400, OPTIONAL_BODY),
+    ),
+    _stamp(
+        "body-formats",
+        f'{{"day": "2026-01-02", "at": "2026-01-02T03:04:05Z", "id": "{UUID}",'
+        ' "site": "https://x.test/", "mail": "a@b.co", "small": 2147483647,'
+        ' "big": -9223372036854775808}',
+        200,
+        {
+            **DAY,
+            "at": ["datetime", "2026-01-02T03:04:05Z"],
+            "id": ["UUID", UUID],
+            "site": ["AnyUrl", "https://x.test/"],
+            "mail": ["str", "a@b.co"],
+            "small": ["int", 2147483647],
+            "big": ["int", -9223372036854775808],
+        },
+    ),
+    _stamp("body-not-a-date", '{"day": "2026-02-30"}', 400),
+    _stamp("body-date-time-without-offset", '{"at": "2026-01-02T03:04:05"}', 400),
+    _stamp("body-not-a-uuid", '{"id": "x"}', 400),
+    _stamp("body-not-a-uri", '{"site": "x.test"}', 400),
+    _stamp("body-int32-above", '{"small": 2147483648}', 400),
+    _stamp("body-int64-below", '{"big": -9223372036854775809}', 400),
+    _stamp(
+        "body-multiple-of-decimal",
+        '{"step": 0.7}',
+        200,
+        {"step": ["float", 0.7]},
+        connexion=(400, MULTIPLE_OF_DECIMAL),
+    ),
+    _stamp("body-multiple-of-not", '{"step": 0.75}', 400),
+    _stamp("body-multiple-of-beyond-double", '{"step": 1e400}', 400),
+    _stamp(
+        "body-number-beyond-double",
+        '{"ratio": -1e400}',
+        400,
+        connexion=(200, NUMBER_BEYOND_DOUBLE),
+    ),
+]
+PROBES += PARAMETERS
+# --- end of parameters and formats ---
+
+
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the checkout serving the probe spec with the probe's handlers, generated."""
@@ -352,4 +579,6 @@ def test_every_probe_response_is_written_as_the_spec_spells_it(checkout: Path) -
 
 
 def _operation(probe: Probe) -> str:
+    if probe.operation is not None:
+        return probe.operation
     return {"GET": "read", "POST": "create", "PUT": "shape"}.get(probe.method, "")
