@@ -55,18 +55,23 @@ def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any) -> Itera
 
 def multiple_of(_validator: Any, divisor: Any, instance: Any, _schema: Any) -> Iterator[Any]:
     """JSON Schema's multipleOf on the numbers JSON writes, which are decimals: 0.3 is a
-    multiple of 0.1, as fastjsonschema and the models (pydantic) have it. jsonschema divides
-    the binary floats (0.3 / 0.1 = 2.9999999999999996) and crashes on an infinite one."""
+    multiple of 0.1, as the compiled validators (fastjsonschema) and the models (pydantic) have
+    it, judged as fastjsonschema judges it, a quotient beyond a double's range refused.
+    jsonschema's own divides the binary floats (0.3 / 0.1 = 2.9999999999999996) and crashes on
+    an infinite one."""
     if not isinstance(instance, (int, float)) or isinstance(instance, bool):
-        return
-    if isinstance(instance, float) and not math.isfinite(instance):
-        yield ValidationError(f"{instance!r} is not a multiple of {divisor!r}")
         return
     if isinstance(instance, int) and isinstance(divisor, int):
         failed = instance % divisor != 0
     else:
-        quotient = Decimal(repr(instance)) / Decimal(repr(divisor))
-        failed = quotient != quotient.to_integral_value()
+        try:
+            if isinstance(divisor, float):
+                quotient: Any = Decimal(repr(instance)) / Decimal(repr(divisor))
+            else:
+                quotient = instance / divisor
+            failed = int(quotient) != quotient or instance / divisor == math.inf
+        except (OverflowError, ValueError):  # an infinite number, or a quotient beyond a double
+            failed = True
     if failed:
         yield ValidationError(f"{instance!r} is not a multiple of {divisor!r}")
 
