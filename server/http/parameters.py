@@ -79,14 +79,13 @@ class Parameter:
     typed: Callable[[Any], Any] | None = None  # of a format: the text (of each item) as typed
     shape: ObjectShape | None = None  # an object's
 
-    def value(self, raw: list[str] | Mapping[str, list[str]]) -> Any:
+    def value(self, raw: Any) -> Any:
         """The value to pass on, from every value the request gave (the last one counts unless
         the parameter is an exploded array), coerced to the schema's type; InvalidRequest when
-        it is wrong. None when the request gave none. An object reads the whole query."""
+        it is wrong. None when the request gave none. ``raw`` is a list of texts; for an object,
+        the whole query (``query_values``)."""
         if self.shape is not None:
-            assert isinstance(raw, Mapping)
             return self.object_value(raw)
-        assert isinstance(raw, list)
         if not raw:
             if self.required:
                 raise InvalidRequest(f"Missing {self.location} parameter '{self.name}'")
