@@ -2,6 +2,7 @@
 writes as bounds, and multipleOf on decimals: what the compiled validators (which decide) and
 jsonschema (which words a refusal) accept is the same, and what they accept the models take."""
 
+import functools
 from datetime import date, datetime
 from typing import Any
 from uuid import UUID
@@ -157,7 +158,7 @@ def test_multiple_of_is_judged_alike_by_the_validator_jsonschema_and_the_model(
 
     from pydantic import Field
 
-    check = _check({"type": "number", "multipleOf": divisor})
+    check = _multiple_of_check(divisor)
     accepted = check.accepts(value)
     assert accepted == (check._compiled.first_error(value) is None), value
     model = TypeAdapter(Annotated[float, Field(multiple_of=divisor)])
@@ -174,6 +175,11 @@ def test_multiple_of_a_decimal():
     assert check.accepts(3)
     assert not check.accepts(0.35)
     assert not check.accepts(float("inf"))  # what a crash would be: a refusal
+
+
+@functools.cache
+def _multiple_of_check(divisor: float) -> BodyCheck:
+    return _check({"type": "number", "multipleOf": divisor})
 
 
 def _check(schema: dict[str, Any]) -> BodyCheck:
