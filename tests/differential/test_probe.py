@@ -3,21 +3,25 @@ of the checkout, answered by both engines: each probe is one request, what both 
 answer, and what the handler must have been handed.
 
 Where Connexion answers differently, the probe says what Connexion answers and the rule that
-makes hubindex differ. Error bodies are worded by each engine and not compared. The probe's
-handlers touch no data, so it runs on SQLite alone; the suite's other tests run on both backends.
+makes hubindex differ. Error bodies are worded by each engine and not compared. Each engine runs
+on a fresh database of each backend: the handlers touch no data, but every request runs in a
+unit of work of the backend's own.
 """
 
 import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.backends import BACKENDS
 from tests.conftest import ROOT
+from tests.differential.engines import ENGINES
 from tests.differential.rules import (
     DEEP_OBJECT_REPEATED,
     EXPLODED_ITEMS,
@@ -530,11 +534,20 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return checkout
 
 
-@pytest.fixture(scope="module")
-def answers(checkout: Path) -> dict[str, list[list[Any]]]:
-    """Every probe's answer from each engine, by engine, in PROBES' order."""
-    requests = json.dumps([probe.request for probe in PROBES])
-    return json.loads(_run(checkout, str(RUNNER), stdin=requests))
+@pytest.fixture(scope="module", params=BACKENDS)
+def answers(request: pytest.FixtureRequest, checkout: Path) -> Iterator[dict[str, list[list[Any]]]]:
+    """Every probe's answer from each engine, by engine, in PROBES' order, on each backend."""
+    databases: dict[str, str] = {}
+    names = []
+    if request.param == "postgresql":
+        postgres = request.getfixturevalue("postgres_databases")
+        for engine in ENGINES:
+            name, databases[engine] = postgres.create()
+            names.append(name)
+    given = {"requests": [probe.request for probe in PROBES], "databases": databases}
+    yield json.loads(_run(checkout, str(RUNNER), stdin=json.dumps(given)))
+    for name in names:
+        postgres.release(name)
 
 
 def _run(checkout: Path, script: str, *args: str, stdin: str = "") -> str:
