@@ -3,7 +3,8 @@
 """What a request of each operation needs, compiled from the spec: server/engine/fast.py executes it.
 
 OPERATIONS: each operation's method, path template, parameters (location, spec name, Python
-name, the converter of their text, array style, the schema they are checked against), body
+name, the converter of their text, array style, the schema they are checked against, the format
+that types them, or an object's style, properties' converters and model), body
 (media types, schema, model), security schemes (alternatives, as in the spec; an empty one:
 anonymous allowed) and documented responses. SCHEMAS: each schema, references
 resolved, by id. validate_<id>: the schema compiled by fastjsonschema, for the values of

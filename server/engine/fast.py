@@ -3,10 +3,12 @@ what scripts/generate compiled from the spec into ``generated/requests.py``.
 
 That module holds, as data, every operation's method and path template, its parameters
 (location, spec name, Python name by Connexion's pythonic rule, the converter of their text,
-array style, schema), its body (media types, schema, model) and its documented responses, and,
-as code, a validator compiled by fastjsonschema for each schema. Nothing here reads the spec:
-the routes (both slash spellings, 405 with ``Allow``) are built from the table, each value is
-converted by the converter it names and checked once, by its compiled validator; the body
+array style, schema, the format that types them, an object's style and model), its body (media
+types, schema, model) and its documented responses, and, as code, a validator compiled by
+fastjsonschema for each schema. Nothing here reads the spec: the routes (both slash spellings,
+405 with ``Allow``) are built from the table, each value is converted by the converter it names,
+checked once, by its compiled validator, and typed by its format (an object built as its
+model); the body
 likewise, then built into its model by pydantic (``server.http.body.parse_body``, which accepts
 all the schema accepts). The generated glue is called with the request, the app's state and
 every value by its Python name. Anything else (the docs, unknown paths) goes on to Connexion.
