@@ -31,6 +31,7 @@ import generated
 from generated import models, requests
 from server.composition import AppState
 from server.engine import reference
+from server.engine.connexion_checks import VALIDATOR_MAP_OVERRIDES
 from server.engine.fast import Dispatcher
 from server.engine.operation import retrying
 from server.errors import BodyIncomplete, HubIndexError
@@ -127,6 +128,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
             resolver=Resolver(function_resolver=adapters.__getitem__),
             pythonic_params=True,
             validate_responses=settings.validate_responses,
+            validator_map=VALIDATOR_MAP_OVERRIDES,
         )
         app.add_middleware(
             reference.CredentialsFirst,

@@ -30,6 +30,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # this checkout's server package, in a copy of it too
 
+from server.http import formats  # noqa: E402
 from server.spec import freshness, proof  # noqa: E402
 from server.spec.checkout import shown as _shown  # noqa: E402
 from server.spec.document import operations  # noqa: E402
@@ -359,7 +360,10 @@ def render(spec: dict[str, Any]) -> dict[str, str]:
     module_template = env.get_template("operations.py.jinja")
     for module in modules:
         files[f"operations/{module}.py"] = module_template.render(
-            header=header, module=module, operations=by_module[module]
+            header=header,
+            module=module,
+            operations=by_module[module],
+            imports=_imports(by_module[module]),
         )
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch)
@@ -379,6 +383,13 @@ def render(spec: dict[str, Any]) -> dict[str, str]:
         digests[f"{freshness.GENERATED}/{relative}"] = freshness.digest(text.encode("utf-8"))
     manifest = freshness.MANIFEST.removeprefix(f"{freshness.GENERATED}/")
     return {**files, manifest: freshness.manifest(digests)}
+
+
+def _imports(operations: list[Operation]) -> list[str]:
+    """The modules the glue's annotations name besides its own (a typed format's)."""
+    signatures = " ".join(operation.signature for operation in operations)
+    modules = ("datetime", "pydantic", "uuid")
+    return [f"import {name}" for name in modules if f"{name}." in signatures]
 
 
 def spec_json(spec: dict[str, Any]) -> str:
@@ -541,11 +552,8 @@ def _arguments(
                 f"{operation_id}: parameter {parameter['name']!r} would be the glue's argument"
                 f" {name!r}, which is taken"
             )
-        schema = _deref(spec, parameter.get("schema", {}))
-        annotation = _python_type(spec, schema, operation_id)
-        if schema.get("type") == "array" and "default" in schema:
-            # A list default in the glue's signature would be one list shared by every call.
-            raise SpecError(f"{operation_id}: array parameter {parameter['name']!r} has a default")
+        annotation = _shape(spec, operation_id, parameter).annotation
+        schema = _deref(spec, parameter["schema"])
         if parameter.get("required"):
             required.append(f"{name}: {annotation}")
         elif "default" in schema:
@@ -758,16 +766,102 @@ def _form_files(
     return tuple(files)
 
 
-def _python_type(spec: dict[str, Any], schema: dict[str, Any], operation_id: str) -> str:
-    schema = _deref(spec, schema)
-    if schema.get("type") == "array":
-        items = _deref(spec, schema.get("items", {}))
-        if items.get("type") in PYTHON_TYPES:
-            return f"list[{PYTHON_TYPES[items['type']]}]"
-    elif schema.get("type") in PYTHON_TYPES:
-        return PYTHON_TYPES[schema["type"]]
-    message = f"{operation_id}: parameters must be strings, numbers, booleans or arrays of them"
-    raise SpecError(message)
+@dataclass(frozen=True)
+class Shape:
+    """How a parameter's text becomes its value: the glue's annotation, the converter of the
+    text (of each item), the array style, the format that types it, or how an object is read
+    and the model it is built as."""
+
+    annotation: str
+    convert: str | None = None
+    array: str | None = None
+    format: str | None = None
+    object: dict[str, Any] | None = None
+    model: str | None = None
+
+
+def _shape(spec: dict[str, Any], operation_id: str, parameter: dict[str, Any]) -> Shape:
+    name, location = parameter["name"], parameter["in"]
+    where = f"{operation_id}: {location} parameter {name!r}"
+    if "schema" not in parameter:
+        raise SpecError(f"{operation_id}: parameter {name!r} needs a schema (not content)")
+    written = parameter["schema"]
+    schema = _deref(spec, written)
+    kind = schema.get("type")
+    style = parameter.get("style")
+    if kind == "object":
+        return _object_shape(spec, where, parameter, written, schema)
+    if style == "deepObject":
+        raise SpecError(f"{where}: style 'deepObject' is for objects")
+    if kind == "array":
+        style = style or ("form" if location in ("query", "cookie") else "simple")
+        if style not in STYLES[location]:
+            raise SpecError(
+                f"{where}: style {style!r} is not supported (only {', '.join(STYLES[location])})"
+            )
+        explode = parameter.get("explode", style == "form")
+        array = "explode" if explode and location == "query" else DELIMITERS[style]
+        if "default" in schema:
+            # A list default in the glue's signature would be one list shared by every call.
+            raise SpecError(f"{operation_id}: array parameter {name!r} has a default")
+        item = _deref(spec, schema.get("items", {}))
+        scalar = _scalar(where, item)
+        return Shape(f"list[{scalar.annotation}]", scalar.convert, array, scalar.format)
+    if style not in (None, *STYLES[location]):
+        raise SpecError(f"{where}: style {style!r} is not supported")
+    return _scalar(where, schema)
+
+
+def _scalar(where: str, schema: dict[str, Any]) -> Shape:
+    kind = schema.get("type")
+    if kind not in PYTHON_TYPES:
+        raise SpecError(
+            f"{where}: a parameter must be a string, number, boolean, an array of them, or an"
+            " object (deepObject, or form exploded) of them"
+        )
+    found = schema.get("format") if kind == "string" else None
+    if found not in FORMAT_TYPES:
+        return Shape(PYTHON_TYPES[kind], CONVERTERS[kind])
+    if "default" in schema and FORMAT_TYPES[found] != "str":
+        # The glue's default would be the text, where a handler is given the typed value.
+        raise SpecError(f"{where}: a parameter of format {found!r} may not have a default")
+    return Shape(FORMAT_TYPES[found], None, None, found)
+
+
+def _object_shape(
+    spec: dict[str, Any],
+    where: str,
+    parameter: dict[str, Any],
+    written: dict[str, Any],
+    schema: dict[str, Any],
+) -> Shape:
+    """An object in the query, read as OpenAPI's deepObject (``filter[size]=3``) or form style
+    exploded (``size=3``), each property a string, number or boolean, built as its model."""
+    style = parameter.get("style", "form")
+    # OpenAPI 3.0.3 writes deepObject only exploded, whatever `explode` says (as Connexion reads).
+    explode = parameter.get("explode", True) or style == "deepObject"
+    if parameter["in"] != "query" or style not in OBJECT_STYLES or not explode:
+        raise SpecError(
+            f"{where}: an object parameter must be in the query, style deepObject or form, exploded"
+        )
+    if "$ref" not in written:
+        raise SpecError(f"{where}: an object parameter must $ref a named schema (its model)")
+    if "default" in schema or schema.get("nullable"):
+        raise SpecError(f"{where}: an object parameter may have no default and not be nullable")
+    properties = {}
+    for name, written_property in schema.get("properties", {}).items():
+        property_schema = _deref(spec, written_property)
+        kind = property_schema.get("type")
+        if kind not in PYTHON_TYPES or property_schema.get("nullable"):
+            raise SpecError(
+                f"{where}: property {name!r} must be a string, number, integer or boolean,"
+                " not nullable"
+            )
+        properties[name] = CONVERTERS[kind]
+    if not properties:
+        raise SpecError(f"{where}: an object parameter needs properties")
+    model = _schema_name(written)
+    return Shape(f"models.{model}", object={"style": style, "properties": properties}, model=model)
 
 
 def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -860,6 +954,17 @@ STYLES = {
     "header": ("simple",),
     "cookie": ("form",),
 }
+# The styles an object parameter may have (exploded, both), and its value by style.
+OBJECT_STYLES = ("deepObject", "form")
+# The annotation in the glue of a string of each format the server types (server/http/formats.py):
+# what the models' fields of that format hold.
+FORMAT_TYPES = {
+    "date": "datetime.date",
+    "date-time": "datetime.datetime",
+    "uuid": "uuid.UUID",
+    "email": "str",
+    "uri": "pydantic.AnyUrl",
+}
 # What a schema says for people, not for validation: left out of the compiled data.
 _PROSE = ("description", "example", "examples", "title", "externalDocs")
 
@@ -877,7 +982,7 @@ class _Schemas:
     def add(self, schema: dict[str, Any], *, compiled: bool, name: str | None = None) -> str:
         import json
 
-        clean = _without_prose(schema)
+        clean = _with_integer_ranges(_without_prose(schema))
         key = json.dumps(clean, sort_keys=True)
         found = self.ids.get(key)
         if found is None:
@@ -901,9 +1006,9 @@ class _Schemas:
             generator = CodeGeneratorDraft04(
                 definition,
                 resolver=RefResolver.from_schema(definition, store={}),
-                # Formats the server defines itself (server/http/validation.py FORMATS), passed when
+                # Formats the server defines itself (server/http/formats.py FORMATS), passed when
                 # a validator is called; the others known to fastjsonschema are its own.
-                formats={"email": _placeholder_format},
+                formats=dict.fromkeys(formats.FORMATS, _placeholder_format),
                 use_default=False,
                 detailed_exceptions=False,
             )
@@ -930,6 +1035,27 @@ def _without_prose(node: Any) -> Any:
     if isinstance(node, list):
         return [_without_prose(v) for v in node]
     return node
+
+
+def _with_integer_ranges(node: Any) -> Any:
+    """``format: int32`` and ``int64`` as the bounds they are (narrower bounds kept), so that the
+    compiled validators and jsonschema's words both refuse 2**31 for an int32."""
+    if isinstance(node, list):
+        return [_with_integer_ranges(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _with_integer_ranges(v) for k, v in node.items()}
+    kind = node.get("type")
+    integer = kind == "integer" or (isinstance(kind, list) and "integer" in kind)
+    if integer and node.get("format") in formats.INTEGER_RANGES:
+        low, high = formats.INTEGER_RANGES[node["format"]]
+        if not isinstance(node.get("minimum"), (int, float)) or node["minimum"] < low:
+            out["minimum"] = low
+            out.pop("exclusiveMinimum", None)
+        if not isinstance(node.get("maximum"), (int, float)) or node["maximum"] > high:
+            out["maximum"] = high
+            out.pop("exclusiveMaximum", None)
+    return out
 
 
 def _nullable_as_null(node: Any) -> Any:
@@ -965,7 +1091,7 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
             raise
     table = []
     # In document order, both: the model's name is the unresolved body's $ref.
-    for (path, method, operation, item), (*_, written, _item) in zip(
+    for (path, method, operation, item), (*_, written, written_item) in zip(
         operations(resolved), operations(spec), strict=True
     ):
         operation_id = operation["operationId"]
@@ -976,10 +1102,11 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
                     "method": method.upper(),
                     "template": path,
                     "parameters": _compiled_parameters(
+                        spec,
                         schemas,
                         operation_id,
-                        item.get("parameters", []),
-                        operation.get("parameters", []),
+                        [*item.get("parameters", []), *operation.get("parameters", [])],
+                        [*written_item.get("parameters", []), *written.get("parameters", [])],
                     ),
                     "body": _compiled_body(
                         spec, schemas, operation_id, operation, written, at=("paths", path, method)
@@ -1010,51 +1137,55 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def _compiled_parameters(
+    spec: dict[str, Any],
     schemas: _Schemas,
     operation_id: str,
-    shared: list[dict[str, Any]],
-    own: list[dict[str, Any]],
+    resolved: list[dict[str, Any]],
+    written: list[dict[str, Any]],
 ) -> list[dict[str, Any]]:
-    by_key = {(p["name"], p["in"]): p for p in shared} | {(p["name"], p["in"]): p for p in own}
+    """Each parameter's row; a later definition of one name and location (the operation's)
+    replaces an earlier one (the path item's)."""
+    by_key = {}
+    for definition, unresolved in zip(resolved, written, strict=True):
+        by_key[definition["name"], definition["in"]] = (definition, _deref(spec, unresolved))
     compiled = []
-    for (name, location), definition in by_key.items():
-        if "schema" not in definition:
-            raise SpecError(f"{operation_id}: parameter {name!r} needs a schema (not content)")
+    for (name, location), (definition, unresolved) in by_key.items():
+        shape = _shape(spec, operation_id, unresolved)
         schema = definition["schema"]
-        kind = schema.get("type")
-        array = None
-        if kind == "array":
-            style = definition.get("style", "form" if location in ("query", "cookie") else "simple")
-            if style not in STYLES[location]:
-                raise SpecError(
-                    f"{operation_id}: {location} parameter {name!r}: style {style!r} is not"
-                    f" supported (only {', '.join(STYLES[location])})"
-                )
-            explode = definition.get("explode", style == "form")
-            array = "explode" if explode and location == "query" else DELIMITERS[style]
-            kind = schema.get("items", {}).get("type")
-        elif definition.get("style") not in (None, *STYLES[location]):
-            raise SpecError(
-                f"{operation_id}: {location} parameter {name!r}: style"
-                f" {definition['style']!r} is not supported"
-            )
-        if kind not in CONVERTERS:
-            raise SpecError(
-                f"{operation_id}: parameters must be strings, numbers, booleans or arrays of them"
-            )
         compiled.append(
             {
                 "name": name,
                 "location": location,
                 "required": bool(definition.get("required")),
                 "argument": _python_name(name),
-                "convert": CONVERTERS[kind],
-                "array": array,
+                "convert": shape.convert,
+                "array": shape.array,
                 "nullable": bool(schema.get("nullable")),
                 "schema": schemas.add(schema, compiled=True),
+                "format": shape.format,
+                "object": shape.object,
+                "model": shape.model,
             }
         )
+    _check_exploded_names(operation_id, compiled)
     return sorted(compiled, key=lambda p: CHECK_ORDER.index(p["location"]))
+
+
+def _check_exploded_names(operation_id: str, compiled: list[dict[str, Any]]) -> None:
+    """A form-exploded object's properties are query parameters of their own: none may be
+    named like another query parameter of the operation, or a property of another such object."""
+    seen = {p["name"]: f"parameter {p['name']!r}" for p in compiled if p["location"] == "query"}
+    for parameter in compiled:
+        shape = parameter["object"]
+        if shape is None or shape["style"] != "form":
+            continue
+        for name in shape["properties"]:
+            if name in seen:
+                raise SpecError(
+                    f"{operation_id}: query parameter {parameter['name']!r} (form, exploded)"
+                    f" writes its property {name!r} as a query parameter, as {seen[name]} is"
+                )
+            seen[name] = f"the property of {parameter['name']!r}"
 
 
 def _compiled_body(

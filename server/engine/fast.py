@@ -3,10 +3,12 @@ what scripts/generate compiled from the spec into ``generated/requests.py``.
 
 That module holds, as data, every operation's method and path template, its parameters
 (location, spec name, Python name by Connexion's pythonic rule, the converter of their text,
-array style, schema), its body (media types, schema, model) and its documented responses, and,
-as code, a validator compiled by fastjsonschema for each schema. Nothing here reads the spec:
-the routes (both slash spellings, 405 with ``Allow``) are built from the table, each value is
-converted by the converter it names and checked once, by its compiled validator; the body
+array style, schema, the format that types them, an object's style and model), its body (media
+types, schema, model) and its documented responses, and, as code, a validator compiled by
+fastjsonschema for each schema. Nothing here reads the spec: the routes (both slash spellings,
+405 with ``Allow``) are built from the table, each value is converted by the converter it names,
+checked once, by its compiled validator, and typed by its format (an object built as its
+model); the body
 likewise, then built into its model by pydantic (``server.http.body.parse_body``, which accepts
 all the schema accepts). The generated glue is called with the request, the app's state and
 every value by its Python name. Anything else (the docs, unknown paths) goes on to Connexion.
@@ -30,8 +32,16 @@ from server.errors import HubIndexError
 from server.http.access_log import REQUEST_INFO
 from server.http.body import FORM_SCOPE_KEY, Body, parse_body
 from server.http.credentials import presented_credential
+from server.http.formats import typed
 from server.http.forms import Field, Form, close_files
-from server.http.parameters import CONVERTERS, Parameter, header, query_values
+from server.http.parameters import (
+    CONVERTERS,
+    ObjectShape,
+    Parameter,
+    build_object,
+    header,
+    query_values,
+)
 from server.http.responses import JSON, documented_key, error_response, response_for
 from server.http.routing import Router
 from server.http.validation import BodyCheck, ParameterCheck, ResponseCheck
@@ -67,6 +77,7 @@ class CompiledOperation:
             presented_credential(self.security, header(scope, b"authorization"))
         arguments: dict[str, Any] = {}
         query: dict[str, list[str]] | None = None
+        values: Any
         cookies: dict[str, str] | None = None
         for parameter in self.parameters:
             location = parameter.location
@@ -74,7 +85,8 @@ class CompiledOperation:
             if location == "query":
                 if query is None:
                     query = query_values(scope)
-                values = query.get(parameter.name, [])
+                # An object parameter reads the whole query.
+                values = query.get(parameter.name, []) if parameter.shape is None else query
             else:
                 if location == "path":
                     raw = path_values.get(parameter.name)
@@ -235,24 +247,7 @@ def load_operations(
             template=operation["template"],
             glue=resolve(operation["operation_id"]),
             parameters=tuple(
-                Parameter(
-                    name=parameter["name"],
-                    location=parameter["location"],
-                    required=parameter["required"],
-                    argument=parameter["argument"],
-                    coerce=None
-                    if parameter["convert"] is None
-                    else CONVERTERS[parameter["convert"]],
-                    schema=ParameterCheck(
-                        parameter["location"],
-                        parameter["name"],
-                        validator(parameter["schema"]),
-                        schemas[parameter["schema"]],
-                    ),
-                    header_key=parameter["name"].lower().encode("latin-1"),
-                    nullable=parameter["nullable"],
-                    array=parameter["array"],
-                )
+                _parameter(parameter, validator(parameter["schema"]), schemas, models)
                 for parameter in operation["parameters"]
             ),
             body=None
@@ -289,6 +284,46 @@ def form_of(fields: list[dict[str, Any]]) -> Form:
             file=field["file"],
         )
         for field in fields
+    )
+
+
+def _parameter(
+    row: Mapping[str, Any],
+    validate: Callable[..., Any],
+    schemas: Mapping[str, Any],
+    models: ModuleType | None,
+) -> Parameter:
+    """A parameter of the table, ready to read."""
+    shape = None
+    if row["object"] is not None:
+        shape = ObjectShape(
+            style=row["object"]["style"],
+            properties={
+                name: None if convert is None else CONVERTERS[convert]
+                for name, convert in row["object"]["properties"].items()
+            },
+            build=_as_it_is
+            if models is None
+            else functools.partial(build_object, getattr(models, row["model"]), row["name"]),
+        )
+    return Parameter(
+        name=row["name"],
+        location=row["location"],
+        required=row["required"],
+        argument=row["argument"],
+        coerce=None if row["convert"] is None else CONVERTERS[row["convert"]],
+        schema=ParameterCheck(
+            row["location"],
+            row["name"],
+            validate,
+            schemas[row["schema"]],
+            style=None if shape is None else shape.style,
+        ),
+        header_key=row["name"].lower().encode("latin-1"),
+        nullable=row["nullable"],
+        array=row["array"],
+        typed=typed(row["format"]),
+        shape=shape,
     )
 
 

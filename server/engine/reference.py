@@ -8,7 +8,11 @@ context and the app's state, and calls the glue with them explicitly. Its signat
 path and query parameters and the body, since Connexion decides from a function's signature what
 to parse and pass (a ``**kwargs`` would make it parse a body an operation does not have).
 Connexion passes no header or cookie parameters, so the adapter reads those from the request
-Connexion validated them on. A body Connexion validated is parsed as its model by pydantic.
+Connexion validated them on. A body Connexion validated is parsed as its model by pydantic, and so
+is an object parameter (Connexion hands one over as a dict, ``{}`` when the query holds none of
+it); a value of a format the models type (``date``...) is typed as the fast engine types it
+(``server.http.formats``). What Connexion's validators are given besides the spec, its formats
+and a 400 where it would crash, is in ``server.engine.connexion_checks``.
 Which operation has which parameters and body model, the adapters read from the table
 scripts/generate compiled (``generated/requests.py``), as the fast engine does; Connexion's own
 reading of the spec is its own.
@@ -28,11 +32,12 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.composition import AppState
 from server.errors import AuthenticationFailed, InvalidRequest
+from server.http import formats
 from server.http.access_log import REQUEST_INFO
 from server.http.body import FORM_KIND, JSON_KIND, MULTIPART_KIND, TEXT_KIND, parse_body
 from server.http.credentials import presented_credential
 from server.http.forms import text_body
-from server.http.parameters import header
+from server.http.parameters import build_object, header
 from server.http.responses import response_for
 from server.http.routing import Router
 from server.http.validation import BodyCheck
@@ -49,6 +54,20 @@ class _Read:
     location: str
     argument: str
     nullable: bool
+    typed: Callable[[Any], Any] | None
+
+
+def _typing(parameter: dict[str, Any], models: ModuleType) -> Callable[[Any], Any] | None:
+    """What turns the value Connexion passes for ``parameter`` into the one the glue takes."""
+    if parameter["object"] is not None:
+        model, name = getattr(models, parameter["model"]), parameter["name"]
+        return lambda value: None if value == {} else build_object(model, name, value)
+    typed = formats.typed(parameter["format"])
+    if typed is None:
+        return None
+    if parameter["array"] is not None:
+        return lambda value: [typed(item) for item in value]
+    return typed
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +133,15 @@ def adapters(
             files = tuple(field["name"] for field in body["fields"] or () if field["file"])
             passed.update(files)
         read = tuple(
-            _Read(p["name"], p["location"], p["argument"], p["nullable"])
+            _Read(p["name"], p["location"], p["argument"], p["nullable"], _typing(p, models))
             for p in parameters
             if p["location"] in ("header", "cookie")
         )
+        typing = {
+            p["argument"]: typed
+            for p in parameters
+            if p["location"] in ("path", "query") and (typed := _typing(p, models)) is not None
+        }
         made[operation_id] = _adapter(
             operation_id,
             template=operation["template"],
@@ -125,6 +149,7 @@ def adapters(
             state=state,
             passed=frozenset(passed),
             read=read,
+            typing=typing,
             body=None
             if body is None
             else _Body(
@@ -149,6 +174,7 @@ def _adapter(
     state: AppState,
     passed: frozenset[str],
     read: tuple[_Read, ...],
+    typing: dict[str, Callable[[Any], Any]],
     body: "_Body | None",
 ) -> Adapter:
     async def adapter(**values: Any) -> Response:
@@ -158,6 +184,11 @@ def _adapter(
         if info is not None:
             info["route"], info["operation"] = template, operation_id
         arguments = dict(values)
+        for argument, typed in typing.items():
+            if arguments.get(argument) is not None:
+                arguments[argument] = typed(arguments[argument])
+                if arguments[argument] is None:
+                    del arguments[argument]
         uploads: list[Any] = []
         if body is not None:
             for name in body.files:
@@ -173,7 +204,11 @@ def _adapter(
                 continue
             # Connexion validated the text as it came (it coerces no header or cookie), so a
             # value that got this far is what its schema accepts as text.
-            arguments[parameter.argument] = None if parameter.nullable and is_null(raw) else raw
+            if parameter.nullable and is_null(raw):
+                arguments[parameter.argument] = None
+            else:
+                typed = parameter.typed
+                arguments[parameter.argument] = raw if typed is None else typed(raw)
         try:
             return await glue(request, state, **arguments)
         finally:

@@ -2,6 +2,7 @@
 by its schema and built into its generated model."""
 
 import json
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -141,9 +142,11 @@ def parse_json_body(raw: bytes) -> Any:
     except UnicodeDecodeError:
         raise InvalidRequest("the request body is not valid UTF-8") from None
     try:
-        body = json.loads(text, parse_constant=_refuse_constant)
+        body = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite)
     except RecursionError:
         raise InvalidRequest("the request body is nested too deeply") from None
+    except _BeyondDouble as error:
+        raise InvalidRequest(f"the request body holds a number {error}") from None
     except ValueError as error:  # malformed, or a number too long to convert
         raise InvalidRequest(f"the request body is not valid JSON: {error}") from None
     if _has_lone_surrogate(body):
@@ -156,6 +159,19 @@ def parse_json_body(raw: bytes) -> Any:
 def _refuse_constant(name: str) -> Any:
     # Python's json takes NaN, Infinity and -Infinity; JSON (RFC 8259) has no such numbers.
     raise ValueError(f"{name} is not a JSON number")
+
+
+class _BeyondDouble(ValueError):
+    pass
+
+
+def _finite(text: str) -> float:
+    # RFC 8259 6 lets a reader keep to IEEE 754 doubles: 1e400 is no double (Python's json
+    # would read infinity, which no handler, schema check or JSON answer can use).
+    value = float(text)
+    if math.isinf(value):
+        raise _BeyondDouble(f"beyond the range of a double: {text[:40]}")
+    return value
 
 
 def _has_lone_surrogate(value: Any) -> bool:

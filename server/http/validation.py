@@ -13,38 +13,24 @@ its validator built at the first one. A string holding an unpaired surrogate is 
 """
 
 import functools
+import math
 import re
 from collections.abc import Callable, Iterator, Mapping
+from decimal import Decimal
 from typing import Any
 
 from connexion.json_schema import Draft4RequestValidator, Draft4ResponseValidator
 from fastjsonschema import JsonSchemaValueException
 from jsonschema import Draft4Validator, FormatChecker, ValidationError, validators
-from pydantic.networks import validate_email
-from pydantic_core import PydanticCustomError
 
 from server.errors import InvalidRequest
+from server.http.formats import FORMATS
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _QUOTE_LIMIT = 80
 
 Validate = Callable[..., Any]  # a compiled validator: validate_<id>(value, formats, name_prefix)
 
-
-def _email(value: object) -> bool:
-    """What pydantic's EmailStr accepts, which the models' email fields are."""
-    if not isinstance(value, str):
-        return True  # a format says nothing of other types (jsonschema asks about every value)
-    try:
-        validate_email(value)
-    except PydanticCustomError:
-        return False
-    return True
-
-
-# The formats the server defines itself, for the compiled validators and for jsonschema alike
-# (fastjsonschema's email regex and jsonschema's "has an @" both differ from the models').
-FORMATS: Mapping[str, Callable[[str], bool]] = {"email": _email}
 
 _FORMAT_CHECKER = FormatChecker()
 _FORMAT_CHECKER.checkers = {
@@ -67,9 +53,33 @@ def _pattern(validator: Any, pattern: str, instance: Any, _schema: Any) -> Itera
         yield ValidationError(f"{instance!r} does not match {pattern!r}")
 
 
-_ParameterValidator = validators.extend(Draft4Validator, {"pattern": _pattern})
-_BodyValidator = validators.extend(Draft4RequestValidator, {"pattern": _pattern})
-_ResponseValidator = validators.extend(Draft4ResponseValidator, {"pattern": _pattern})
+def multiple_of(_validator: Any, divisor: Any, instance: Any, _schema: Any) -> Iterator[Any]:
+    """JSON Schema's multipleOf on the numbers JSON writes, which are decimals: 0.3 is a
+    multiple of 0.1, as the compiled validators (fastjsonschema) and the models (pydantic) have
+    it, judged as fastjsonschema judges it, a quotient beyond a double's range refused.
+    jsonschema's own divides the binary floats (0.3 / 0.1 = 2.9999999999999996) and crashes on
+    an infinite one."""
+    if not isinstance(instance, (int, float)) or isinstance(instance, bool):
+        return
+    if isinstance(instance, int) and isinstance(divisor, int):
+        failed = instance % divisor != 0
+    else:
+        try:
+            if isinstance(divisor, float):
+                quotient: Any = Decimal(repr(instance)) / Decimal(repr(divisor))
+            else:
+                quotient = instance / divisor
+            failed = int(quotient) != quotient or instance / divisor == math.inf
+        except (OverflowError, ValueError):  # an infinite number, or a quotient beyond a double
+            failed = True
+    if failed:
+        yield ValidationError(f"{instance!r} is not a multiple of {divisor!r}")
+
+
+_KEYWORDS = {"pattern": _pattern, "multipleOf": multiple_of}
+_ParameterValidator = validators.extend(Draft4Validator, _KEYWORDS)
+_BodyValidator = validators.extend(Draft4RequestValidator, _KEYWORDS)
+_ResponseValidator = validators.extend(Draft4ResponseValidator, _KEYWORDS)
 
 
 class _Compiled:
@@ -87,6 +97,8 @@ class _Compiled:
         try:
             self._validate(value, FORMATS)
         except (JsonSchemaValueException, RecursionError):
+            return False
+        except (OverflowError, ValueError):  # multipleOf of a number beyond a double's range
             return False
         return True
 
@@ -106,13 +118,23 @@ class _Compiled:
 
 
 class ParameterCheck:
-    """One parameter's schema: ``check(value)`` says what is wrong with a value, or None."""
+    """One parameter's schema: ``check(value)`` says what is wrong with a value, or None.
 
-    __slots__ = ("_compiled", "_prefix", "accepts")
+    An object's property is named as the query writes it: ``filter[size]`` (deepObject), or
+    ``size`` alone (form style, exploded)."""
+
+    __slots__ = ("_compiled", "_location", "_name", "_prefix", "_style", "accepts")
 
     def __init__(
-        self, location: str, name: str, validate: Validate, schema: Mapping[str, Any]
+        self,
+        location: str,
+        name: str,
+        validate: Validate,
+        schema: Mapping[str, Any],
+        *,
+        style: str | None = None,
     ) -> None:
+        self._location, self._name, self._style = location, name, style
         self._prefix = f"{location} parameter '{name}'"
         self._compiled = _Compiled(validate, schema, _ParameterValidator)
         self.accepts = self._compiled.accepts
@@ -123,7 +145,12 @@ class ParameterCheck:
         error = self._compiled.first_error(value)
         if error is None:
             return self._compiled.own_words(value, self._prefix)
-        return f"{self._prefix}: {_shortened(error)}"
+        prefix = self._prefix
+        if self._style is not None and error.absolute_path:
+            field = str(error.absolute_path[0])
+            spelled = f"{self._name}[{field}]" if self._style == "deepObject" else field
+            prefix = f"{self._location} parameter '{spelled}'"
+        return f"{prefix}: {_shortened(error)}"
 
 
 class BodyCheck:

@@ -19,7 +19,7 @@ from server.spec.checkout import ROOT, is_checkout
 SPEC = "spec/openapi.yaml"
 TEMPLATES = "templates"
 # The generator's own code: what it does with the spec and the templates.
-GENERATOR = ("scripts/lib/codegen.py", "server/spec/document.py")
+GENERATOR = ("scripts/lib/codegen.py", "server/spec/document.py", "server/http/formats.py")
 GENERATED = "generated"
 MANIFEST = f"{GENERATED}/sources.sha256"
 # The spec as the server loads it: JSON, which loads some 20 times faster than YAML does.

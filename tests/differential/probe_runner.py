@@ -1,6 +1,9 @@
 """Run inside a generated probe checkout (its directory first on sys.path): read requests as
 JSON from stdin, send each to both engines, print what each answered, as JSON.
 
+The input is ``{"requests": [...], "databases": {engine: url}}``: each engine runs on the
+migrated database named, or, where none is, on a SQLite file of its own.
+
 A process of its own, since the probe's `generated` and `server.handlers.probes` are not this
 checkout's. Self-contained: the checkout holds no tests.
 """
@@ -72,12 +75,15 @@ def _built(client: httpx.AsyncClient, request: dict[str, Any]) -> httpx.Request:
 
 
 def main() -> None:
-    requests = json.load(sys.stdin)
+    given = json.load(sys.stdin)
+    requests, databases = given["requests"], given.get("databases", {})
     with tempfile.TemporaryDirectory() as scratch:
         result = {}
         for engine in ENGINES:
-            url = f"sqlite:///{Path(scratch) / engine}.db"
-            upgrade(url)
+            url = databases.get(engine)
+            if url is None:
+                url = f"sqlite:///{Path(scratch) / engine}.db"
+                upgrade(url)
             result[engine] = asyncio.run(answers(engine, url, requests))
     json.dump(result, sys.stdout)
 

@@ -48,7 +48,8 @@ CONTROL_IN_PATH = (
 )
 NOT_A_NUMBER = (
     "OpenAPI 3.0.3, Data Types: a number is JSON Schema's, and JSON has no NaN or Infinity"
-    " (RFC 8259); Connexion converts with Python's float(), which takes 'nan' and 'inf'"
+    " (RFC 8259); Connexion converts with Python's float(), which takes 'nan' and 'inf', and"
+    " reads '1e400' as infinity"
 )
 NULL_TEXT = (
     "OpenAPI 3.0.3 gives a parameter no text for null; hubindex reads JSON's `null`, so that"
@@ -58,4 +59,32 @@ CHUNKED_BODY = (
     "RFC 9112 6.1 and 6.3: a body sent with Transfer-Encoding: chunked has no Content-Length and"
     " is a body all the same; Connexion takes a request without Content-Length for one without a"
     " body, and answers 400 (RequestBody is required) without reading it"
+)
+
+# Parameters and formats.
+FORM_OBJECTS = (
+    "OpenAPI 3.0.3, Style Values: an object in form style, exploded, is written as its"
+    " properties, each a query parameter of its own (R=100&G=200); Connexion reads no such"
+    " parameter (it looks for the object's own name) and hands the handler nothing"
+)
+DEEP_OBJECT_REPEATED = (
+    "A repeated single value counts by its last occurrence (the probe's repeated-keeps-last), as"
+    " Connexion itself reads every other parameter (uri_parsing: 'default to last defined"
+    " value'); its deepObject reading keeps the first"
+)
+MULTIPLE_OF_DECIMAL = (
+    "JSON Schema Validation (draft 4) 5.1.1: a number is valid when its division by multipleOf"
+    " is an integer; JSON's numbers are decimals, and 0.3 / 0.1 is 3 (fastjsonschema and the"
+    " models, pydantic, agree); Connexion's jsonschema divides the nearest binary doubles,"
+    " 0.299999... / 0.1000...01, and refuses 0.3, 0.7 and the like"
+)
+OPTIONAL_BODY = (
+    "OpenAPI 3.0.3, Request Body Object: `required` defaults to false, and a body that is not"
+    " required may be absent; Connexion answers an empty one 400 ('Request body must not be"
+    " empty') unless the schema is nullable"
+)
+NUMBER_BEYOND_DOUBLE = (
+    "RFC 8259 6: a reader may keep to IEEE 754 doubles; hubindex refuses a number beyond their"
+    " range (1e400) as a 400 rather than read it as infinity, which Python's json (and so"
+    " Connexion) does, handing the handler inf"
 )

@@ -3,8 +3,9 @@ of the checkout, answered by both engines: each probe is one request, what both 
 answer, and what the handler must have been handed.
 
 Where Connexion answers differently, the probe says what Connexion answers and the rule that
-makes hubindex differ. Error bodies are worded by each engine and not compared. The probe's
-handlers touch no data, so it runs on SQLite alone; the suite's other tests run on both backends.
+makes hubindex differ. Error bodies are worded by each engine and not compared. Each engine runs
+on a fresh database of each backend: the handlers touch no data, but every request runs in a
+unit of work of the backend's own.
 """
 
 import hashlib
@@ -12,20 +13,28 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests.backends import BACKENDS
 from tests.conftest import ROOT
+from tests.differential.engines import ENGINES
 from tests.differential.rules import (
     CHUNKED_BODY,
+    DEEP_OBJECT_REPEATED,
     EXPLODED_ITEMS,
+    FORM_OBJECTS,
     INTEGER_TEXT,
+    MULTIPLE_OF_DECIMAL,
     NOT_A_NUMBER,
     NOT_JSON,
     NULL_TEXT,
+    NUMBER_BEYOND_DOUBLE,
+    OPTIONAL_BODY,
     SLASHES,
     TYPED_HEADERS,
 )
@@ -54,6 +63,7 @@ class Probe:
     chunked: bool = False
     media_type: str | None = None  # the response's Content-Type both engines answer
     names: str | None = None  # what a refusal's words must name (the place), on both engines
+    operation: str | None = None  # the handler echoing, where the method does not say
 
     @property
     def request(self) -> dict[str, Any]:
@@ -621,6 +631,226 @@ MEDIA_PROBES = [
 ]
 PROBES.extend(MEDIA_PROBES)  # a block of its own, after the parameters' probes
 
+# --- Parameters and formats: objects in the query, formats typed as the models type them
+# (each value echoed as [its Python type, its JSON]), integer ranges, multipleOf, numbers beyond
+# a double, an optional body. ---
+
+OBJECTS = "/probes/p1/objects"
+FORMATS = "/probes/formats/2026-01-02"
+P1 = {"probe_id": ["str", "p1"]}
+DAY = {"day": ["date", "2026-01-02"]}
+UUID = "123e4567-e89b-12d3-a456-426614174000"
+STAMP = "/probes/formats"
+
+
+def _objects(id: str, query: str, status: int, values: Any = None, **more: Any) -> Probe:
+    return Probe(id, "GET", f"{OBJECTS}?{query}", status, values, operation="objects", **more)
+
+
+def _formats(id: str, query: str, status: int, values: Any = None, **more: Any) -> Probe:
+    return Probe(id, "GET", f"{FORMATS}?{query}", status, values, operation="formats", **more)
+
+
+def _stamp(id: str, content: str, status: int, body: Any = None, **more: Any) -> Probe:
+    values = None if body is None else {"body": body}
+    return Probe(
+        id, "PUT", STAMP, status, values, headers=JSON, content=content, operation="stamp", **more
+    )
+
+
+PARAMETERS = [
+    # deepObject: each property typed by the object's schema, the object built as its model.
+    _objects(
+        "deep-object",
+        "filter[name]=x&filter[size]=3",
+        200,
+        {**P1, "filter_": {"name": ["str", "x"], "size": ["int", 3]}},
+    ),
+    _objects(
+        "deep-object-typed",
+        "filter[name]=x&filter[open]=true&filter[ratio]=1.5&filter[day]=2026-01-02",
+        200,
+        {
+            **P1,
+            "filter_": {
+                "name": ["str", "x"],
+                "open": ["bool", True],
+                "ratio": ["float", 1.5],
+                "day": ["date", "2026-01-02"],
+            },
+        },
+    ),
+    _objects(
+        "deep-object-other-property",
+        "filter[name]=x&filter[other]=1",
+        200,
+        {**P1, "filter_": {"name": ["str", "x"], "other": ["str", "1"]}},
+    ),
+    _objects("deep-object-absent", "", 200, P1),
+    _objects("deep-object-not-an-integer", "filter[name]=x&filter[size]=abc", 400),
+    _objects("deep-object-below-minimum", "filter[name]=x&filter[size]=0", 400),
+    _objects("deep-object-int32", "filter[name]=x&filter[size]=2147483648", 400),
+    _objects("deep-object-not-a-date", "filter[name]=x&filter[day]=2026-02-30", 400),
+    _objects("deep-object-required-property", "filter[size]=3", 400),
+    _objects("deep-object-not-an-object", "filter=x", 400),
+    _objects("deep-object-nested", "filter[name][first]=x", 400),
+    _objects("deep-object-nested-other", "filter[name]=x&filter[other][a]=1", 400),
+    _objects(
+        "deep-object-repeated-keeps-last",
+        "filter[name]=x&filter[name]=y",
+        200,
+        {**P1, "filter_": {"name": ["str", "y"]}},
+        connexion=(200, DEEP_OBJECT_REPEATED),
+    ),
+    _objects(
+        "deep-object-integer-underscore",
+        "filter[name]=x&filter[size]=1_0",
+        400,
+        connexion=(200, INTEGER_TEXT),
+    ),
+    Probe("deep-object-required-missing", "GET", "/probes/p1/required-object", 400),
+    Probe(
+        "deep-object-required",
+        "GET",
+        "/probes/p1/required-object?filter[name]=q",
+        200,
+        {**P1, "filter_": {"name": ["str", "q"]}},
+        operation="required_object",
+    ),
+    # form style, exploded: each property is a query parameter of its own.
+    _objects(
+        "form-object",
+        "R=1&G=2",
+        200,
+        {**P1, "color": {"R": ["int", 1], "G": ["int", 2]}},
+        connexion=(200, FORM_OBJECTS),
+    ),
+    _objects("form-object-above-maximum", "R=1&G=256", 400, connexion=(200, FORM_OBJECTS)),
+    # Formats, typed as the models type them; the header too.
+    Probe(
+        "formats",
+        "GET",
+        f"{FORMATS}?at=2026-01-02T03:04:05Z&id={UUID}&site=https://x.test/a&mail=A@B.CO"
+        f"&small=-2147483648&big=9223372036854775807&ids={UUID}&ids={UUID.upper()}",
+        200,
+        {
+            **DAY,
+            "at": ["datetime", "2026-01-02T03:04:05Z"],
+            "id_": ["UUID", UUID],
+            "site": ["AnyUrl", "https://x.test/a"],
+            "mail": ["str", "A@b.co"],  # as EmailStr normalises it
+            "small": ["int", -2147483648],
+            "big": ["int", 9223372036854775807],
+            "ids": [["UUID", UUID], ["UUID", UUID]],
+            "x_since": ["date", "2025-12-31"],
+        },
+        headers={"X-Since": "2025-12-31"},
+        operation="formats",
+    ),
+    _formats(
+        "date-time-offset",
+        "at=2026-01-02T03:04:05%2B01:00",
+        200,
+        {**DAY, "at": ["datetime", "2026-01-02T03:04:05+01:00"]},
+    ),
+    Probe("date-not-a-day", "GET", "/probes/formats/2026-02-30", 400),
+    Probe("date-not-the-standard-shape", "GET", "/probes/formats/20260102", 400),
+    _formats("date-time-without-offset", "at=2026-01-02T03:04:05", 400),
+    _formats("date-time-a-timestamp", "at=1700000000", 400),
+    _formats("date-time-not", "at=yesterday", 400),
+    _formats("uuid-not", "id=nope", 400),
+    _formats("uuid-in-braces", f"id=%7B{UUID}%7D", 400),
+    _formats("uuid-item-not", f"ids={UUID}&ids=x", 400),
+    _formats("uri-relative", "site=/a/b", 400),
+    _formats("uri-with-space", "site=http://x.test/a%20b", 400),
+    _formats("email-not", "mail=nope", 400),
+    _formats("int32-above", "small=2147483648", 400),
+    _formats("int32-below", "small=-2147483649", 400),
+    _formats("int64-above", "big=9223372036854775808", 400),
+    Probe(
+        "header-not-a-date",
+        "GET",
+        FORMATS,
+        400,
+        headers={"X-Since": "2025-13-01"},
+        operation="formats",
+    ),
+    # multipleOf on the decimal the query writes; numbers beyond a double.
+    _formats(
+        "multiple-of-decimal",
+        "step=0.3",
+        200,
+        {**DAY, "step": ["float", 0.3]},
+        connexion=(400, MULTIPLE_OF_DECIMAL),
+    ),
+    _formats("multiple-of-integer-quotient", "step=2", 200, {**DAY, "step": ["float", 2.0]}),
+    _formats("multiple-of-not", "step=0.35", 400),
+    _formats("multiple-of-beyond-double", "step=1e400", 400),
+    Probe(
+        "number-beyond-double", "GET", f"{ITEMS}&ratio=1e400", 400, connexion=(200, NOT_A_NUMBER)
+    ),
+    # An optional body: absent, or each format typed by the model.
+    Probe(
+        "optional-body-empty",
+        "PUT",
+        STAMP,
+        200,
+        {},
+        headers=JSON,
+        content="",
+        operation="stamp",
+        connexion=(400, OPTIONAL_BODY),
+    ),
+    Probe(
+        "optional-body-absent",
+        "PUT",
+        STAMP,
+        200,
+        {},
+        operation="stamp",
+        connexion=(400, OPTIONAL_BODY),
+    ),
+    _stamp(
+        "body-formats",
+        f'{{"day": "2026-01-02", "at": "2026-01-02T03:04:05Z", "id": "{UUID}",'
+        ' "site": "https://x.test/", "mail": "a@b.co", "small": 2147483647,'
+        ' "big": -9223372036854775808}',
+        200,
+        {
+            **DAY,
+            "at": ["datetime", "2026-01-02T03:04:05Z"],
+            "id": ["UUID", UUID],
+            "site": ["AnyUrl", "https://x.test/"],
+            "mail": ["str", "a@b.co"],
+            "small": ["int", 2147483647],
+            "big": ["int", -9223372036854775808],
+        },
+    ),
+    _stamp("body-not-a-date", '{"day": "2026-02-30"}', 400),
+    _stamp("body-date-time-without-offset", '{"at": "2026-01-02T03:04:05"}', 400),
+    _stamp("body-not-a-uuid", '{"id": "x"}', 400),
+    _stamp("body-not-a-uri", '{"site": "x.test"}', 400),
+    _stamp("body-int32-above", '{"small": 2147483648}', 400),
+    _stamp("body-int64-below", '{"big": -9223372036854775809}', 400),
+    _stamp(
+        "body-multiple-of-decimal",
+        '{"step": 0.7}',
+        200,
+        {"step": ["float", 0.7]},
+        connexion=(400, MULTIPLE_OF_DECIMAL),
+    ),
+    _stamp("body-multiple-of-not", '{"step": 0.75}', 400),
+    _stamp("body-multiple-of-beyond-double", '{"step": 1e400}', 400),
+    _stamp(
+        "body-number-beyond-double",
+        '{"ratio": -1e400}',
+        400,
+        connexion=(200, NUMBER_BEYOND_DOUBLE),
+    ),
+]
+PROBES += PARAMETERS
+# --- end of parameters and formats ---
+
 
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -640,11 +870,20 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return checkout
 
 
-@pytest.fixture(scope="module")
-def answers(checkout: Path) -> dict[str, list[list[Any]]]:
-    """Every probe's answer from each engine, by engine, in PROBES' order."""
-    requests = json.dumps([probe.request for probe in PROBES])
-    return json.loads(_run(checkout, str(RUNNER), stdin=requests))
+@pytest.fixture(scope="module", params=BACKENDS)
+def answers(request: pytest.FixtureRequest, checkout: Path) -> Iterator[dict[str, list[list[Any]]]]:
+    """Every probe's answer from each engine, by engine, in PROBES' order, on each backend."""
+    databases: dict[str, str] = {}
+    names = []
+    if request.param == "postgresql":
+        postgres = request.getfixturevalue("postgres_databases")
+        for engine in ENGINES:
+            name, databases[engine] = postgres.create()
+            names.append(name)
+    given = {"requests": [probe.request for probe in PROBES], "databases": databases}
+    yield json.loads(_run(checkout, str(RUNNER), stdin=json.dumps(given)))
+    for name in names:
+        postgres.release(name)
 
 
 def _run(checkout: Path, script: str, *args: str, stdin: str = "") -> str:
@@ -693,6 +932,8 @@ def test_every_probe_response_is_written_as_the_spec_spells_it(checkout: Path) -
 
 
 def _operation(probe: Probe) -> str:
+    if probe.operation is not None:
+        return probe.operation
     if probe.path.startswith("/media/"):
         return MEDIA_OPERATIONS[probe.path.split("/")[2].partition("?")[0]]
     return {"GET": "read", "POST": "create", "PUT": "shape"}.get(probe.method, "")

@@ -204,20 +204,49 @@ def test_a_required_nullable_field_accepts_null_in_the_model_as_in_the_schema(ch
         ),
         (
             {"name": "filter", "in": "query", "schema": {"type": "object"}},
-            "parameters must be strings, numbers, booleans or arrays of them",
+            "query parameter 'filter': an object parameter must $ref a named schema (its model)",
         ),
         (
             {"name": "tags", "in": "query", "style": "deepObject",
              "schema": {"type": "array", "items": {"type": "string"}}},
-            "query parameter 'tags': style 'deepObject' is not supported",
+            "query parameter 'tags': style 'deepObject' is for objects",
+        ),
+        (
+            {"name": "X-Filter", "in": "header", "schema": {"$ref": "#/components/schemas/Error"}},
+            "header parameter 'X-Filter': an object parameter must be in the query, style"
+            " deepObject or form, exploded",
+        ),
+        (
+            {"name": "f", "in": "query", "explode": False,
+             "schema": {"$ref": "#/components/schemas/Error"}},
+            "query parameter 'f': an object parameter must be in the query, style deepObject or"
+            " form, exploded",
+        ),
+        (
+            {"name": "f", "in": "query", "style": "deepObject",
+             "schema": {"$ref": "#/components/schemas/SearchResults"}},
+            "query parameter 'f': property 'results' must be a string, number, integer or"
+            " boolean, not nullable",
+        ),
+        (
+            [{"name": "error", "in": "query", "schema": {"type": "string"}},
+             {"name": "f", "in": "query", "schema": {"$ref": "#/components/schemas/Error"}}],
+            "query parameter 'f' (form, exploded) writes its property 'error' as a query"
+            " parameter, as parameter 'error' is",
+        ),
+        (
+            {"name": "since", "in": "query",
+             "schema": {"type": "string", "format": "date", "default": "2026-01-01"}},
+            "query parameter 'since': a parameter of format 'date' may not have a default",
         ),
     ],
 )  # fmt: skip
 def test_a_parameter_the_glue_cannot_take_is_refused_naming_the_operation(
-    checkout: Path, parameter: dict, refused: str
+    checkout: Path, parameter: dict | list, refused: str
 ):
     def add_parameters(spec):
-        extra = [{"name": "page-size", "in": "query", "schema": {"type": "integer"}}, parameter]
+        extra = [{"name": "page-size", "in": "query", "schema": {"type": "integer"}}]
+        extra += parameter if isinstance(parameter, list) else [parameter]
         spec["paths"]["/v1/search"]["get"]["parameters"].extend(extra)
 
     _edit_spec(checkout, add_parameters)

@@ -6,6 +6,9 @@ import hashlib
 from collections.abc import AsyncIterator
 from typing import Any
 
+from pydantic import BaseModel
+from pydantic_core import to_jsonable_python
+
 from generated import models  # the probe's own models
 from server.handlers.call import Call, Reply
 
@@ -105,3 +108,35 @@ async def media_status(_call: Call, *, code: int) -> Reply:
     if 200 <= code < 300:
         return Reply(code, _echo("media_status", {"code": code}))
     return Reply(code, models.Error(error=f"asked for {code}"))
+
+
+# --- Parameters and formats: each value as [its Python type, its JSON], a model's by field. ---
+
+
+def _typed(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return {name: _typed(item) for name, item in value if item is not None}
+    if isinstance(value, list):
+        return [_typed(item) for item in value]
+    return [type(value).__name__, to_jsonable_python(value)]
+
+
+def _typed_echo(operation: str, values: dict[str, Any]) -> Any:
+    shown = {name: _typed(value) for name, value in values.items() if value is not None}
+    return models.Echo(operation=operation, values=shown)
+
+
+async def objects(_call: Call, **values: Any) -> Reply:
+    return Reply(200, _typed_echo("objects", values))
+
+
+async def required_object(_call: Call, **values: Any) -> Reply:
+    return Reply(200, _typed_echo("required_object", values))
+
+
+async def formats(_call: Call, **values: Any) -> Reply:
+    return Reply(200, _typed_echo("formats", values))
+
+
+async def stamp(_call: Call, **values: Any) -> Reply:
+    return Reply(200, _typed_echo("stamp", values))
