@@ -14,20 +14,25 @@ def add_commands(commands: Commands) -> None:
     )
     db.add_parser("upgrade", help="apply pending migrations").set_defaults(run=_upgrade)
 
-    backup = commands.add_parser(
-        "backup",
-        help="copy the SQLite database to a new file, consistently, while it is served"
-        " (PostgreSQL: prints the pg_dump command to use)",
-    )
-    backup.add_argument("path", help="the file to write; it must not exist")
-    backup.set_defaults(run=_backup)
-    restore = commands.add_parser(
-        "restore",
-        help="replace the SQLite database with a backup, then apply pending migrations"
-        " (stop hubindex serve first)",
-    )
-    restore.add_argument("path", help="a file `hubindex backup` wrote")
-    restore.set_defaults(run=_restore)
+    for name, text, path, run in (
+        (
+            "backup",
+            "copy the SQLite database to a new file, consistently, while it is served"
+            " (PostgreSQL: prints the pg_dump command to use)",
+            "the file to write; it must not exist",
+            _backup,
+        ),
+        (
+            "restore",
+            "replace the SQLite database with a backup, then apply pending migrations"
+            " (stop hubindex serve first)",
+            "a file `hubindex backup` wrote",
+            _restore,
+        ),
+    ):
+        command = commands.add_parser(name, help=text)
+        command.add_argument("path", help=path)
+        command.set_defaults(run=run)
 
 
 def _upgrade(_args: argparse.Namespace, settings: Settings) -> int:

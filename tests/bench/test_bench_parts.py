@@ -4,8 +4,9 @@ import os
 import sqlite3
 from pathlib import Path
 
+import httpx
 import pytest
-from bench import cpu, data, targets, wrk
+from bench import clients, cpu, data, targets, wrk
 
 WRK_OUTPUT = """Running 1s test @ http://127.0.0.1:1/v1/_ping
   2 threads and 32 connections
@@ -88,3 +89,42 @@ def test_seeded_sqlite_database_has_the_rows_and_the_user(tmp_path: Path):
         ]
     finally:
         connection.close()
+
+
+def _answer(status: int, **headers: str) -> httpx.Response:
+    return httpx.Response(status, headers=headers, text="the body")
+
+
+def test_the_stress_tally_counts_every_answer_and_tells_what_may_not_be():
+    tally = clients.Tally(may_be_busy=frozenset({"flood"}), may_go_unanswered=frozenset({"flood"}))
+    tally.count("flood", _answer(503, **{"Retry-After": "1"}))  # busy, and says when: fine
+    tally.count("flood", _answer(503))  # busy without Retry-After
+    tally.count("ping", _answer(503, **{"Retry-After": "1"}))  # a ping is never busy
+    tally.count("ping", _answer(200))
+    tally.failed("flood", httpx.ReadError("gone"))
+    tally.failed("login", httpx.ReadError("gone"))
+    assert list(tally.lines()) == [
+        "flood: 0: 1, 503: 2",
+        "login: 0: 1",
+        "ping: 200: 1, 503: 1",
+        "5xx: flood: 503 the body",
+        "5xx: ping: 503 the body",
+        "5xx: login: no answer (ReadError)",
+    ]
+
+
+def test_the_stress_tally_keeps_the_first_problems_and_counts_them_all():
+    tally = clients.Tally()
+    for _ in range(clients.PROBLEMS_KEPT + 5):
+        tally.count("push", _answer(500))
+    assert tally.statuses["push"][500] == clients.PROBLEMS_KEPT + 5
+    assert len(tally.problems) == clients.PROBLEMS_KEPT
+
+
+def test_the_ping_line_and_its_bound():
+    times = [0.001] * 98 + [0.060, 0.070]
+    assert clients.ping_line(times) == (
+        "ping: 100 answered, p50 1.0 ms, p99 60.0 ms, max 70.0 ms (goal p99 <= 50 ms)"
+    )
+    assert not clients.ping_p99_held(times)
+    assert clients.ping_p99_held([0.001] * 100)
