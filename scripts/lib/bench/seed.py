@@ -158,17 +158,26 @@ def seed_sqlite(path: Path, size: int) -> float:
 
 
 def _insert_bench_repositories_sqlite(connection: sqlite3.Connection, size: int) -> None:
-    for offset, name in enumerate((data.READ_REPOSITORY, data.WRITE_REPOSITORY), start=1):
-        repository_id = size + offset
+    for repository, images in _bench_repositories(size):
         connection.execute(
             "INSERT INTO repositories (id, namespace, name, description, created_at)"
             " VALUES (?, ?, ?, '', CURRENT_TIMESTAMP)",
-            (repository_id, data.BENCH_USER, name),
+            repository,
         )
         connection.executemany(
-            "INSERT INTO images (repository_id, image_id, checksum) VALUES (?, ?, ?)",
-            [(repository_id, image, checksum) for image, checksum in data.images(name)],
+            "INSERT INTO images (repository_id, image_id, checksum) VALUES (?, ?, ?)", images
         )
+
+
+def _bench_repositories(
+    size: int,
+) -> Iterator[tuple[tuple[int, str, str], list[tuple[int, str, str]]]]:
+    """The benchmark user's repositories, after the ``size`` others: each one's row (id,
+    namespace, name) and its images' rows (repository id, image id, checksum)."""
+    for offset, name in enumerate((data.READ_REPOSITORY, data.WRITE_REPOSITORY), start=1):
+        repository_id = size + offset
+        images = [(repository_id, image, checksum) for image, checksum in data.images(name)]
+        yield (repository_id, data.BENCH_USER, name), images
 
 
 def seed_postgresql(url: str, size: int) -> float:
@@ -185,16 +194,14 @@ def seed_postgresql(url: str, size: int) -> float:
         with cursor.copy(f"COPY {columns} FROM STDIN") as copy:
             for batch in _batches(data.repositories(size)):
                 copy.write("".join(f"{i}\t{ns}\t{n}\t{d}\n" for i, ns, n, d in batch))
-        for offset, name in enumerate((data.READ_REPOSITORY, data.WRITE_REPOSITORY), start=1):
-            repository_id = size + offset
+        for repository, images in _bench_repositories(size):
             cursor.execute(
                 "INSERT INTO repositories (id, namespace, name, description)"
                 " VALUES (%s, %s, %s, '')",
-                (repository_id, data.BENCH_USER, name),
+                repository,
             )
             cursor.executemany(
-                "INSERT INTO images (repository_id, image_id, checksum) VALUES (%s, %s, %s)",
-                [(repository_id, image, checksum) for image, checksum in data.images(name)],
+                "INSERT INTO images (repository_id, image_id, checksum) VALUES (%s, %s, %s)", images
             )
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('repositories', 'id'),"
