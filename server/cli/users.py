@@ -14,7 +14,7 @@ from typing import Any
 
 from generated import models
 from server.cli import accounts
-from server.cli.report import Commands, say
+from server.cli.report import Command, Commands, say
 from server.handlers.call import BodyRules
 from server.settings import Settings
 
@@ -133,7 +133,7 @@ def add_commands(commands: Commands) -> None:
         parser.set_defaults(run=_runner(command))
 
 
-def _runner(command: UsersCommand) -> Callable[[argparse.Namespace, Settings], int]:
+def _runner(command: UsersCommand) -> Command:
     def run(args: argparse.Namespace, settings: Settings) -> int:
         output = command.does(args, settings)
         if command.report:
