@@ -1,7 +1,8 @@
-"""The errors a client can be told about.
+"""The errors a client can be told about: a client of the API, or the operator of a command.
 
 Services raise these; they know nothing of HTTP. ``server.http.responses`` maps each class, along
-its MRO, to a status code in one table.
+its MRO, to a status code in one table. The ``hubindex`` command reports any of them as one
+``hubindex: MESSAGE`` line and exit status 1.
 
     HubIndexError
     ├── InvalidRequest            the request is malformed or a value is invalid
@@ -23,7 +24,10 @@ its MRO, to a status code in one table.
     │   ├── Overloaded            too much password hashing waiting already
     │   └── BodiesBufferFull      too many request bodies held at once
     ├── BodyIncomplete            the client left before its body arrived in full
-    └── NotImplementedYet         the operation has no handler yet
+    ├── NotImplementedYet         the operation has no handler yet
+    └── CommandError              a ``hubindex`` command cannot do what it was asked (never HTTP)
+        ├── UsageError            a command-line value or setting does not fit the command
+        └── BackupError           a backup or a restore cannot be made as asked
 
 Each TooManyRequests and Unavailable says when to try again (``retry_after_seconds``).
 """
@@ -167,3 +171,15 @@ class NotImplementedYet(HubIndexError):
 
     def __init__(self) -> None:
         super().__init__("not implemented")
+
+
+class CommandError(HubIndexError):
+    """A ``hubindex`` command cannot do what it was asked; its operator reads the message."""
+
+
+class UsageError(CommandError):
+    """A command-line value, or a setting, does not fit the command."""
+
+
+class BackupError(CommandError):
+    """A backup or a restore cannot be made as asked."""

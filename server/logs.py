@@ -10,6 +10,11 @@ that lines keep their order. What is pending is written when the app shuts down 
 calls ``flush_all``), and on any normal exit (``logging.shutdown``, ``atexit``): uvicorn ends
 a server stopped by SIGTERM or SIGINT by raising the signal again, and that exit runs no
 ``atexit``.
+
+A record logged while a request is served names its request id (the one its access line
+carries and its answer echoes): ``id=...`` at the end of its text line, ``request_id`` in its
+JSON object. ``REQUEST_ID`` holds it; the access-log middleware sets it for the request's task,
+and the formatters read it, so a request that logs nothing pays one ``ContextVar.set``.
 """
 
 import atexit
@@ -21,9 +26,14 @@ import threading
 import time
 import weakref
 from collections import deque
+from contextvars import ContextVar
 from typing import Any, TextIO
 
 ACCESS_LOGGER = "hubindex.access"
+
+# The id of the request being served in this context (its task, and the threads it hands work
+# to, which copy the context); None outside any request.
+REQUEST_ID: ContextVar[str | None] = ContextVar("hubindex_request_id", default=None)
 
 # How long a line may wait for its batch, and how many lines wake the writer at once.
 FLUSH_SECONDS = 0.05
@@ -146,7 +156,8 @@ class LineWriter:
 
 
 class TextFormatter(logging.Formatter):
-    """``TIME LEVEL LOGGER: MESSAGE``, the time in RFC 3339, UTC, with milliseconds."""
+    """``TIME LEVEL LOGGER: MESSAGE``, the time in RFC 3339, UTC, with milliseconds; `` id=ID``
+    after the message of a record logged while the request ID is served."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -155,13 +166,17 @@ class TextFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         line = f"{self._times.format(record.created)} {record.levelname} {record.name}: "
         line += record.getMessage()
+        request_id = REQUEST_ID.get()
+        if request_id is not None and not hasattr(record, "request"):  # an access line has it
+            line += f" id={request_id}"
         if record.exc_info:
             line += "\n" + self.formatException(record.exc_info)
         return line
 
 
 class JsonFormatter(logging.Formatter):
-    """One JSON object per line; a request line carries its fields at the top level."""
+    """One JSON object per line; a request line carries its fields at the top level, any
+    other record logged while a request is served its ``request_id``."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -178,6 +193,9 @@ class JsonFormatter(logging.Formatter):
             line.update(request)
         else:
             line["message"] = record.getMessage()
+            request_id = REQUEST_ID.get()
+            if request_id is not None:
+                line["request_id"] = request_id
         if record.exc_info:
             line["exception"] = self.formatException(record.exc_info)
         return json.dumps(line, ensure_ascii=False)

@@ -18,6 +18,9 @@ template)::
   ``X-Request-ID`` header of every answer.
 
 No credential is ever written: the line has no header but the request id, and no query.
+
+Every other record logged while the request is served names the same id
+(``server.logs.REQUEST_ID``).
 """
 
 import logging
@@ -30,7 +33,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from server.http.metrics import Metrics
 from server.http.responses import error_response
-from server.logs import ACCESS_LOGGER, Timestamps, direct_handler
+from server.logs import ACCESS_LOGGER, REQUEST_ID, Timestamps, direct_handler
 
 REQUEST_INFO = "hubindex.request"  # a dict in the scope that inner layers fill in
 REQUEST_ID_HEADER = b"x-request-id"
@@ -89,6 +92,7 @@ class RequestLogMiddleware:
         arrived = time.time()
         started = time.perf_counter()
         rid = request_id(scope)
+        named = REQUEST_ID.set(rid)
         header = (REQUEST_ID_HEADER, rid.encode("ascii"))
         info: dict[str, Any] = {"status": 500, "request_id": rid}
         scope[REQUEST_INFO] = info
@@ -111,7 +115,12 @@ class RequestLogMiddleware:
             if not responding:
                 # Still an answer with its request id; the error goes on to be logged.
                 await error_response(500, "internal server error")(scope, receive, recording)
+            # REQUEST_ID stays set: the server logs the error next, in this request's task.
             raise
+        else:
+            # The server runs each request in a task of its own, whose context ends with it; a
+            # caller that awaits the app in its own task (a test's client) gets its value back.
+            REQUEST_ID.reset(named)
         finally:
             self._record(scope, info, arrived, time.perf_counter() - started, sent)
 

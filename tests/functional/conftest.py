@@ -2,17 +2,24 @@
 
 PostgreSQL runs against the server ``tests.backends.postgres()`` finds: the one
 HUBINDEX_TEST_POSTGRES_URL names, or this machine's at 127.0.0.1:5432; without one those tests
-are skipped with the reason, which the run's last line repeats.
+are skipped with the reason, which the run's last line repeats. A run drops the PostgreSQL
+databases it made when it ends, failed, interrupted or stopped by SIGTERM; those of a run that
+was killed outright are dropped by a later run (``drop_dead_runs_databases``).
 """
 
+import re
 import shutil
+import signal
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import psycopg
 import pytest
+from psycopg import sql
 from sqlalchemy.engine import make_url
 
 from server.storage.migrations import upgrade
@@ -37,6 +44,42 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+# A run's databases are named with its mark (the hex second it started, 4 random hex digits);
+# while it runs, its admin connection carries the mark in its application_name.
+RUN_APPLICATION = "hubindex-tests"
+RUN_DATABASE = re.compile(r"hubindex_(?:template|test)_([0-9a-f]{12})(?:_[0-9a-f]+)?")
+LEFTOVER_AFTER_SECONDS = 24 * 3600
+
+
+def drop_dead_runs_databases(admin: psycopg.Connection, now: float | None = None) -> list[str]:
+    """Drop the databases of test runs that are gone; what it dropped. Gone: made more than
+    ``LEFTOVER_AFTER_SECONDS`` ago by a run whose admin connection is closed, and nobody is
+    connected to it. A database someone connects to meanwhile refuses the DROP and is kept."""
+    now = time.time() if now is None else now
+    live = {
+        name.removeprefix(f"{RUN_APPLICATION} ")
+        for (name,) in admin.execute(
+            "SELECT application_name FROM pg_stat_activity WHERE application_name LIKE %s",
+            (f"{RUN_APPLICATION} %",),
+        )
+    }
+    candidates = admin.execute(
+        "SELECT datname FROM pg_database d WHERE datname LIKE 'hubindex\\_%'"
+        " AND NOT EXISTS (SELECT 1 FROM pg_stat_activity a WHERE a.datname = d.datname)"
+    ).fetchall()
+    dropped = []
+    for (name,) in candidates:
+        mark = RUN_DATABASE.fullmatch(name)
+        if mark is None or mark[1] in live or now - int(mark[1][:8], 16) < LEFTOVER_AFTER_SECONDS:
+            continue
+        try:
+            admin.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
+        except psycopg.Error:
+            continue  # in use after all
+        dropped.append(name)
+    return dropped
+
+
 class _PostgresDatabases:
     """Fresh databases cloned from one migrated template database.
 
@@ -48,17 +91,24 @@ class _PostgresDatabases:
 
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
-        self.template = f"hubindex_template_{uuid.uuid4().hex[:8]}"
+        self.run = f"{int(time.time()):08x}{uuid.uuid4().hex[:4]}"
+        self.template = f"hubindex_template_{self.run}"
         self._admin = psycopg.connect(
             self.url.set(drivername="postgresql", database="postgres").render_as_string(False),
             autocommit=True,
+            application_name=f"{RUN_APPLICATION} {self.run}",
         )
-        self._admin.execute(f'CREATE DATABASE "{self.template}"')
-        upgrade(self._url_of(self.template))
-        with self._connect(self.template) as connection:
-            self._snapshot = Snapshot.of(connection)
+        drop_dead_runs_databases(self._admin)
         self._spare: list[str] = []
         self._made: set[str] = set()
+        self._admin.execute(f'CREATE DATABASE "{self.template}"')
+        try:
+            upgrade(self._url_of(self.template))
+            with self._connect(self.template) as connection:
+                self._snapshot = Snapshot.of(connection)
+        except BaseException:
+            self.close()
+            raise
 
     def _url_of(self, database: str) -> str:
         return self.url.set(drivername="postgresql+psycopg", database=database).render_as_string(
@@ -74,7 +124,7 @@ class _PostgresDatabases:
         if self._spare:
             name = self._spare.pop()
         else:
-            name = f"hubindex_test_{uuid.uuid4().hex[:12]}"
+            name = f"hubindex_test_{self.run}_{uuid.uuid4().hex[:8]}"
             self._admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
             self._made.add(name)
         return name, self._url_of(name)
@@ -94,10 +144,15 @@ class _PostgresDatabases:
         self._made.discard(name)
 
     def close(self) -> None:
-        for name in list(self._made):
-            self.drop(name)
-        self.drop(self.template)
-        self._admin.close()
+        try:
+            for name in [*self._made, self.template]:
+                self.drop(name)
+        finally:
+            self._admin.close()
+
+
+def _interrupt(_signal: int, _frame: FrameType | None) -> None:
+    raise KeyboardInterrupt("SIGTERM")
 
 
 @pytest.fixture(scope="session")
@@ -105,9 +160,17 @@ def postgres_databases() -> Iterator[_PostgresDatabases]:
     target = postgres()
     if target.url is None:
         pytest.skip(target.why_left_out)
-    databases = _PostgresDatabases(target.url)
-    yield databases
-    databases.close()
+    # A run stopped by SIGTERM (a timeout's) ends as an interrupted one does: its fixtures are
+    # torn down, and the databases dropped.
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        databases = _PostgresDatabases(target.url)
+        try:
+            yield databases
+        finally:
+            databases.close()
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 @pytest.fixture(params=BACKENDS)

@@ -257,6 +257,38 @@ def test_serve_logs_every_request_before_it_exits_and_echoes_request_ids(serve, 
     assert ids[-2:] == [docs.headers["X-Request-ID"], confirm.headers["X-Request-ID"]]
 
 
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_warning_logged_while_serving_names_the_request_id_the_answer_echoes(serve, log_format):
+    """Without SMTP, a registration logs its confirmation link as a warning."""
+    served = serve("--log-format", log_format)
+    echoed = []
+    for n, sent in enumerate(({"X-Request-ID": "signup-1"}, {})):
+        account = {
+            "username": f"warned_{n}",
+            "password": "a-password",
+            "email": f"w{n}@example.com",
+        }
+        answer = httpx.post(f"{served.url}/v1/users/", json=account, headers=sent)
+        assert answer.status_code == 201, answer.text
+        echoed.append(answer.headers["X-Request-ID"])
+    assert echoed[0] == "signup-1"
+    assert re.fullmatch(r"[0-9a-f]{16}", echoed[1])
+    served.process.terminate()
+    served.process.wait(timeout=30)
+    lines = served.log.read_text().splitlines()
+    if log_format == "json":
+        events = [json.loads(line) for line in lines]
+        warned = [e.get("request_id") for e in events if e["logger"] == "server.services.mail"]
+        started = [e for e in events if "started: engine" in e.get("message", "")]
+        assert [("request_id" in e) for e in started] == [False]
+    else:
+        mail = [line for line in lines if " WARNING server.services.mail: " in line]
+        warned = [line.rpartition(" id=")[2] for line in mail]
+        started = [line for line in lines if "started: engine" in line]
+        assert [(" id=" in line) for line in started] == [False]
+    assert warned == echoed
+
+
 def test_metrics_are_off_by_default_and_served_on_their_own_port_when_asked(serve):
     port = _free_port()
     served = serve(HUBINDEX_METRICS_PORT=str(port))

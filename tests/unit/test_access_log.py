@@ -14,16 +14,23 @@ import pytest
 from starlette.types import Receive, Scope, Send
 
 from server.http.access_log import REQUEST_INFO, RequestLogMiddleware, request_id, shown
-from server.logs import ACCESS_LOGGER, LineHandler, LineWriter, Timestamps
+from server.logs import ACCESS_LOGGER, REQUEST_ID, LineHandler, LineWriter, Timestamps
 from tests.conftest import ROOT
 
 GENERATED_ID = re.compile(r"[0-9a-f]{16}")
+WARNER = "tests.warner"  # the logger the app warns on, on /warn
+
+warner = logging.getLogger(WARNER)
 
 
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
-    """Answers ``hello`` (as ``alice`` on ``/who``), raises on ``/boom``."""
+    """Answers ``hello`` (as ``alice`` on ``/who``), raises on ``/boom``, warns on ``/warn``
+    (from a thread too, as the services' work on threads does)."""
     if scope["path"] == "/boom":
         raise RuntimeError("boom")
+    if scope["path"] == "/warn":
+        warner.warning("the database is slow")
+        await asyncio.to_thread(warner.warning, "and so is its thread")
     info = scope[REQUEST_INFO]
     info["operation"], info["route"] = "things.get", "/things/{name}"
     if scope["path"] == "/who":
@@ -62,6 +69,25 @@ def access_lines() -> Iterator[Callable[[str], Callable[[], list[str]]]]:
         handler.close()
 
 
+@pytest.fixture
+def warnings() -> Iterator[Callable[[str], Callable[[], list[str]]]]:
+    """Installs a LineHandler of the given format on the app's own logger; what it wrote."""
+    saved = (warner.handlers[:], warner.propagate)
+    handlers: list[LineHandler] = []
+
+    def install(log_format: str) -> Callable[[], list[str]]:
+        stream = io.StringIO()
+        handlers.append(LineHandler(log_format, stream))
+        warner.handlers[:] = handlers[-1:]
+        warner.propagate = False
+        return lambda: stream.getvalue().splitlines()
+
+    yield install
+    warner.handlers[:], warner.propagate = saved
+    for handler in handlers:
+        handler.close()
+
+
 def get(path: str, **options: object) -> httpx.Response:
     """``GET path`` through the middleware, from 203.0.113.9."""
 
@@ -72,7 +98,11 @@ def get(path: str, **options: object) -> httpx.Response:
             raise_app_exceptions=False,
         )
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
-            return await http.get(path, **options)  # type: ignore[arg-type]
+            response = await http.get(path, **options)  # type: ignore[arg-type]
+        if response.status_code == 200:
+            # The client awaited the app in this task: the request's id is not left behind.
+            assert REQUEST_ID.get() is None
+        return response
 
     return asyncio.run(call())
 
@@ -129,6 +159,46 @@ def test_a_failure_is_answered_500_with_its_request_id_and_logged(access_lines):
     assert response.headers["X-Request-ID"] == "trace.7"
     event = json.loads(lines()[0])
     assert (event["status"], event["operation"], event["request_id"]) == (500, "-", "trace.7")
+
+
+@pytest.mark.parametrize("sent", [{"X-Request-ID": "incident-9"}, {}], ids=["sent", "new"])
+def test_a_warning_while_serving_names_the_request_id_the_answer_echoes(
+    access_lines, warnings, sent: dict[str, str]
+):
+    lines = access_lines("text")
+    warned = warnings("text")
+    response = get("/warn", headers=sent)
+    rid = response.headers["X-Request-ID"]
+    assert rid == sent.get("X-Request-ID", rid)
+    assert GENERATED_ID.fullmatch(rid) or sent
+    assert [line.split(" ", 1)[1] for line in warned()] == [
+        f"WARNING {WARNER}: the database is slow id={rid}",
+        f"WARNING {WARNER}: and so is its thread id={rid}",
+    ]
+    [access] = lines()
+    assert access.endswith(f" id={rid}")  # once: the access line's own, at its end
+    assert access.count(" id=") == 1
+
+
+def test_a_warning_while_serving_carries_request_id_in_json(warnings):
+    warned = warnings("json")
+    get("/warn", headers={"X-Request-ID": "incident-10"})
+    events = [json.loads(line) for line in warned()]
+    assert [(e["message"], e["request_id"]) for e in events] == [
+        ("the database is slow", "incident-10"),
+        ("and so is its thread", "incident-10"),
+    ]
+
+
+@pytest.mark.parametrize("log_format", ["text", "json"])
+def test_a_record_outside_any_request_names_none(warnings, log_format: str):
+    warned = warnings(log_format)
+    get("/warn")
+    warner.warning("shutting down")
+    last = warned()[-1]
+    assert "shutting down" in last
+    assert "id=" not in last
+    assert "request_id" not in last
 
 
 def test_a_line_cannot_be_forged_through_the_path(access_lines):

@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 import pytest
 
+from server.cli import accounts, serve, users
 from server.cli import main as cli
 from server.spec.checkout import ROOT
 
@@ -25,10 +26,10 @@ def uvicorn_options(monkeypatch: pytest.MonkeyPatch, tmp_path) -> dict[str, Any]
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     captured: dict[str, Any] = {}
     monkeypatch.setattr(
-        cli.uvicorn, "run", lambda app, **options: captured.update(options, app=app)
+        serve.uvicorn, "run", lambda app, **options: captured.update(options, app=app)
     )
     # Port 5000 may be taken on this machine: whether it is, is a test of its own.
-    monkeypatch.setattr(cli, "_refuse_taken_address", lambda _host, _port: None)
+    monkeypatch.setattr(serve, "_refuse_taken_address", lambda _host, _port: None)
     return captured
 
 
@@ -47,7 +48,7 @@ def created(monkeypatch: pytest.MonkeyPatch, tmp_path) -> list[tuple[Any, ...]]:
     """``hubindex users create`` with the account's creation replaced: what it was given."""
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(cli.accounts, "create_user", lambda _settings, *args: calls.append(args))
+    monkeypatch.setattr(accounts, "create_user", lambda _settings, *args: calls.append(args))
     return calls
 
 
@@ -123,7 +124,7 @@ def test_a_stale_tree_is_refused_in_one_line_before_uvicorn_starts(
     capsys: pytest.CaptureFixture[str],
 ):
     monkeypatch.setattr(
-        cli.freshness, "stale", lambda: "spec/openapi.yaml changed since scripts/generate ran"
+        serve.freshness, "stale", lambda: "spec/openapi.yaml changed since scripts/generate ran"
     )
     assert cli.main(["serve"]) == 1
     assert uvicorn_options == {}
@@ -136,9 +137,9 @@ def test_a_stale_tree_is_refused_in_one_line_before_uvicorn_starts(
 def test_a_worker_refuses_a_stale_tree_too(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
-    monkeypatch.setattr(cli.freshness, "stale", lambda: "templates/x.jinja changed")
+    monkeypatch.setattr(serve.freshness, "stale", lambda: "templates/x.jinja changed")
     with pytest.raises(SystemExit) as exited:
-        cli.create_app_for_uvicorn()
+        serve.create_app_for_uvicorn()
     assert exited.value.code == 1
     assert capsys.readouterr().err == (
         "hubindex: generated/ is stale: templates/x.jinja changed; run scripts/generate\n"
@@ -150,8 +151,8 @@ async def test_a_reload_onto_a_stale_tree_answers_503_saying_what_is_stale(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
     """A process that exited would leave the requests waiting on the reloader's socket."""
-    monkeypatch.setattr(cli.freshness, "stale", lambda: "spec/openapi.yaml changed")
-    app = cli.create_app_for_reload()
+    monkeypatch.setattr(serve.freshness, "stale", lambda: "spec/openapi.yaml changed")
+    app = serve.create_app_for_reload()
     message = "generated/ is stale: spec/openapi.yaml changed; run scripts/generate"
     assert capsys.readouterr().err == f"hubindex: {message}\n"
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as c:
@@ -163,11 +164,11 @@ async def test_a_reload_onto_a_stale_tree_answers_503_saying_what_is_stale(
 def test_each_mode_hands_uvicorn_its_factory(uvicorn_options: dict[str, Any]):
     assert cli.main(["serve"]) == 0
     assert (uvicorn_options["app"], uvicorn_options["factory"]) == (
-        "server.cli.main:create_app_for_uvicorn",
+        "server.cli.serve:create_app_for_uvicorn",
         True,
     )
     assert cli.main(["serve", "--reload"]) == 0
-    assert uvicorn_options["app"] == "server.cli.main:create_app_for_reload"
+    assert uvicorn_options["app"] == "server.cli.serve:create_app_for_reload"
 
 
 def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]):
@@ -192,7 +193,7 @@ def test_several_workers_on_postgresql_reach_uvicorn(
     uvicorn_options: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ):
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
-    monkeypatch.setattr(cli, "upgrade", lambda _url: [])
+    monkeypatch.setattr(serve, "upgrade", lambda _url: [])
     assert cli.main(["serve", "--workers", "2"]) == 0
     assert uvicorn_options["workers"] == 2
 
@@ -202,7 +203,7 @@ def test_a_port_in_use_is_refused_in_one_line_before_uvicorn_starts(
 ):
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     started: list[str] = []
-    monkeypatch.setattr(cli.uvicorn, "run", lambda app, **_options: started.append(app))
+    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **_options: started.append(app))
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -216,7 +217,7 @@ def test_an_address_not_of_this_machine_is_refused_in_one_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path, capsys: pytest.CaptureFixture[str]
 ):
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
-    monkeypatch.setattr(cli.uvicorn, "run", lambda app, **_options: None)
+    monkeypatch.setattr(serve.uvicorn, "run", lambda app, **_options: None)
     assert cli.main(["serve", "--host", "192.0.2.1", "--port", "5000"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("hubindex: cannot listen on 192.0.2.1:5000: ")
@@ -226,12 +227,76 @@ def test_an_address_not_of_this_machine_is_refused_in_one_line(
 def test_a_damaged_installed_package_is_named_as_such(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ):
-    monkeypatch.setattr(cli.freshness, "stale", lambda: "generated/requests.py is not what it was")
-    monkeypatch.setattr(cli, "is_checkout", lambda: False)
+    monkeypatch.setattr(
+        serve.freshness, "stale", lambda: "generated/requests.py is not what it was"
+    )
+    monkeypatch.setattr(serve, "is_checkout", lambda: False)
     with pytest.raises(SystemExit) as exited:
-        cli.create_app_for_uvicorn()
+        serve.create_app_for_uvicorn()
     assert exited.value.code == 1
     assert capsys.readouterr().err == (
         "hubindex: the installed package is damaged: generated/requests.py is not what it was;"
         " install hubindex again\n"
     )
+
+
+@pytest.fixture
+def account_calls(monkeypatch: pytest.MonkeyPatch, tmp_path) -> list[tuple[Any, ...]]:
+    """The account work of ``hubindex users ...`` replaced: which function, with what."""
+    monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
+    calls: list[tuple[Any, ...]] = []
+    for name in ("set_active", "delete_user", "set_password"):
+        monkeypatch.setattr(
+            accounts, name, lambda _settings, *args, name=name: calls.append((name, *args))
+        )
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("command", "stdin", "call", "said"),
+    [
+        (["disable", "op_user"], "", ("set_active", "op_user", False),
+         "disabled op_user: its logins and tokens are refused"),
+        (["enable", "op_user"], "", ("set_active", "op_user", True), "enabled op_user"),
+        (["activate", "op_user"], "", ("set_active", "op_user", True), "enabled op_user"),
+        (["delete", "op_user"], "", ("delete_user", "op_user"), "deleted op_user"),
+        (["set-password", "op_user", "--password-stdin"], "new-password\n",
+         ("set_password", "op_user", "new-password"), "set the password of op_user"),
+    ],
+)  # fmt: skip
+def test_each_users_command_does_its_work_and_says_so_in_one_line(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    account_calls: list[tuple[Any, ...]],
+    command: list[str],
+    stdin: str,
+    call: tuple[Any, ...],
+    said: str,
+):
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    assert cli.main(["users", *command]) == 0
+    assert account_calls == [call]
+    assert capsys.readouterr() == (f"hubindex: {said}\n", "")
+
+
+def test_activate_is_declared_as_another_name_of_enable(capsys: pytest.CaptureFixture[str]):
+    parser = cli.parser()
+    enable = parser.parse_args(["users", "enable", "op_user"])
+    activate = parser.parse_args(["users", "activate", "op_user"])
+    assert activate.run is enable.run
+    with pytest.raises(SystemExit) as exited:
+        parser.parse_args(["users", "--help"])
+    assert exited.value.code == 0
+    assert "enable (activate)" in capsys.readouterr().out
+
+
+def test_every_users_command_of_the_table_is_listed_in_the_help(
+    capsys: pytest.CaptureFixture[str],
+):
+    with pytest.raises(SystemExit):
+        cli.parser().parse_args(["users", "--help"])
+    listed = capsys.readouterr().out
+    assert all(f"    {command.name}" in listed for command in users.COMMANDS)
+    assert {command.name for command in users.COMMANDS} == {
+        "create", "list", "show", "disable", "enable", "delete", "set-password"
+    }  # fmt: skip

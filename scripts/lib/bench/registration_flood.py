@@ -26,11 +26,11 @@ import os
 import secrets
 import threading
 import time
-from collections import Counter
 from collections.abc import Callable
 
 import httpx
 
+from bench.clients import Tally, ping_line, ping_p99_held, pings, timed
 from bench.probe import percentile
 
 REGISTRATIONS_PER_ADDRESS = 10
@@ -40,44 +40,21 @@ SERVER_ENV = {
 }
 BASELINE_SECONDS = 5.0
 FLOODERS = 40
-PING_P99_GOAL_MS = 50.0
 LOGIN_P99_FACTOR = 2.0
 LOGIN_P99_SLACK_MS = 100.0
-PING_EVERY_SECONDS = 0.02
 LOGIN_EVERY_SECONDS = 0.05
-
-
-class _Tally:
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.statuses: dict[str, Counter[int]] = {}
-        self.problems: list[str] = []
-
-    def failed(self, client: str, error: Exception) -> None:
-        """A request that got no answer: a problem for every client but the flood's."""
-        with self._lock:
-            self.statuses.setdefault(client, Counter())[0] += 1
-            if client != "flood" and len(self.problems) < 10:
-                self.problems.append(f"{client}: no answer ({type(error).__name__})")
-
-    def count(self, client: str, response: httpx.Response) -> None:
-        status = response.status_code
-        with self._lock:
-            self.statuses.setdefault(client, Counter())[status] += 1
-            bad = status >= 500 and (
-                status != 503 or client not in ("flood", "one address")
-                or "Retry-After" not in response.headers
-            )  # fmt: skip
-            if bad and len(self.problems) < 10:
-                self.problems.append(f"{client}: {status} {response.text[:200]}")
 
 
 def attack(base: str, seconds: float, account: tuple[str, str]) -> int:
     """Run the attack on the server at ``base``; 0 when every bound held, else 1."""
-    tally = _Tally()
+    # The flood may find every hash slot taken (503, Retry-After) or its connection dropped;
+    # the one address may find the slots taken too.
+    tally = Tally(
+        may_be_busy=frozenset({"flood", "one address"}), may_go_unanswered=frozenset({"flood"})
+    )
     quiet = threading.Event()
     quiet_pings: list[float] = []
-    pinging = threading.Thread(target=_pings, args=(base, quiet, quiet_pings, tally), daemon=True)
+    pinging = threading.Thread(target=pings, args=(base, quiet, quiet_pings, tally), daemon=True)
     pinging.start()
     baseline = _timed_logins(base, account, tally, stop_after=BASELINE_SECONDS)
     quiet.set()
@@ -85,7 +62,7 @@ def attack(base: str, seconds: float, account: tuple[str, str]) -> int:
 
     stop = threading.Event()
     logins: list[float] = []
-    pings: list[float] = []
+    ping_times: list[float] = []
 
     def flood() -> None:
         asyncio.run(_flood(base, stop, tally))
@@ -104,7 +81,7 @@ def attack(base: str, seconds: float, account: tuple[str, str]) -> int:
         logins.extend(_timed_logins(base, account, tally, stop=stop))
 
     def ping() -> None:
-        _pings(base, stop, pings, tally)
+        pings(base, stop, ping_times, tally)
 
     clients: list[Callable[[], None]] = [login, ping, one_address, flood]
     threads = [threading.Thread(target=c, daemon=True) for c in clients]
@@ -115,25 +92,16 @@ def attack(base: str, seconds: float, account: tuple[str, str]) -> int:
     for thread in threads:
         thread.join(timeout=120)
     return _report(
-        seconds, tally, baseline=baseline, logins=logins, quiet_pings=quiet_pings, pings=pings
+        seconds,
+        tally,
+        baseline=baseline,
+        logins=logins,
+        quiet_pings=quiet_pings,
+        ping_times=ping_times,
     )
 
 
-def _pings(base: str, stop: threading.Event, pings: list[float], tally: _Tally) -> None:
-    with httpx.Client(base_url=base, timeout=60) as client:
-        while not stop.is_set():
-            started = time.perf_counter()
-            try:
-                response = client.get("/v1/_ping")
-            except httpx.TransportError as error:
-                tally.failed("ping", error)
-                continue
-            pings.append(time.perf_counter() - started)
-            tally.count("ping", response)
-            time.sleep(PING_EVERY_SECONDS)
-
-
-async def _flood(base: str, stop: threading.Event, tally: _Tally) -> None:
+async def _flood(base: str, stop: threading.Event, tally: Tally) -> None:
     """``FLOODERS`` registrations at a time, back to back, each from another address."""
     limits = httpx.Limits(max_connections=FLOODERS, max_keepalive_connections=FLOODERS)
     async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
@@ -165,42 +133,42 @@ def _register(client: httpx.Client, headers: dict[str, str]) -> httpx.Response:
 def _timed_logins(
     base: str,
     account: tuple[str, str],
-    tally: _Tally,
+    tally: Tally,
     *,
     stop: threading.Event | None = None,
     stop_after: float | None = None,
 ) -> list[float]:
     times: list[float] = []
     deadline = None if stop_after is None else time.monotonic() + stop_after
-    with httpx.Client(base_url=base, timeout=60) as client:
-        while True:
-            if (stop is not None and stop.is_set()) or (
-                deadline is not None and time.monotonic() > deadline
-            ):
-                return times
-            started = time.perf_counter()
-            try:
-                response = client.get("/v1/users/", auth=account)
-            except httpx.TransportError as error:
-                tally.failed("login", error)
-                continue
-            times.append(time.perf_counter() - started)
-            tally.count("login", response)
-            time.sleep(LOGIN_EVERY_SECONDS)
+
+    def done() -> bool:
+        return (stop is not None and stop.is_set()) or (
+            deadline is not None and time.monotonic() > deadline
+        )
+
+    timed(
+        base,
+        "login",
+        lambda client: client.get("/v1/users/", auth=account),
+        times,
+        tally,
+        every=LOGIN_EVERY_SECONDS,
+        done=done,
+    )
+    return times
 
 
 def _report(
     seconds: float,
-    tally: _Tally,
+    tally: Tally,
     *,
     baseline: list[float],
     logins: list[float],
     quiet_pings: list[float],
-    pings: list[float],
+    ping_times: list[float],
 ) -> int:
     alone_p50, alone_p99 = (percentile(baseline, p) * 1000 for p in (50, 99))
     login_p50, login_p99 = (percentile(logins, p) * 1000 for p in (50, 99))
-    ping_p50, ping_p99 = (percentile(pings, p) * 1000 for p in (50, 99))
     login_bound = alone_p99 * LOGIN_P99_FACTOR + LOGIN_P99_SLACK_MS
     load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
     print(f"registration flood: {seconds:g} s, {FLOODERS} registrations at a time from as many"
@@ -211,16 +179,11 @@ def _report(
           f" (ping meanwhile: p99 {quiet_p99:.1f} ms)")  # fmt: skip
     print(f"login under the flood: {len(logins)} answered, p50 {login_p50:.0f} ms,"
           f" p99 {login_p99:.0f} ms (bound <= {login_bound:.0f} ms)")  # fmt: skip
-    print(f"ping: {len(pings)} answered, p50 {ping_p50:.1f} ms, p99 {ping_p99:.1f} ms,"
-          f" max {max(pings) * 1000:.1f} ms (bound p99 <= {PING_P99_GOAL_MS:g} ms)")  # fmt: skip
-    for name, statuses in sorted(tally.statuses.items()):
-        shown = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items()))
-        print(f"{name}: {shown}")
-    for problem in tally.problems:
-        print(f"5xx: {problem}")
-    created_by_one = tally.statuses.get("one address", Counter())[201]
+    print(ping_line(ping_times, "bound"))
+    print("\n".join(tally.lines()))
+    created_by_one = tally.statuses.get("one address", {}).get(201, 0)
     held = {
-        "ping p99": ping_p99 <= PING_P99_GOAL_MS,
+        "ping p99": ping_p99_held(ping_times),
         "login p99": login_p99 <= login_bound,
         "one address's limit": created_by_one <= REGISTRATIONS_PER_ADDRESS,
         "no unexpected 5xx": not tally.problems,

@@ -10,12 +10,17 @@ and the benchmark user by the operator command's code, so both stay the server's
 in before the search indexes' migration, which then builds them from the rows (several times
 faster than keeping them up to date row by row).
 SQLite databases are cached (see paths.py: ``~/.cache/hubindex-bench``), keyed by size and by
-the sources that shape them (this file, data.py, the tables and the migrations).
+the sources that shape them (``_KEY_SOURCES``: this file, data.py, the tables, the migrations,
+and the code that writes the benchmark user): checkouts and worktrees of other code share the
+folder, each with seeds of its own key. A seed of another key is removed when it has not been
+used for ``STALE_AFTER_SECONDS`` (another checkout may be using it now); each run builds into
+a file of its own, renamed into place when complete.
 """
 
 import argparse
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import sys
@@ -34,8 +39,13 @@ _KEY_SOURCES = (
     Path(__file__),
     Path(data.__file__),
     ROOT / "server" / "storage" / "tables.py",
-    ROOT / "server" / "storage" / "migrations" / "versions",
+    ROOT / "server" / "storage" / "migrations",
+    # The benchmark user is made by the operator command's code: its row and password hash.
+    ROOT / "server" / "cli" / "accounts.py",
+    ROOT / "server" / "services" / "accounts.py",
+    ROOT / "server" / "services" / "passwords.py",
 )
+STALE_AFTER_SECONDS = 24 * 3600  # a seed of another key, unused this long, is removed
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,11 +59,12 @@ class Seeded:
 
 
 def cache_key() -> str:
+    """A hash of every source that shapes a seed: its path in the checkout and its bytes."""
     digest = hashlib.sha256()
     for source in _KEY_SOURCES:
-        files = sorted(source.glob("*.py")) if source.is_dir() else [source]
+        files = sorted(source.rglob("*.py")) if source.is_dir() else [source]
         for file in files:
-            digest.update(file.name.encode() + b"\0" + file.read_bytes())
+            digest.update(f"{file.relative_to(ROOT)}".encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()[:12]
 
 
@@ -63,22 +74,49 @@ def sqlite_cached(size: int, *, refresh: bool = False, log: bool = True) -> Seed
     key = cache_key()
     path = CACHE / f"sqlite-{size}-{key}.db"
     meta = path.with_suffix(".json")
+    _remove_stale(size, keep=key)
     if path.exists() and meta.exists() and not refresh:
         built = json.loads(meta.read_text())
+        os.utime(meta)  # used now: no other checkout removes it for a day
         return Seeded(size, f"sqlite:///{path}", built["seconds"], cached=True)
-    for stale in CACHE.glob(f"sqlite-{size}-*"):
-        stale.unlink()
-    partial = path.with_suffix(".partial")
-    partial.unlink(missing_ok=True)
+    # Files of this process's own: another run may be seeding the same key at once.
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    partial_meta = meta.with_name(f"{meta.name}.{os.getpid()}.partial")
     if log:
         print(f"bench: seeding {size:,} repositories (SQLite) ...", file=sys.stderr, flush=True)
-    seconds = seed_sqlite(partial, size)
-    partial.rename(path)
-    seeded = Seeded(size, f"sqlite:///{path}", seconds, cached=False)
-    meta.write_text(json.dumps(asdict(seeded)))
+    try:
+        partial.unlink(missing_ok=True)
+        seconds = seed_sqlite(partial, size)
+        seeded = Seeded(size, f"sqlite:///{path}", seconds, cached=False)
+        os.replace(partial, path)
+        partial_meta.write_text(json.dumps(asdict(seeded)))
+        os.replace(partial_meta, meta)
+    finally:
+        partial.unlink(missing_ok=True)
+        partial_meta.unlink(missing_ok=True)
     if log:
         print(f"bench: seeded {size:,} repositories in {seconds:.1f} s", file=sys.stderr)
     return seeded
+
+
+def _remove_stale(size: int, *, keep: str) -> None:
+    """Remove the seeds of ``size`` and another key, and partial files (of any key), left
+    unused for ``STALE_AFTER_SECONDS``: a seed is used when its ``.json`` is touched."""
+    now = time.time()
+    stale: list[Path] = []
+    for file in CACHE.glob(f"sqlite-{size}-*"):
+        partial = file.name.endswith(".partial")
+        if file.name.startswith(f"sqlite-{size}-{keep}.") and not partial:
+            continue
+        used = file if partial else file.with_suffix(".json")
+        try:
+            since = (used if used.exists() else file).stat().st_mtime
+        except FileNotFoundError:  # removed meanwhile, by another run
+            continue
+        if now - since > STALE_AFTER_SECONDS:
+            stale.append(file)
+    for file in stale:  # after every age was read: a seed's .json dates its .db too
+        file.unlink(missing_ok=True)
 
 
 def copy_sqlite(seeded: Seeded, target: Path) -> str:
@@ -120,17 +158,26 @@ def seed_sqlite(path: Path, size: int) -> float:
 
 
 def _insert_bench_repositories_sqlite(connection: sqlite3.Connection, size: int) -> None:
-    for offset, name in enumerate((data.READ_REPOSITORY, data.WRITE_REPOSITORY), start=1):
-        repository_id = size + offset
+    for repository, images in _bench_repositories(size):
         connection.execute(
             "INSERT INTO repositories (id, namespace, name, description, created_at)"
             " VALUES (?, ?, ?, '', CURRENT_TIMESTAMP)",
-            (repository_id, data.BENCH_USER, name),
+            repository,
         )
         connection.executemany(
-            "INSERT INTO images (repository_id, image_id, checksum) VALUES (?, ?, ?)",
-            [(repository_id, image, checksum) for image, checksum in data.images(name)],
+            "INSERT INTO images (repository_id, image_id, checksum) VALUES (?, ?, ?)", images
         )
+
+
+def _bench_repositories(
+    size: int,
+) -> Iterator[tuple[tuple[int, str, str], list[tuple[int, str, str]]]]:
+    """The benchmark user's repositories, after the ``size`` others: each one's row (id,
+    namespace, name) and its images' rows (repository id, image id, checksum)."""
+    for offset, name in enumerate((data.READ_REPOSITORY, data.WRITE_REPOSITORY), start=1):
+        repository_id = size + offset
+        images = [(repository_id, image, checksum) for image, checksum in data.images(name)]
+        yield (repository_id, data.BENCH_USER, name), images
 
 
 def seed_postgresql(url: str, size: int) -> float:
@@ -147,16 +194,14 @@ def seed_postgresql(url: str, size: int) -> float:
         with cursor.copy(f"COPY {columns} FROM STDIN") as copy:
             for batch in _batches(data.repositories(size)):
                 copy.write("".join(f"{i}\t{ns}\t{n}\t{d}\n" for i, ns, n, d in batch))
-        for offset, name in enumerate((data.READ_REPOSITORY, data.WRITE_REPOSITORY), start=1):
-            repository_id = size + offset
+        for repository, images in _bench_repositories(size):
             cursor.execute(
                 "INSERT INTO repositories (id, namespace, name, description)"
                 " VALUES (%s, %s, %s, '')",
-                (repository_id, data.BENCH_USER, name),
+                repository,
             )
             cursor.executemany(
-                "INSERT INTO images (repository_id, image_id, checksum) VALUES (%s, %s, %s)",
-                [(repository_id, image, checksum) for image, checksum in data.images(name)],
+                "INSERT INTO images (repository_id, image_id, checksum) VALUES (%s, %s, %s)", images
             )
         cursor.execute(
             "SELECT setval(pg_get_serial_sequence('repositories', 'id'),"

@@ -24,40 +24,19 @@ import subprocess
 import sys
 import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 import httpx
 
 from bench import big_lists, connection_attacks, data, registration_flood
+from bench.clients import Tally, ping_line, ping_p99_held, pings
 from bench.databases import Databases, PostgreSQLDatabases, SQLiteDatabases
-from bench.probe import percentile
 from bench.servers import free_port
 from bench.stopping import clean_up_on_sigterm
 
 ROOT = Path(__file__).resolve().parents[3]
 HUBINDEX = ROOT / ".venv" / "bin" / "hubindex"
-PING_P99_GOAL_MS = 50.0
-PING_EVERY_SECONDS = 0.02
 SEARCH_TERMS = ("e", "-", "/", " ", "a", "o", "_", ".", "s", "t", "i", "n")
-
-
-class Tally:
-    """Status codes per client, thread-safe."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self.statuses: dict[str, Counter[int]] = {}
-        self.failures: list[str] = []
-
-    def count(self, client: str, response: httpx.Response) -> None:
-        with self._lock:
-            self.statuses.setdefault(client, Counter())[response.status_code] += 1
-            if response.status_code >= 500 and len(self.failures) < 10:
-                self.failures.append(f"{client}: {response.status_code} {response.text[:200]}")
-
-    def server_errors(self) -> int:
-        return sum(n for c in self.statuses.values() for status, n in c.items() if status >= 500)
 
 
 def main(argv: list[str]) -> int:
@@ -162,7 +141,7 @@ def _load(
     base: str, options: argparse.Namespace, changer: str, pusher: str, passwords: list[str]
 ) -> int:
     tally = Tally()
-    pings: list[float] = []
+    ping_times: list[float] = []
     stop = threading.Event()
     repository = f"/v1/repositories/{pusher}/stress"
     with httpx.Client(base_url=base, timeout=60) as client:
@@ -202,13 +181,7 @@ def _load(
                 tally.count("push", response)
 
     def ping() -> None:
-        with httpx.Client(base_url=base, timeout=60) as client:
-            while not stop.is_set():
-                started = time.perf_counter()
-                response = client.get("/v1/_ping")
-                pings.append(time.perf_counter() - started)
-                tally.count("ping", response)
-                time.sleep(PING_EVERY_SECONDS)
+        pings(base, stop, ping_times, tally)
 
     clients = [change_passwords, push, ping] + ([] if options.no_search else [search])
     threads = [threading.Thread(target=c, name=c.__name__, daemon=True) for c in clients]
@@ -219,17 +192,11 @@ def _load(
     for thread in threads:
         thread.join(timeout=120)
 
-    p50, p99 = percentile(pings, 50) * 1000, percentile(pings, 99) * 1000
     print(f"stress: {options.backend}, {options.size:,} repositories, {options.seconds:g} s,"
           f" clients: {', '.join(c.__name__ for c in clients)}")  # fmt: skip
-    print(f"ping: {len(pings)} answered, p50 {p50:.1f} ms, p99 {p99:.1f} ms,"
-          f" max {max(pings) * 1000:.1f} ms (goal p99 <= {PING_P99_GOAL_MS:g} ms)")  # fmt: skip
-    for name, statuses in sorted(tally.statuses.items()):
-        shown = ", ".join(f"{status}: {n}" for status, n in sorted(statuses.items()))
-        print(f"{name}: {shown}")
-    for failure in tally.failures:
-        print(f"5xx: {failure}")
-    met = p99 <= PING_P99_GOAL_MS and tally.server_errors() == 0
+    print(ping_line(ping_times))
+    print("\n".join(tally.lines()))
+    met = ping_p99_held(ping_times) and not tally.problems
     print("stress: goal met" if met else "stress: goal NOT met")
     return 0 if met else 1
 

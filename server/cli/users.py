@@ -1,0 +1,145 @@
+"""``hubindex users ...``: the account commands, one table row each.
+
+Each row names the command, its help, its options beyond the username, and what it does: a
+function of the parsed arguments and the settings that returns what to print: one
+``hubindex:`` line, or a report (a table, an account). The work itself
+(the accounts service, in a unit of work of its own) is ``server.cli.accounts``.
+"""
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from generated import models
+from server.cli import accounts
+from server.cli.report import Command, Commands, say
+from server.handlers.call import BodyRules
+from server.settings import Settings
+
+# An option: its flags and add_argument's keywords.
+Option = tuple[tuple[str, ...], dict[str, Any]]
+
+PASSWORD_STDIN: Option = (
+    ("--password-stdin",),
+    {
+        "action": "store_true",
+        "required": True,
+        "help": "read the password from the first line of standard input",
+    },
+)
+EMAIL: Option = (("--email",), {"required": True, "help": "the account's email address"})
+ADMIN: Option = (
+    ("--admin",),
+    {
+        "action": "store_true",
+        "help": "an administrator: may change library repositories and any namespace",
+    },
+)
+
+
+@dataclass(frozen=True)
+class UsersCommand:
+    name: str
+    help: str
+    # What it prints, given the arguments and the settings: ``hubindex: ...`` lines, or a table.
+    does: Callable[[argparse.Namespace, Settings], str]
+    options: tuple[Option, ...] = ()
+    aliases: tuple[str, ...] = ()  # other names of the same command
+    takes_username: bool = True
+    report: bool = False  # its output is a table or an account, not one ``hubindex:`` line
+
+
+def _create(args: argparse.Namespace, settings: Settings) -> str:
+    # The rules of a registration over HTTP, in its words, naming the field alone.
+    registration = BodyRules(models.RegistrationRules, prefix="").parse(
+        {"username": args.name, "email": args.email, "password": _password()}
+    )
+    accounts.create_user(
+        settings,
+        registration.username,
+        str(registration.email),
+        registration.password.get_secret_value(),
+        args.admin,
+    )
+    return f"created {'administrator' if args.admin else 'account'} {registration.username}"
+
+
+def _set_password(args: argparse.Namespace, settings: Settings) -> str:
+    # The rules of a password change over HTTP, in its words.
+    checked = BodyRules(models.UserUpdate, prefix="").parse({"password": _password()})
+    assert checked.password is not None
+    accounts.set_password(settings, args.name, checked.password.get_secret_value())
+    return f"set the password of {args.name}"
+
+
+def _enable(args: argparse.Namespace, settings: Settings) -> str:
+    accounts.set_active(settings, args.name, True)
+    return f"enabled {args.name}"
+
+
+def _disable(args: argparse.Namespace, settings: Settings) -> str:
+    accounts.set_active(settings, args.name, False)
+    return f"disabled {args.name}: its logins and tokens are refused"
+
+
+def _delete(args: argparse.Namespace, settings: Settings) -> str:
+    accounts.delete_user(settings, args.name)
+    return f"deleted {args.name}"
+
+
+def _password() -> str:
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+COMMANDS = (
+    UsersCommand("create", "create an active account", _create, (EMAIL, ADMIN, PASSWORD_STDIN)),
+    UsersCommand(
+        "list",
+        "every account, one a line",
+        lambda _args, settings: accounts.listing(accounts.summaries(settings)),
+        takes_username=False,
+        report=True,
+    ),
+    UsersCommand(
+        "show",
+        "an account: addresses, state, role, repositories",
+        lambda args, settings: accounts.details(accounts.summaries(settings, args.name)[0]),
+        report=True,
+    ),
+    UsersCommand("disable", "refuse the account's logins and tokens, at once", _disable),
+    UsersCommand(
+        "enable",
+        "accept a disabled account again, or activate one without its mailed code",
+        _enable,
+        aliases=("activate",),
+    ),
+    UsersCommand("delete", "delete an account that owns no repositories", _delete),
+    UsersCommand("set-password", "replace an account's password", _set_password, (PASSWORD_STDIN,)),
+)
+
+
+def add_commands(commands: Commands) -> None:
+    users = commands.add_parser("users", help="accounts").add_subparsers(
+        title="commands", required=True, metavar="COMMAND"
+    )
+    for command in COMMANDS:
+        parser = users.add_parser(command.name, aliases=list(command.aliases), help=command.help)
+        if command.takes_username:
+            parser.add_argument("name", help="the username")
+        for flags, options in command.options:
+            parser.add_argument(*flags, **options)
+        parser.set_defaults(run=_runner(command))
+
+
+def _runner(command: UsersCommand) -> Command:
+    def run(args: argparse.Namespace, settings: Settings) -> int:
+        output = command.does(args, settings)
+        if command.report:
+            print(output, end="")
+        else:
+            say(output)
+        return 0
+
+    return run
