@@ -154,6 +154,10 @@ class Index:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
+    def transport(self) -> httpx.BaseTransport | None:
+        """What a client of its own reaches this index through (None: the loopback socket)."""
+        return None if self.over_socket else _PortalTransport(self)
+
     def start(self) -> "Index":
         if self.over_socket:
             self._serve_over_socket()

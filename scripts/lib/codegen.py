@@ -30,6 +30,8 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # this checkout's server package, in a copy of it too
 
+from client_gen import ClientError, render_client  # noqa: E402
+
 from server.http import formats  # noqa: E402
 from server.spec import freshness, proof  # noqa: E402
 from server.spec.checkout import shown as _shown  # noqa: E402
@@ -371,6 +373,10 @@ def render(spec: dict[str, Any]) -> dict[str, str]:
             (out / relative).parent.mkdir(parents=True, exist_ok=True)
             (out / relative).write_text(text, encoding="utf-8")
         _models(SPEC, out / "models.py", header, _file_overrides(spec))
+        try:
+            render_client(spec, out / "client")
+        except ClientError as error:
+            raise SpecError(str(error)) from None
         _run(BIN / "ruff", "format", "--quiet", "--no-cache", "--line-length", "100", str(out))
         files = {
             path.relative_to(out).as_posix(): path.read_text(encoding="utf-8")

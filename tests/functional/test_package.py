@@ -64,7 +64,10 @@ def test_a_wheel_installed_outside_the_checkout_serves_from_any_directory(tmp_pa
     }
     env |= {"HUBINDEX_DATABASE_URL": "sqlite:///hub.db"}
     env |= {f"HUBINDEX_{name.upper()}": str(value) for name, value in FAST_HASHING.items()}
-    imported = "import server, generated; print(server.__file__, generated.__file__)"
+    imported = (
+        "import server, generated, generated.client.api.images.images_get as c;"
+        " print(server.__file__, generated.__file__, c.__file__)"
+    )
     found = _run(python, "-c", imported, cwd=where, env=env).stdout.split()
     assert all(Path(path).is_relative_to(site) for path in found), found
 

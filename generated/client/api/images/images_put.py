@@ -1,0 +1,259 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.image_entry import ImageEntry
+from typing import cast
+
+
+def _get_kwargs(
+    namespace: str,
+    repository: str,
+    *,
+    body: list[ImageEntry],
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/repositories/{namespace}/{repository}/images".format(
+            namespace=quote(str(namespace), safe=""),
+            repository=quote(str(repository), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = []
+    for componentsschemas_image_list_item_data in body:
+        componentsschemas_image_list_item = componentsschemas_image_list_item_data.to_dict()
+        _kwargs["json"].append(componentsschemas_image_list_item)
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Any | Error | None:
+    if response.status_code == 204:
+        response_204 = cast(Any, None)
+        return response_204
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Any | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    body: list[ImageEntry],
+) -> Response[Any | Error]:
+    """Update the images of a repository
+
+     Merges the list into the repository's images by `id`: new ids are added, a given
+    checksum is recorded, a checksum already known is kept when the entry carries none. The
+    Docker 1.x client sends `[]` at the end of a push. Answers 204 exactly: the client
+    fails on any other success code.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        body (list[ImageEntry]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Error]
+    """
+
+    kwargs = _get_kwargs(
+        namespace=namespace,
+        repository=repository,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    body: list[ImageEntry],
+) -> Any | Error | None:
+    """Update the images of a repository
+
+     Merges the list into the repository's images by `id`: new ids are added, a given
+    checksum is recorded, a checksum already known is kept when the entry carries none. The
+    Docker 1.x client sends `[]` at the end of a push. Answers 204 exactly: the client
+    fails on any other success code.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        body (list[ImageEntry]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Error
+    """
+
+    return sync_detailed(
+        namespace=namespace,
+        repository=repository,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    body: list[ImageEntry],
+) -> Response[Any | Error]:
+    """Update the images of a repository
+
+     Merges the list into the repository's images by `id`: new ids are added, a given
+    checksum is recorded, a checksum already known is kept when the entry carries none. The
+    Docker 1.x client sends `[]` at the end of a push. Answers 204 exactly: the client
+    fails on any other success code.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        body (list[ImageEntry]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Any | Error]
+    """
+
+    kwargs = _get_kwargs(
+        namespace=namespace,
+        repository=repository,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    body: list[ImageEntry],
+) -> Any | Error | None:
+    """Update the images of a repository
+
+     Merges the list into the repository's images by `id`: new ids are added, a given
+    checksum is recorded, a checksum already known is kept when the entry carries none. The
+    Docker 1.x client sends `[]` at the end of a push. Answers 204 exactly: the client
+    fails on any other success code.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        body (list[ImageEntry]):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Any | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            namespace=namespace,
+            repository=repository,
+            client=client,
+            body=body,
+        )
+    ).parsed

@@ -1,0 +1,238 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.empty import Empty
+from ...models.error import Error
+from ...models.repositories_delete_x_docker_token import RepositoriesDeleteXDockerToken
+from ...types import UNSET, Unset
+from typing import cast
+
+
+def _get_kwargs(
+    namespace: str,
+    repository: str,
+    *,
+    x_docker_token: RepositoriesDeleteXDockerToken | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(x_docker_token, Unset):
+        headers["X-Docker-Token"] = str(x_docker_token)
+
+    _kwargs: dict[str, Any] = {
+        "method": "delete",
+        "url": "/v1/repositories/{namespace}/{repository}/".format(
+            namespace=quote(str(namespace), safe=""),
+            repository=quote(str(repository), safe=""),
+        ),
+    }
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Empty | Error | None:
+    if response.status_code == 202:
+        response_202 = Empty(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 429:
+        response_429 = Error.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Empty | Error]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    x_docker_token: RepositoriesDeleteXDockerToken | Unset = UNSET,
+) -> Response[Empty | Error]:
+    """Delete a repository
+
+     Deletes the repository: from now on it is gone from its image list and from search.
+    With `X-Docker-Token: true` the answer carries a delete token, so that a registry can
+    remove the layers. Only the namespace's owner or an administrator may do this.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        x_docker_token (RepositoriesDeleteXDockerToken | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Empty | Error]
+    """
+
+    kwargs = _get_kwargs(
+        namespace=namespace,
+        repository=repository,
+        x_docker_token=x_docker_token,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    x_docker_token: RepositoriesDeleteXDockerToken | Unset = UNSET,
+) -> Empty | Error | None:
+    """Delete a repository
+
+     Deletes the repository: from now on it is gone from its image list and from search.
+    With `X-Docker-Token: true` the answer carries a delete token, so that a registry can
+    remove the layers. Only the namespace's owner or an administrator may do this.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        x_docker_token (RepositoriesDeleteXDockerToken | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Empty | Error
+    """
+
+    return sync_detailed(
+        namespace=namespace,
+        repository=repository,
+        client=client,
+        x_docker_token=x_docker_token,
+    ).parsed
+
+
+async def asyncio_detailed(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    x_docker_token: RepositoriesDeleteXDockerToken | Unset = UNSET,
+) -> Response[Empty | Error]:
+    """Delete a repository
+
+     Deletes the repository: from now on it is gone from its image list and from search.
+    With `X-Docker-Token: true` the answer carries a delete token, so that a registry can
+    remove the layers. Only the namespace's owner or an administrator may do this.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        x_docker_token (RepositoriesDeleteXDockerToken | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Empty | Error]
+    """
+
+    kwargs = _get_kwargs(
+        namespace=namespace,
+        repository=repository,
+        x_docker_token=x_docker_token,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    x_docker_token: RepositoriesDeleteXDockerToken | Unset = UNSET,
+) -> Empty | Error | None:
+    """Delete a repository
+
+     Deletes the repository: from now on it is gone from its image list and from search.
+    With `X-Docker-Token: true` the answer carries a delete token, so that a registry can
+    remove the layers. Only the namespace's owner or an administrator may do this.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        x_docker_token (RepositoriesDeleteXDockerToken | Unset):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Empty | Error
+    """
+
+    return (
+        await asyncio_detailed(
+            namespace=namespace,
+            repository=repository,
+            client=client,
+            x_docker_token=x_docker_token,
+        )
+    ).parsed

@@ -1,0 +1,191 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.ok import Ok
+from typing import cast
+
+
+def _get_kwargs(
+    repository: str,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/repositories/{repository}/auth".format(
+            repository=quote(str(repository), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | Ok | None:
+    if response.status_code == 200:
+        response_200 = Ok(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | Ok]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | Ok]:
+    """Check a token for a library repository
+
+     The same as `PUT /v1/repositories/library/{repository}/auth`.
+
+    Args:
+        repository (str):  Example: bar.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Ok]
+    """
+
+    kwargs = _get_kwargs(
+        repository=repository,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+) -> Error | Ok | None:
+    """Check a token for a library repository
+
+     The same as `PUT /v1/repositories/library/{repository}/auth`.
+
+    Args:
+        repository (str):  Example: bar.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Ok
+    """
+
+    return sync_detailed(
+        repository=repository,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | Ok]:
+    """Check a token for a library repository
+
+     The same as `PUT /v1/repositories/library/{repository}/auth`.
+
+    Args:
+        repository (str):  Example: bar.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | Ok]
+    """
+
+    kwargs = _get_kwargs(
+        repository=repository,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+) -> Error | Ok | None:
+    """Check a token for a library repository
+
+     The same as `PUT /v1/repositories/library/{repository}/auth`.
+
+    Args:
+        repository (str):  Example: bar.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | Ok
+    """
+
+    return (
+        await asyncio_detailed(
+            repository=repository,
+            client=client,
+        )
+    ).parsed
