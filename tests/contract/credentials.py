@@ -17,6 +17,7 @@ from server.auth import Access, RepositoryName
 from server.composition import AppState, Services
 from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
+from tests.contract.registrations import make_registrable
 from tests.harness import FAST_HASHING
 
 T = TypeVar("T")
@@ -85,6 +86,7 @@ class Credentials:
         ) -> None:
             if document is None or case.operation.schema.raw_schema is document:
                 credentials.substitute_code(case)
+                make_registrable(case)
 
     def header(self, case: schemathesis.Case) -> str:
         security = case.operation.definition.raw.get("security", [])

@@ -5,10 +5,17 @@ Deterministic and bounded (``--max-time``), as CI needs; ``scripts/conformance -
 a random campaign by hand.
 """
 
+import contextlib
 import os
+import re
+import shlex
+import signal
 import subprocess
 import sys
+import time
+from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.backends import BACKENDS, postgres
@@ -45,3 +52,104 @@ def test_the_cli_finds_no_failure_against_a_live_server(backend: str):
         f"scripts/conformance failed:\n{done.stdout[-20000:]}\n{done.stderr}"
     )
     assert "passed" in done.stdout, done.stdout
+    links = re.search(r"API links: (\d+) of (\d+) exercised by the stateful phase", done.stdout)
+    assert links is not None, done.stdout[-5000:]
+    assert links.group(1) == links.group(2), links.group(0)
+
+
+def _conformance(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "lib" / "conformance.py"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def _after(output: str, label: str) -> str:
+    """The rest of the line of ``output`` that holds ``label``."""
+    found = re.search(re.escape(label) + r"(.*)", output)
+    assert found is not None, f"no {label!r} in:\n{output[-5000:]}"
+    return found.group(1).strip()
+
+
+def _stop(pid: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.kill(pid, signal.SIGTERM)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)
+    os.kill(pid, signal.SIGKILL)
+
+
+def test_keep_server_leaves_a_server_that_url_runs_against():
+    kept = _conformance("--keep-server", "--max-time", "20", "--", "--phases", "examples")
+    pid = int(_after(kept.stdout, "(pid ").split(")")[0]) if "(pid " in kept.stdout else None
+    try:
+        assert kept.returncode == 0, kept.stdout[-5000:] + kept.stderr
+        url = _after(kept.stdout, "the server is still running at ").split()[0]
+        assert httpx.get(f"{url}/v1/_ping").status_code == 200
+        again = shlex.split(_after(kept.stdout, "run again against it: "))
+        assert again[:2] == ["scripts/conformance", "--url"]
+        done = _conformance(*again[1:], "--max-time", "20", "--", "--phases", "examples")
+        assert done.returncode == 0, done.stdout[-5000:] + done.stderr
+        assert f"run {url}/openapi.json" in done.stdout
+        assert httpx.get(f"{url}/v1/_ping").status_code == 200  # still there
+    finally:
+        if pid is not None:
+            _stop(pid)
+        removal = _after(kept.stdout, "stop it and remove its database: ").split(" && ", 1)[1]
+        subprocess.run(removal, shell=True, check=True)
+
+
+def test_a_failure_keeps_the_log_and_says_how_to_start_the_server_again():
+    # Any response is too slow for a limit of a microsecond: a failure on the first case.
+    failed = _conformance(
+        "--max-time", "20", "--",
+        "--phases", "examples", "--max-response-time", "0.000001", "--max-failures", "1",
+    )  # fmt: skip
+    assert failed.returncode == 1, failed.stdout[-5000:] + failed.stderr
+    output = failed.stdout
+    assert "[Filtered]" not in output
+    log = Path(_after(output, "failed. The server's log: "))
+    assert log.is_file()
+    lines = output.splitlines()
+    at = next(i for i, line in enumerate(lines) if "start it again on the same port" in line)
+    start = shlex.split(lines[at + 1])  # env NAME=VALUE ... /path/hubindex serve --port N ...
+    program = next(i for i, word in enumerate(start) if word.endswith("/hubindex"))
+    settings = dict(word.split("=", 1) for word in start[1:program])
+    name, _, password = _after(output, "The administrator: ").split(" ")[0].partition(":")
+    server = subprocess.Popen(
+        start[program:],
+        env={**os.environ, **settings},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        port = start[start.index("--port") + 1]
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                answer = httpx.get(f"{url}/v1/users/", auth=(name, password))
+                break
+            except httpx.TransportError:
+                assert server.poll() is None
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+        assert answer.status_code == 200, answer.text  # the same database, the same administrator
+        curl = _after(output, "    curl ")
+        assert f"{url}/" in curl
+        assert "Authorization: " in curl
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        removal = _after(output, "remove its database: ")
+        subprocess.run(removal, shell=True, check=True)
