@@ -86,6 +86,9 @@ def _body(spec: dict, media: dict) -> None:
     }
     path, method = REGISTER
     spec["paths"][path][method]["requestBody"]["content"] = media
+    # Its links read the registration's username, which an Upload has not: another refusal.
+    for response in spec["paths"][path][method]["responses"].values():
+        response.pop("links", None)
 
 
 REGISTRATION = {"schema": {"$ref": "#/components/schemas/Registration"}}

@@ -75,12 +75,13 @@ CASES = {
         "/components/parameters/ConfirmationCode/name: users.confirm: parameter 'request' would"
         " be the glue's argument 'request', which is taken",
     ),
-    "a response status given as a range": (
-        '        "200":\n          description: The index is up.',
-        '        "2XX":\n          description: The index is up.',
-        '"2XX":',
-        "/paths/~1v1~1_ping/get/responses/2XX: ping.get: response '2XX': list status codes"
-        " explicitly",
+    "a response's media range": (
+        '                $ref: "#/components/schemas/Ping"\n              example: true\n',
+        '                $ref: "#/components/schemas/Ping"\n              example: true\n'
+        "            text/*: {}\n",
+        "text/*:",
+        "/paths/~1v1~1_ping/get/responses/200/content/text~1*: ping.get 200: text/*: name the"
+        " one media type the server sends",
     ),
 }
 
