@@ -448,6 +448,8 @@ def _database_locked(database_url: str) -> Iterator[None]:
         other.rollback()
 
 
+# Slow: the request waits out the write-lock timeout (5 s) before it answers 503.
+@pytest.mark.slow
 def test_the_database_busy_example_is_what_a_locked_database_answers(
     index: Index, database_url: str
 ):
