@@ -43,7 +43,9 @@ class Readiness(BaseModel):
     ready: bool
     database: str
     """
-    `ok`, or why the database does not answer.
+    `ok`, or `unreachable` (why it does not answer goes to the server's log, not to
+    whoever asks).
+
     """
     migrations: str
     """

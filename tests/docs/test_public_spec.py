@@ -41,7 +41,7 @@ def _add_extensions(spec: dict[str, Any]) -> None:
         "example": register["responses"]["400"]["content"]["application/json"]["examples"]["taken"],
         "components": components,
         "parameter": components["parameters"]["Namespace"],
-        "header": components["headers"]["XDockerToken"],
+        "header": components["headers"]["XDockerWriteToken"],
         "security-scheme": components["securitySchemes"]["basicAuth"],
         "schema": components["schemas"]["Registration"],
         "property": components["schemas"]["Registration"]["properties"]["username"],

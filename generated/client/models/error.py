@@ -17,7 +17,7 @@ class Error:
     """Every error answer, for a person to read.
 
     Example:
-        {'error': 'repository foo/bar not found'}
+        {'error': 'repository foobar/bar not found'}
 
     Attributes:
         error (str):

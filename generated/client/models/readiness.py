@@ -18,7 +18,8 @@ class Readiness:
 
     Attributes:
         ready (bool):
-        database (str): `ok`, or why the database does not answer.
+        database (str): `ok`, or `unreachable` (why it does not answer goes to the server's log, not to
+            whoever asks).
         migrations (str): `ok`, `unknown` (no database), or what is pending.
     """
 

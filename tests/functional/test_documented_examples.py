@@ -1,0 +1,573 @@
+"""The spec's documented examples are what the server sends: each error example is replayed.
+
+For every example in ``spec/openapi.yaml`` with an ``error`` body (and the exact "already
+exists" string), a case below sends the request that produces it on a fresh index and compares
+the whole body with the example, and the status with the ones the example is documented under.
+The token response headers are replayed the same way (their signature aside: it is made anew
+each time), and the readiness answers of ``GET /v1/_ready``. An example the spec gains is
+caught by ``test_every_error_example_is_replayed``: it must get a case here, or a line in
+``NOT_REPLAYED`` saying why it cannot be produced from outside.
+
+Here, not in tests/docs: the replays need the real server on a real database of each backend,
+which the functional fixtures give; the docs tests are about the built pages.
+"""
+
+import asyncio
+import json
+import re
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import psycopg
+import pytest
+import yaml
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from server.app import create_app
+from server.cli.accounts import create_user
+from server.settings import Settings
+from tests.conftest import ROOT
+from tests.functional.support import WANT_TOKEN, basic, image_id
+from tests.harness import Index
+
+SPEC: dict[str, Any] = yaml.safe_load((ROOT / "spec" / "openapi.yaml").read_text("utf-8"))
+TAKEN = "Username or email already exists"
+
+# The example values the spec shows.
+USERNAME, PASSWORD, EMAIL = "foobar", "toto42", "sam@docker.com"
+FOOBAR = basic(USERNAME, PASSWORD)
+OTHER = "otheruser"
+# A client address of the examples' requests, for the limits that count by address.
+ADDRESS = {"X-Forwarded-For": "192.0.2.10"}
+
+METHODS = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+
+# Error examples no request from outside can produce, each with the reason.
+NOT_REPLAYED: dict[str, str] = {}
+
+
+def _pointer(*parts: str) -> str:
+    return "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in parts)
+
+
+def response_example(name: str) -> str:
+    return _pointer("components", "responses", name, "content", "application/json", "example")
+
+
+REGISTER_400 = ("paths", "/v1/users/", "post", "responses", "400", "content", "application/json")
+TAKEN_EXAMPLE = _pointer(*REGISTER_400, "examples", "taken", "value")
+INVALID_EXAMPLE = _pointer(*REGISTER_400, "examples", "invalid", "value")
+ERROR_SCHEMA_EXAMPLE = _pointer("components", "schemas", "Error", "example")
+
+
+def _resolve(pointer: str) -> Any:
+    node: Any = SPEC
+    for part in pointer.split("/")[1:]:
+        node = node[part.replace("~1", "/").replace("~0", "~")]
+    return node
+
+
+def _is_error(example: Any) -> bool:
+    return example == TAKEN or (isinstance(example, dict) and "error" in example)
+
+
+def _error_examples(node: Any = SPEC, path: tuple[str, ...] = ()) -> Iterator[str]:
+    """The pointer of every example with an ``error`` body, or the "already exists" string."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "example" and _is_error(value):
+                yield _pointer(*path, key)
+            elif key == "examples" and isinstance(value, dict):
+                for name, example in value.items():
+                    if isinstance(example, dict) and _is_error(example.get("value")):
+                        yield _pointer(*path, key, name, "value")
+            else:
+                yield from _error_examples(value, (*path, key))
+    elif isinstance(node, list):
+        for number, item in enumerate(node):
+            yield from _error_examples(item, (*path, str(number)))
+
+
+def _statuses(pointer: str) -> set[int]:
+    """The statuses under which the example at ``pointer`` is documented."""
+    parts = pointer.split("/")[1:]
+    if parts[0] == "paths":
+        return {int(parts[parts.index("responses") + 1])}
+    if parts[:2] == ["components", "schemas"]:
+        return {int(code) for code in _documented_statuses() if int(code) >= 400}
+    ref = f"#/components/responses/{parts[2]}"
+    return {int(code) for code, refs in _documented_statuses().items() if ref in refs}
+
+
+def _documented_statuses() -> dict[str, set[str]]:
+    """Each status of every operation, with the response components it refers to."""
+    found: dict[str, set[str]] = {}
+    for item in SPEC["paths"].values():
+        for method, operation in item.items():
+            if method not in METHODS:
+                continue
+            for code, response in operation["responses"].items():
+                found.setdefault(code, set()).add(response.get("$ref", ""))
+    return found
+
+
+# Setting up what the examples name -------------------------------------------------------------
+
+
+def foobar(index: Index) -> None:
+    """The account ``foobar`` (password ``toto42``, email ``sam@docker.com``), active."""
+    create_user(index.settings, USERNAME, EMAIL, PASSWORD, False)
+
+
+def other_user(index: Index) -> None:
+    create_user(index.settings, OTHER, "other@docker.com", PASSWORD, False)
+
+
+def foobar_bar(index: Index, images: list[dict[str, str]] | None = None) -> None:
+    """foobar's repository ``foobar/bar``."""
+    foobar(index)
+    created = index.client.put("/v1/repositories/foobar/bar/", json=images or [], headers=FOOBAR)
+    assert created.status_code == 200, created.text
+
+
+# The replays --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Replay:
+    """The request that produces the examples at ``examples``, on a fresh index."""
+
+    name: str
+    examples: tuple[str, ...]
+    send: Callable[[Index], httpx.Response]
+    settings: tuple[tuple[str, Any], ...] = ()
+    # The Settings field of the window whose remaining seconds the message counts down: the
+    # example shows the whole window (its default), the answer what is left of it.
+    window: str | None = None
+
+
+def _taken(index: Index) -> httpx.Response:
+    foobar(index)
+    return index.register(USERNAME, PASSWORD, EMAIL)
+
+
+def _invalid_email(index: Index) -> httpx.Response:
+    return index.register(USERNAME, PASSWORD, "")
+
+
+def _too_large(index: Index) -> httpx.Response:
+    limit = Settings.model_fields["max_body_bytes"].default
+    return index.client.put(
+        "/v1/repositories/foobar/bar/",
+        content=b" " * (limit + 1),
+        headers={**FOOBAR, "Content-Type": "application/json"},
+    )
+
+
+def _text_body(index: Index) -> httpx.Response:
+    foobar(index)
+    return index.client.put(
+        "/v1/repositories/foobar/bar/",
+        content=b"foobar",
+        headers={**FOOBAR, "Content-Type": "text/plain"},
+    )
+
+
+def _too_many_registrations(index: Index) -> httpx.Response:
+    for number in range(Settings.model_fields["registrations_per_address"].default):
+        email = f"user{number}@docker.com"
+        created = index.client.post(
+            "/v1/users/",
+            json={"username": f"user_{number}", "password": PASSWORD, "email": email},
+            headers=ADDRESS,
+        )
+        assert created.status_code == 201, created.text
+    return index.client.post(
+        "/v1/users/",
+        json={"username": USERNAME, "password": PASSWORD, "email": EMAIL},
+        headers=ADDRESS,
+    )
+
+
+def _anonymous_login(index: Index) -> httpx.Response:
+    return index.client.get("/v1/users/")
+
+
+def _too_many_failed_logins(index: Index) -> httpx.Response:
+    foobar(index)
+    wrong = basic(USERNAME, "wrong-password")
+    for _ in range(Settings.model_fields["login_failures_per_account"].default):
+        refused = index.client.get("/v1/users/", headers={**wrong, **ADDRESS})
+        assert refused.status_code == 401, refused.text
+    return index.client.get("/v1/users/", headers={**wrong, **ADDRESS})
+
+
+def _inactive_login(index: Index) -> httpx.Response:
+    registered = index.register(USERNAME, PASSWORD, EMAIL)
+    assert registered.status_code == 201, registered.text
+    return index.client.get("/v1/users/", headers=FOOBAR)
+
+
+def _confirm_without_code(index: Index) -> httpx.Response:
+    return index.client.get("/v1/users/confirm")
+
+
+def _confirm_unknown_code(index: Index) -> httpx.Response:
+    return index.client.get("/v1/users/confirm", params={"code": "Zm9vYmFy"})
+
+
+def _update_not_json(index: Index) -> httpx.Response:
+    foobar(index)
+    return index.client.put(
+        "/v1/users/foobar/",
+        content=b"foobar",
+        headers={**FOOBAR, "Content-Type": "application/json"},
+    )
+
+
+def _update_other_account(index: Index) -> httpx.Response:
+    foobar(index)
+    other_user(index)
+    return index.client.put("/v1/users/otheruser/", json={"password": PASSWORD}, headers=FOOBAR)
+
+
+def _update_missing_account(index: Index) -> httpx.Response:
+    admin = index.admin()
+    return index.client.put(
+        "/v1/users/foobar/", json={"password": PASSWORD}, headers={"Authorization": admin.basic}
+    )
+
+
+def _email_of_another_account(index: Index) -> httpx.Response:
+    foobar(index)
+    other_user(index)
+    return index.client.put("/v1/users/foobar/", json={"email": "other@docker.com"}, headers=FOOBAR)
+
+
+def _too_many_new_addresses(index: Index) -> httpx.Response:
+    # Spread over two accounts, so that neither reaches the addresses one account may have.
+    foobar(index)
+    other_user(index)
+    limit = Settings.model_fields["new_emails_per_address"].default
+    for number in range(limit):
+        username = USERNAME if number % 2 else OTHER
+        added = index.client.put(
+            f"/v1/users/{username}/",
+            json={"email": f"new{number}@docker.com"},
+            headers={**basic(username, PASSWORD), **ADDRESS},
+        )
+        assert added.status_code == 204, added.text
+    return index.client.put(
+        "/v1/users/foobar/", json={"email": "one-more@docker.com"}, headers={**FOOBAR, **ADDRESS}
+    )
+
+
+def _create_in_another_namespace(index: Index) -> httpx.Response:
+    foobar(index)
+    other_user(index)
+    return index.client.put("/v1/repositories/otheruser/bar/", json=[], headers=FOOBAR)
+
+
+def _one_image_too_many(index: Index) -> httpx.Response:
+    limit = Settings.model_fields["max_images_per_repository"].default
+    foobar_bar(index, [{"id": image_id()} for _ in range(limit)])
+    return index.client.put(
+        "/v1/repositories/foobar/bar/images", json=[{"id": image_id()}], headers=FOOBAR
+    )
+
+
+def _bad_repository_name(index: Index) -> httpx.Response:
+    foobar(index)
+    return index.client.delete("/v1/repositories/foobar/Bar/", headers=FOOBAR)
+
+
+def _delete_missing_repository(index: Index) -> httpx.Response:
+    foobar(index)
+    return index.client.delete("/v1/repositories/foobar/bar/", headers=FOOBAR)
+
+
+def _create_library_repository(index: Index) -> httpx.Response:
+    foobar(index)
+    return index.client.put("/v1/repositories/bar/", json=[], headers=FOOBAR)
+
+
+def _token_of_another_repository(index: Index) -> httpx.Response:
+    foobar_bar(index)
+    pulled = index.client.get("/v1/repositories/foobar/bar/images", headers=WANT_TOKEN)
+    assert pulled.status_code == 200, pulled.text
+    token = {"Authorization": "Token " + pulled.headers["X-Docker-Token"]}
+    return index.client.put("/v1/repositories/foobar/baz/auth", headers=token)
+
+
+def _page_size_zero(index: Index) -> httpx.Response:
+    return index.client.get("/v1/search", params={"q": "ubuntu", "n": 0})
+
+
+REPLAYS = [
+    Replay("username taken", (TAKEN_EXAMPLE,), _taken),
+    Replay("registration invalid", (INVALID_EXAMPLE,), _invalid_email),
+    Replay("body too large", (response_example("PayloadTooLarge"),), _too_large),
+    Replay("body of another media type", (response_example("UnsupportedMediaType"),), _text_body),
+    Replay(
+        "too many registrations",
+        (response_example("TooManyAccountChanges"),),
+        _too_many_registrations,
+        settings=(("registrations_per_address", None),),
+        window="account_change_window_seconds",
+    ),
+    Replay("no credentials", (response_example("Unauthorized"),), _anonymous_login),
+    Replay(
+        "too many failed logins",
+        (response_example("TooManyFailedLogins"),),
+        _too_many_failed_logins,
+        window="login_failure_window_seconds",
+    ),
+    Replay("inactive account", (response_example("InactiveAccount"),), _inactive_login),
+    Replay(
+        "no confirmation code", (response_example("BadConfirmationCode"),), _confirm_without_code
+    ),
+    Replay(
+        "unknown confirmation code",
+        (response_example("InvalidConfirmationCode"),),
+        _confirm_unknown_code,
+    ),
+    Replay("malformed JSON", (response_example("BadRequest"),), _update_not_json),
+    Replay("another account", (response_example("ForbiddenAccount"),), _update_other_account),
+    Replay("no such account", (response_example("UserNotFound"),), _update_missing_account),
+    Replay("address in use", (response_example("EmailInUse"),), _email_of_another_account),
+    Replay(
+        "too many new addresses",
+        (response_example("TooManyLoginsOrChanges"),),
+        _too_many_new_addresses,
+        settings=(("new_emails_per_address", None),),
+        window="account_change_window_seconds",
+    ),
+    Replay("another namespace", (response_example("Forbidden"),), _create_in_another_namespace),
+    Replay("repository full", (response_example("RepositoryFull"),), _one_image_too_many),
+    Replay("bad repository name", (response_example("BadParameter"),), _bad_repository_name),
+    Replay(
+        "no such repository",
+        (response_example("NotFound"), ERROR_SCHEMA_EXAMPLE),
+        _delete_missing_repository,
+    ),
+    Replay(
+        "library repository",
+        (response_example("LibraryForAdministrators"),),
+        _create_library_repository,
+    ),
+    Replay(
+        "token of another repository",
+        (response_example("TokenNotValidHere"),),
+        _token_of_another_repository,
+    ),
+    Replay("page size zero", (response_example("BadSearch"),), _page_size_zero),
+]
+# Replayed by test_the_database_busy_example_is_what_a_locked_database_answers.
+BUSY_EXAMPLE = response_example("DatabaseBusy")
+
+
+def _settings(replay: Replay) -> dict[str, Any]:
+    """The replay's settings; None: the setting's default (which the test index overrides)."""
+    return {
+        name: Settings.model_fields[name].default if value is None else value
+        for name, value in replay.settings
+    }
+
+
+def _assert_documented(response: httpx.Response, pointer: str, expected: Any) -> None:
+    assert response.status_code in _statuses(pointer), (response.status_code, response.text)
+    assert response.headers["Content-Type"] == "application/json", response.headers
+    if isinstance(expected, str):  # Docker clients compare the "already exists" answer's bytes
+        assert response.content == json.dumps(expected).encode(), pointer
+    else:
+        assert response.json() == expected, pointer
+
+
+def test_every_error_example_is_replayed():
+    replayed = [pointer for replay in REPLAYS for pointer in replay.examples] + [BUSY_EXAMPLE]
+    assert len(replayed) == len(set(replayed)), "an example is replayed twice"
+    documented = set(_error_examples())
+    assert documented - set(replayed) - set(NOT_REPLAYED) == set(), "examples without a replay"
+    assert set(replayed) | set(NOT_REPLAYED) <= documented, "replays of examples the spec lost"
+    assert not set(replayed) & set(NOT_REPLAYED)
+
+
+@pytest.mark.parametrize("replay", REPLAYS, ids=lambda replay: replay.name)
+def test_the_server_answers_the_documented_example(
+    make_index: Callable[..., Index], replay: Replay
+):
+    index = make_index(**_settings(replay))
+    started = time.monotonic()
+    response = replay.send(index)
+    elapsed = time.monotonic() - started
+    for pointer in replay.examples:
+        expected = _resolve(pointer)
+        if replay.window is not None:
+            expected = _counted_down(expected, response, replay.window, elapsed)
+        _assert_documented(response, pointer, expected)
+
+
+def _counted_down(example: dict[str, str], response: httpx.Response, window: str, elapsed: float):
+    """The example with the seconds the answer has left: the example shows the whole default
+    window, the answer what remains of it since the first counted request (at most
+    ``elapsed`` ago)."""
+    seconds = Settings.model_fields[window].default
+    shown = re.fullmatch(r"(.*: try again in )(\d+)( s)", example["error"])
+    assert shown, example
+    assert int(shown.group(2)) == seconds, "the example shows the whole default window"
+    left = int(response.headers["Retry-After"])
+    assert seconds - elapsed - 1 <= left <= seconds, (left, seconds, elapsed)
+    return {"error": f"{shown.group(1)}{left}{shown.group(3)}"}
+
+
+@contextmanager
+def _database_locked(database_url: str) -> Iterator[None]:
+    """The tables of the images held by another process's transaction: on SQLite its write
+    lock, on PostgreSQL the images table's."""
+    url = make_url(database_url)
+    if url.get_backend_name() == "sqlite":
+        other = sqlite3.connect(url.database, isolation_level=None)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            other.rollback()
+            other.close()
+        return
+    libpq = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(libpq) as other:
+        other.execute("LOCK TABLE images IN ACCESS EXCLUSIVE MODE")
+        yield
+        other.rollback()
+
+
+# Slow: the request waits out the write-lock timeout (5 s) before it answers 503.
+@pytest.mark.slow
+def test_the_database_busy_example_is_what_a_locked_database_answers(
+    index: Index, database_url: str
+):
+    foobar_bar(index)
+    with _database_locked(database_url):
+        response = index.client.put(
+            "/v1/repositories/foobar/bar/images", json=[{"id": image_id()}], headers=FOOBAR
+        )
+    _assert_documented(response, BUSY_EXAMPLE, _resolve(BUSY_EXAMPLE))
+    assert response.headers["Retry-After"] == "1"
+
+
+# The token headers ------------------------------------------------------------------------------
+
+# The request that hands out each response's token, once foobar/bar and library/bar exist
+# (given the administrator's credentials).
+TOKEN_REPLAYS: dict[str, Callable[[Index, dict[str, str]], httpx.Response]] = {
+    "ImageListing": lambda index, _: index.client.get(
+        "/v1/repositories/foobar/bar/images", headers=WANT_TOKEN
+    ),
+    "RepositoryCreated": lambda index, _: index.client.put(
+        "/v1/repositories/foobar/bar/", json=[], headers={**FOOBAR, **WANT_TOKEN}
+    ),
+    "RepositoryDeleted": lambda index, _: index.client.delete(
+        "/v1/repositories/foobar/bar/", headers={**FOOBAR, **WANT_TOKEN}
+    ),
+    "LibraryImageListing": lambda index, _: index.client.get(
+        "/v1/repositories/bar/images", headers=WANT_TOKEN
+    ),
+    "LibraryRepositoryCreated": lambda index, admin: index.client.put(
+        "/v1/repositories/bar/", json=[], headers={**admin, **WANT_TOKEN}
+    ),
+    "LibraryRepositoryDeleted": lambda index, admin: index.client.delete(
+        "/v1/repositories/bar/", headers={**admin, **WANT_TOKEN}
+    ),
+}
+SIGNATURE = re.compile(r"signature=[^,]+")
+
+
+def _token_header_examples(response: str) -> dict[str, str]:
+    headers = SPEC["components"]["responses"][response].get("headers", {})
+    found = {}
+    for name, header in headers.items():
+        component = header["$ref"].rpartition("/")[2] if "$ref" in header else None
+        example = (SPEC["components"]["headers"][component] if component else header).get("example")
+        if isinstance(example, str) and "signature=" in example:
+            found[name] = example
+    return found
+
+
+def test_every_token_header_example_is_replayed():
+    handing_out = {name for name in SPEC["components"]["responses"] if _token_header_examples(name)}
+    assert handing_out == set(TOKEN_REPLAYS) | set(NOT_REPLAYED_TOKENS)
+
+
+# Token examples no request from outside can produce, each with the reason.
+NOT_REPLAYED_TOKENS: dict[str, str] = {}
+
+
+@pytest.mark.parametrize("response_name", sorted(TOKEN_REPLAYS))
+def test_the_token_headers_are_the_documented_examples(index: Index, response_name: str):
+    foobar_bar(index)
+    admin = {"Authorization": index.admin().basic}
+    created = index.client.put("/v1/repositories/bar/", json=[], headers=admin)
+    assert created.status_code == 200, created.text
+    response = TOKEN_REPLAYS[response_name](index, admin)
+    assert response.status_code < 300, response.text
+    examples = _token_header_examples(response_name)
+    assert examples, response_name
+    for name, example in examples.items():
+        signature = SIGNATURE.search(example)
+        assert signature, example
+        assert SIGNATURE.sub(signature.group(0), response.headers[name]) == example, name
+
+
+# Readiness ---------------------------------------------------------------------------------------
+
+
+def _readiness_example(status: str, name: str | None = None) -> Any:
+    content = SPEC["paths"]["/v1/_ready"]["get"]["responses"][status]["content"]
+    media = content["application/json"]
+    return media["example"] if name is None else media["examples"][name]["value"]
+
+
+def test_the_readiness_examples_are_what_a_migrated_and_a_behind_database_answer(index: Index):
+    ready = index.client.get("/v1/_ready")
+    assert (ready.status_code, ready.json()) == (200, _readiness_example("200"))
+
+    pending = _readiness_example("503", "pending")
+    behind = re.fullmatch(r"pending: the database is at (\w+), .*", pending["migrations"])
+    assert behind, pending
+    engine = create_engine(index.database_url)
+    try:
+        with engine.begin() as connection:
+            head = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            connection.execute(
+                text("UPDATE alembic_version SET version_num = :at"), {"at": behind.group(1)}
+            )
+        answer = index.client.get("/v1/_ready")
+    finally:
+        with engine.begin() as connection:
+            connection.execute(
+                text("UPDATE alembic_version SET version_num = :head"), {"head": head}
+            )
+        engine.dispose()
+    # A new migration makes this example stale: show the revision before the new head.
+    assert (answer.status_code, answer.json()) == (503, pending)
+
+
+def test_the_unreachable_readiness_example_is_what_a_database_that_does_not_answer_gives(
+    tmp_path: Path,
+):
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'missing' / 'hub.db'}")
+
+    async def ask() -> httpx.Response:
+        transport = httpx.ASGITransport(app=create_app(settings))
+        async with httpx.AsyncClient(transport=transport, base_url="http://index") as client:
+            return await client.get("/v1/_ready")
+
+    answer = asyncio.run(ask())
+    assert (answer.status_code, answer.json()) == (503, _readiness_example("503", "unreachable"))
