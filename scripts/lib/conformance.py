@@ -121,6 +121,7 @@ def main(argv: list[str] | None = None) -> int:
         "--database-url", help=f"with --url: its database (or ${DATABASE_VARIABLE})"
     )
     parser.add_argument("--admin", help=f"with --url: NAME:PASSWORD (or ${ADMIN_VARIABLE})")
+    parser.add_argument("--junit", type=Path, help="also write a JUnit XML report there (CI)")
     parser.add_argument("schemathesis_args", nargs="*", help="more Schemathesis CLI arguments")
     args = parser.parse_args(argv)
     if args.url is not None:
@@ -182,6 +183,7 @@ def _schemathesis(
         *([] if args.examples is None else ["--max-examples", str(args.examples)]),
         "--max-time", str(args.max_time),
         "--workers", "1",  # more crashed CPython 3.11 (docs/stack-notes.md)
+        *_report(args.junit),
         *args.schemathesis_args,
     ]  # fmt: skip
     mode = "deterministic" if args.seed is None else f"random, seed {args.seed}"
@@ -219,6 +221,10 @@ def _schemathesis(
         )
         return Outcome(1, False, replays)
     return Outcome(code, code != 0, replays)
+
+
+def _report(junit: Path | None) -> list[str]:
+    return [] if junit is None else ["--report", "junit", "--report-junit-path", str(junit)]
 
 
 def _hook_environment(database_url: str, admin: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import httpx
 import pytest
@@ -57,10 +58,11 @@ def test_the_cli_finds_no_failure_against_a_live_server(backend: str):
     assert links.group(1) == links.group(2), links.group(0)
 
 
-def _conformance(*args: str) -> subprocess.CompletedProcess[str]:
+def _conformance(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "lib" / "conformance.py"), *args],
         cwd=ROOT,
+        env=None if env is None else {**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=300,
@@ -88,7 +90,7 @@ def _stop(pid: int) -> None:
     os.kill(pid, signal.SIGKILL)
 
 
-def test_keep_server_leaves_a_server_that_url_runs_against():
+def test_keep_server_leaves_a_server_that_url_runs_against(tmp_path: Path):
     kept = _conformance("--keep-server", "--max-time", "20", "--", "--phases", "examples")
     pid = int(_after(kept.stdout, "(pid ").split(")")[0]) if "(pid " in kept.stdout else None
     try:
@@ -97,8 +99,22 @@ def test_keep_server_leaves_a_server_that_url_runs_against():
         assert httpx.get(f"{url}/v1/_ping").status_code == 200
         again = shlex.split(_after(kept.stdout, "run again against it: "))
         assert again[:2] == ["scripts/conformance", "--url"]
-        done = _conformance(*again[1:], "--max-time", "20", "--", "--phases", "examples")
+        # Its credentials from the environment, as a CI job has them, and a JUnit report.
+        flags = dict(zip(again[1::2], again[2::2], strict=True))
+        credentials = {
+            "HUBINDEX_CONFORMANCE_DATABASE_URL": flags.pop("--database-url"),
+            "HUBINDEX_CONFORMANCE_ADMIN": flags.pop("--admin"),
+        }
+        report = tmp_path / "conformance.xml"
+        done = _conformance(
+            *(word for pair in flags.items() for word in pair),
+            "--junit", str(report),
+            "--max-time", "20", "--", "--phases", "examples",
+            env=credentials,
+        )  # fmt: skip
         assert done.returncode == 0, done.stdout[-5000:] + done.stderr
+        cases = ElementTree.parse(report).getroot().iter("testcase")
+        assert {case.get("name") for case in cases} >= {"GET /v1/_ping", "GET /v1/search"}
         assert f"run {url}/openapi.json" in done.stdout
         assert httpx.get(f"{url}/v1/_ping").status_code == 200  # still there
     finally:
