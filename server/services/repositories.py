@@ -27,7 +27,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from server.auth import RepositoryName
 from server.errors import NotFound, RepositoryFull
 from server.storage.database import DatabaseSession
-from server.storage.prepared import prepared
+from server.storage.prepared import plain_read, prepared
 from server.storage.tables import Image, Repository
 
 
@@ -85,7 +85,7 @@ _named = (
     _repositories.c.name == bindparam("name"),
 )
 
-_FIND = select(_repositories.c.id).where(*_named)
+_FIND = plain_read(select(_repositories.c.id).where(*_named))
 _DELETE = delete(_repositories).where(*_named).returning(_repositories.c.id)
 # The images in id order; a repository without any is one row of NULLs, a missing one no row.
 _IMAGES = prepared(
@@ -142,8 +142,10 @@ def _checksums(named_ids: ColumnElement[bool]) -> Select:
 _ids_listed = func.json_each(bindparam("ids", type_=JSON)).table_valued("value")
 _CHECKSUMS = {
     "sqlite": prepared(_checksums(_images.c.image_id.in_(select(_ids_listed.c.value)))),
-    "postgresql": _checksums(
-        _images.c.image_id == any_(bindparam("ids", type_=postgresql.ARRAY(Text)))
+    "postgresql": plain_read(
+        prepared(
+            _checksums(_images.c.image_id == any_(bindparam("ids", type_=postgresql.ARRAY(Text))))
+        )
     ),
 }
 
