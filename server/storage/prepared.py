@@ -89,6 +89,8 @@ class Plan:
         self._results: tuple[_Processor, ...] = tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
         )
+        self._converts = any(self._results)
+        self._binds_convert = any(self._binds)
 
     @property
     def sql(self) -> str:
@@ -107,12 +109,14 @@ class Plan:
 
     def converted(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
         """``rows`` as the driver answered them, with the result types' conversions."""
-        if any(self._results):
+        if self._converts:
             return [self._converted(row) for row in rows]
         return rows
 
     def arguments(self, parameters: dict[str, Any] | None) -> Sequence[Any]:
         values = self._compiled.construct_params(parameters)
+        if not self._binds_convert:
+            return list(map(values.__getitem__, self._names))
         return [
             value if process is None else process(value)
             for process, value in zip(
