@@ -31,7 +31,7 @@ from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
 from server.storage.database import Database, DatabaseSession
 from server.storage.migrations import heads
-from server.storage.threaded import SqliteReader
+from server.storage.threaded import SqliteReader, SqliteWriter
 
 T = TypeVar("T")
 
@@ -83,6 +83,7 @@ class Services:
             self._session,
             max_images=self._state.settings.max_images_per_repository,
             reader=self._state.sqlite_reader,
+            writer=self._state.sqlite_writer,
         )
 
     @cached_property
@@ -220,6 +221,7 @@ class AppState:
         self.search_cache = SearchResultCache(entries) if entries else None
         self.sqlite_searcher = SqliteSearcher.for_url(settings.database_url)
         self.sqlite_reader = SqliteReader.for_url(settings.database_url)
+        self.sqlite_writer = SqliteWriter.for_url(settings.database_url)
         self.read_cache: GenerationCache[Hashable, Any] | None = (
             GenerationCache(settings.read_cache_entries) if settings.read_cache_entries else None
         )
@@ -242,5 +244,7 @@ class AppState:
             self.sqlite_searcher.close()
         if self.sqlite_reader is not None:
             self.sqlite_reader.close()
+        if self.sqlite_writer is not None:
+            self.sqlite_writer.close()
         self.passwords.close()
         await self.database.dispose()

@@ -4,7 +4,7 @@ from generated import models
 from server.auth import Access, RepositoryName, authorize
 from server.handlers._docker import token_headers
 from server.handlers.call import Call, Encoded, Reply
-from server.services.repositories import ImageRecord
+from server.services.repositories import LARGE_WRITE_ROWS, ImageRecord
 
 # Kept between requests (server.composition.Services.cached): encoded image lists of at most
 # this many bytes (about 1,000 images with checksums; longer ones among the few large answers),
@@ -32,7 +32,9 @@ async def put(
     name = RepositoryName.of(namespace, repository)
     authorize(call.identity, name, Access.WRITE)
     images = [ImageRecord(entry.id, entry.checksum) for entry in body.root]
-    current = await _current(call, name, images)
+    # A large list is compared with what the repository holds where it is written (on
+    # SQLite's writer thread, in the write's own transaction).
+    current = await _current(call, name, images) if len(images) < LARGE_WRITE_ROWS else None
     await call.services.repositories.put_images(name, images, current=current)
     return Reply(204)  # exactly: the Docker client fails on any other success code
 

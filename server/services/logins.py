@@ -41,7 +41,7 @@ from server.auth import Account
 from server.errors import TooManyFailedLogins
 from server.services.guesses import NONE_IN_FLIGHT, InFlight
 from server.storage.database import DatabaseSession
-from server.storage.prepared import prepared
+from server.storage.prepared import plain_read, prepared
 from server.storage.tables import KnownLoginAddress, LoginFailure, User
 
 _failures = LoginFailure.__table__
@@ -66,24 +66,26 @@ _recent = (
     .subquery("recent")
 )
 # The same, the known address and the account: one row, NULL where there is none.
-_ATTEMPT = prepared(
-    select(
-        *_recent.c,
-        _known.c.password_digest,
-        _known.c.last_success_at,
-        _users.c.id,
-        _users.c.username,
-        _users.c.password_hash,
-        _users.c.is_active,
-        _users.c.is_admin,
-    ).select_from(
-        _recent.outerjoin(
-            _known,
-            and_(
-                _known.c.username == bindparam("username"),
-                _known.c.address == bindparam("address"),
-            ),
-        ).outerjoin(_users, _users.c.username == bindparam("username"))
+_ATTEMPT = plain_read(
+    prepared(
+        select(
+            *_recent.c,
+            _known.c.password_digest,
+            _known.c.last_success_at,
+            _users.c.id,
+            _users.c.username,
+            _users.c.password_hash,
+            _users.c.is_active,
+            _users.c.is_admin,
+        ).select_from(
+            _recent.outerjoin(
+                _known,
+                and_(
+                    _known.c.username == bindparam("username"),
+                    _known.c.address == bindparam("address"),
+                ),
+            ).outerjoin(_users, _users.c.username == bindparam("username"))
+        )
     )
 )
 _EXPIRE = delete(_failures).where(_failures.c.failed_at <= bindparam("before"))

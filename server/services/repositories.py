@@ -4,9 +4,11 @@ The statements are built once, at import, and run with parameters: SQLAlchemy th
 their compiled form up in its cache, and a read answers plain rows, no ORM objects.
 """
 
-from collections.abc import Collection, Mapping
+import json
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from typing import Any, NamedTuple, Protocol
+from functools import partial
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -27,8 +29,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from server.auth import RepositoryName
 from server.errors import NotFound, RepositoryFull
 from server.storage.database import DatabaseSession
-from server.storage.prepared import prepared
+from server.storage.inline import InlineSession
+from server.storage.prepared import plain_read, prepared
 from server.storage.tables import Image, Repository
+from server.storage.threaded import WriteTransaction
+
+T = TypeVar("T")
 
 
 class ImageRecord(NamedTuple):
@@ -85,7 +91,7 @@ _named = (
     _repositories.c.name == bindparam("name"),
 )
 
-_FIND = select(_repositories.c.id).where(*_named)
+_FIND = plain_read(select(_repositories.c.id).where(*_named))
 _DELETE = delete(_repositories).where(*_named).returning(_repositories.c.id)
 # The images in id order; a repository without any is one row of NULLs, a missing one no row.
 _IMAGES = prepared(
@@ -142,10 +148,19 @@ def _checksums(named_ids: ColumnElement[bool]) -> Select:
 _ids_listed = func.json_each(bindparam("ids", type_=JSON)).table_valued("value")
 _CHECKSUMS = {
     "sqlite": prepared(_checksums(_images.c.image_id.in_(select(_ids_listed.c.value)))),
-    "postgresql": _checksums(
-        _images.c.image_id == any_(bindparam("ids", type_=postgresql.ARRAY(Text)))
+    "postgresql": plain_read(
+        prepared(
+            _checksums(_images.c.image_id == any_(bindparam("ids", type_=postgresql.ARRAY(Text))))
+        )
     ),
 }
+
+
+# The same on SQLite's writer thread, whose plans take parameters as the driver does (the
+# ids' JSON array as text).
+_CHECKSUMS_IN_WRITER = _checksums(
+    _images.c.image_id.in_(select(func.json_each(bindparam("ids")).table_valued("value").c.value))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +213,17 @@ class JsonReader(Protocol):
     async def json(self, statement: Any, parameters: dict[str, Any]) -> str | None: ...
 
 
+class Writer(Protocol):
+    """Runs a write as one transaction elsewhere than on the event loop (SQLite's thread)."""
+
+    async def run(self, work: Callable[[WriteTransaction], T]) -> T: ...
+
+
+# A write of this many images or more runs on SQLite's writer thread (server.storage.threaded):
+# 10,000 upserts held the loop ~280 ms. Fewer stay inline, where a push's write costs least.
+LARGE_WRITE_ROWS = 500
+
+
 class DatabaseRepositoryService:
     def __init__(
         self,
@@ -205,18 +231,30 @@ class DatabaseRepositoryService:
         *,
         max_images: int | None = None,
         reader: JsonReader | None = None,
+        writer: Writer | None = None,
     ) -> None:
         self._session = session
         self._max_images = max_images
         self._reader = reader
+        self._writer = writer
 
     async def create(self, repository: RepositoryName, images: list[ImageRecord]) -> None:
         upserts = self._upserts()
+        checksums = _merged(images)
+        if self._writer is not None and await self._hands_off(len(checksums)):
+            rows = _rows(repository, checksums)
+            await self._writer.run(partial(_create_in, upserts, repository, rows, self._max_images))
+            return
         await self._session.execute(upserts.repository, _parameters(repository))
-        await self._merge(upserts, repository, _merged(images))
+        await self._merge(upserts, repository, checksums)
 
     async def delete(self, repository: RepositoryName) -> None:
-        deleted = await self._session.scalar(_DELETE, _parameters(repository))
+        # On SQLite's writer thread whatever its size: a repository of 10,000 images takes
+        # their rows with it (ON DELETE CASCADE), which held the loop for as long as a PUT.
+        if self._writer is not None and await self._hands_off(LARGE_WRITE_ROWS):
+            deleted = await self._writer.run(partial(_delete_in, repository))
+        else:
+            deleted = await self._session.scalar(_DELETE, _parameters(repository))
         if deleted is None:
             raise NotFound(f"repository {repository} not found")
 
@@ -260,14 +298,23 @@ class DatabaseRepositoryService:
         current: Mapping[str, str | None] | None = None,
     ) -> None:
         checksums = _merged(images)
+        if self._writer is not None and await self._hands_off(len(checksums)):
+            # Compared and written on SQLite's writer thread, in one transaction.
+            work = partial(
+                _put_in,
+                self._upserts(),
+                repository,
+                checksums,
+                current=current,
+                limit=self._max_images,
+            )
+            await self._writer.run(work)
+            return
+        if current is None and len(checksums) >= LARGE_WRITE_ROWS:
+            current = await self.checksums(repository, checksums)
         adds = True
-        if current is not None:  # the repository exists: the caller has read its checksums
-            checksums = {
-                image_id: checksum
-                for image_id, checksum in checksums.items()
-                if image_id not in current or checksum not in (None, current[image_id])
-            }
-            adds = any(image_id not in current for image_id in checksums)
+        if current is not None:  # the repository exists: its checksums were read
+            checksums, adds = _unwritten(checksums, current)
         elif not checksums and not await self.exists(repository):
             raise NotFound(f"repository {repository} not found")
         await self._merge(self._upserts(), repository, checksums, adds=adds)
@@ -294,13 +341,13 @@ class DatabaseRepositoryService:
             return
         dialect = self._session.get_bind().dialect.name
         counted = adds and self._max_images is not None
+        rows = _rows(repository, checksums)
+        if self._writer is not None and await self._hands_off(len(rows)):
+            limit = self._max_images if counted else None
+            await self._writer.run(partial(_merge_in, upserts, repository, rows, limit))
+            return
         if counted and dialect == "postgresql":
             await self._session.execute(_LOCK_FOR_ADDING, _parameters(repository))
-        # In id order, so that two merges into one repository take their row locks alike.
-        rows = [
-            {**_parameters(repository), "image_id": image_id, "checksum": checksums[image_id]}
-            for image_id in sorted(checksums)
-        ]
         written = await self._session.execute(upserts.images, rows)
         if written.rowcount != len(rows):  # an upsert writes one row, inserted or updated
             raise NotFound(f"repository {repository} not found")
@@ -309,6 +356,99 @@ class DatabaseRepositoryService:
             assert self._max_images is not None
             if held > self._max_images:
                 raise RepositoryFull(repository, held, self._max_images)
+
+    async def _hands_off(self, rows: int) -> bool:
+        """Whether a write of ``rows`` rows goes to SQLite's writer thread: it is large, and
+        this unit, having written nothing, has ended its transaction to let it have the
+        write lock."""
+        session = self._session
+        return (
+            rows >= LARGE_WRITE_ROWS
+            and isinstance(session, InlineSession)
+            and await session.release_unwritten()
+        )
+
+
+def _rows(repository: RepositoryName, checksums: dict[str, str | None]) -> list[dict[str, Any]]:
+    """The upserts' parameters, in id order, so that two merges into one repository take
+    their row locks (PostgreSQL) alike."""
+    named = _parameters(repository)
+    return [
+        {**named, "image_id": image_id, "checksum": checksums[image_id]}
+        for image_id in sorted(checksums)
+    ]
+
+
+# The same writes, on SQLite's writer thread: each is the whole of its transaction.
+
+
+def _create_in(
+    upserts: _Upserts,
+    repository: RepositoryName,
+    rows: list[dict[str, Any]],
+    limit: int | None,
+    transaction: WriteTransaction,
+) -> None:
+    transaction.execute(upserts.repository, _parameters(repository))
+    if rows:
+        _merge_in(upserts, repository, rows, limit, transaction)
+
+
+def _merge_in(
+    upserts: _Upserts,
+    repository: RepositoryName,
+    rows: list[dict[str, Any]],
+    limit: int | None,
+    transaction: WriteTransaction,
+) -> None:
+    """As DatabaseRepositoryService._merge (``limit``: counted against it, None: not)."""
+    if transaction.execute(upserts.images, rows).rowcount != len(rows):
+        raise NotFound(f"repository {repository} not found")
+    if limit is not None:
+        held = transaction.execute(_COUNT, _parameters(repository)).scalar()
+        if held > limit:
+            raise RepositoryFull(repository, held, limit)
+
+
+def _put_in(
+    upserts: _Upserts,
+    repository: RepositoryName,
+    checksums: dict[str, str | None],
+    transaction: WriteTransaction,
+    *,
+    current: Mapping[str, str | None] | None,
+    limit: int | None,
+) -> None:
+    """As DatabaseRepositoryService.put_images, ``current`` read in this transaction unless
+    the caller has it."""
+    if current is None:
+        parameters = {**_parameters(repository), "ids": json.dumps(list(checksums))}
+        found = transaction.execute(_CHECKSUMS_IN_WRITER, parameters).all()
+        if not found:
+            raise NotFound(f"repository {repository} not found")
+        current = {image_id: checksum for image_id, checksum in found if image_id is not None}
+    checksums, adds = _unwritten(checksums, current)
+    if checksums:
+        rows = _rows(repository, checksums)
+        _merge_in(upserts, repository, rows, limit if adds else None, transaction)
+
+
+def _unwritten(
+    checksums: dict[str, str | None], current: Mapping[str, str | None]
+) -> tuple[dict[str, str | None], bool]:
+    """What of ``checksums`` the repository, holding ``current``, does not hold yet; and
+    whether that adds images (or only records checksums)."""
+    unwritten = {
+        image_id: checksum
+        for image_id, checksum in checksums.items()
+        if image_id not in current or checksum not in (None, current[image_id])
+    }
+    return unwritten, any(image_id not in current for image_id in unwritten)
+
+
+def _delete_in(repository: RepositoryName, transaction: WriteTransaction) -> int | None:
+    deleted: int | None = transaction.execute(_DELETE, _parameters(repository)).scalar()
+    return deleted
 
 
 def _merged(images: list[ImageRecord]) -> dict[str, str | None]:

@@ -22,10 +22,11 @@ from server.auth import Access, Grant, RepositoryName
 from server.errors import AuthenticationFailed
 from server.http.credentials import TokenCredential
 from server.storage.database import DatabaseSession
-from server.storage.prepared import prepared
+from server.storage.prepared import plain_read, prepared
 from server.storage.tables import SigningKey, User
 
-_ACTIVE = prepared(select(User.is_active).where(User.id == bindparam("id")))
+_SIGNING_KEY = plain_read(select(SigningKey.secret).where(SigningKey.id == 1))
+_ACTIVE = plain_read(prepared(select(User.is_active).where(User.id == bindparam("id"))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +48,7 @@ class SigningKeyCache:
 
     async def get(self, session: DatabaseSession) -> bytes:
         if self._key is None:
-            key = await session.scalar(select(SigningKey.secret).where(SigningKey.id == 1))
+            key = await session.scalar(_SIGNING_KEY)
             if key is None:
                 raise RuntimeError("the database has no signing key: run `hubindex db upgrade`")
             self._key = key

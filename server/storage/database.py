@@ -32,7 +32,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
-from sqlalchemy.orm import ORMExecuteState, Session
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from sqlalchemy.pool import Pool
 
 from server.errors import DatabaseBusy, DatabaseUnavailable
@@ -47,6 +47,13 @@ from server.storage.inline import (
     WRITE_LOCK_TIMEOUT_SECONDS,
     InlineSession,
     is_busy,
+)
+from server.storage.postgres import (
+    WRITES,
+    WROTE,
+    PostgresSession,
+    begin_at_first_write,
+    forget_driver,
 )
 
 logger = logging.getLogger(__name__)
@@ -95,7 +102,7 @@ def _unavailable(error: BaseException) -> str | None:
     return f"{type(orig).__name__}: {text[0] if text else ''}"
 
 
-_WROTE = "hubindex_wrote"
+_WROTE = WROTE
 _CONNECTED = "hubindex_connected"
 
 
@@ -107,6 +114,12 @@ class _TrackingSession(Session):
 @event.listens_for(_TrackingSession, "after_begin")
 def _on_begin(session: Session, _transaction: Any, _connection: Any) -> None:
     session.info[_CONNECTED] = True
+
+
+@event.listens_for(_TrackingSession, "after_transaction_end")
+def _on_end(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is None:  # its connection is given back
+        forget_driver(session.info)
 
 
 class _WriteTrackingSession(_TrackingSession):
@@ -180,11 +193,16 @@ class Database:
             # (BEGIN, COMMIT). An operation that writes is declared so (Operation.writes).
             self._reads = async_sessionmaker(
                 asynchronous.execution_options(isolation_level="AUTOCOMMIT"),
+                class_=PostgresSession,
                 expire_on_commit=False,
                 sync_session_class=_TrackingSession,
             )
+            # Writing units too, until their first write (server.storage.postgres).
+            begin_at_first_write(asynchronous.sync_engine)
             self._writes = async_sessionmaker(
-                asynchronous.execution_options(hubindex_writes=True),
+                asynchronous.execution_options(isolation_level="AUTOCOMMIT", **{WRITES: True}),
+                class_=PostgresSession,
+                info={WRITES: True},
                 expire_on_commit=False,
                 sync_session_class=_WriteTrackingSession,
             )

@@ -59,6 +59,7 @@ class InlineSession:
     """
 
     __slots__ = (
+        "_changes",
         "_connection",
         "_engine",
         "_held",
@@ -84,6 +85,7 @@ class InlineSession:
         # the unit is refused once the guard has rolled it back.
         self._held: object | None = None
         self._refused: str | None = None
+        self._changes = 0  # the connection's total_changes when its transaction began
 
     async def execute(self, statement: Any, params: Any = None) -> Any:
         connection = await self._begun()
@@ -173,7 +175,24 @@ class InlineSession:
                 self._release_if_held, held, asyncio.current_task()
             )
         connection.begin()  # BEGIN for a reader; on the driver already for a writer
+        self._changes = connection.connection.driver_connection.total_changes
         return connection
+
+    async def release_unwritten(self) -> bool:
+        """End this unit's transaction if it has written nothing (nothing is lost), so that a
+        write elsewhere (server.storage.threaded.SqliteWriter) can take SQLite's write lock;
+        False, and nothing done, if it has written or holds ORM entities."""
+        if self._orm is not None:
+            return False
+        connection = self._connection
+        if (
+            connection is not None
+            and connection.in_transaction()
+            and connection.connection.driver_connection.total_changes != self._changes
+        ):
+            return False
+        await self.close()
+        return True
 
     async def _lock(self, driver: sqlite3.Connection) -> None:
         """BEGIN IMMEDIATE on ``driver``, waiting on the loop while another process holds
@@ -255,10 +274,6 @@ def _awaiting(task: asyncio.Task[Any] | None) -> str:
         chain.append(f"{frame.f_code.co_filename}:{frame.f_lineno} ({frame.f_code.co_name})")
         coroutine = coroutine.cr_await
     return " > ".join(chain[-6:]) or "an unknown place"
-
-
-# Prepared statements are module-level constants: this holds one plan for each.
-_PLANS: dict[Executable, Plan] = {}
 
 
 # Prepared statements are module-level constants: this holds one plan for each.

@@ -1,12 +1,13 @@
-"""The hottest statements, run on SQLite's own driver.
+"""The hottest statements, run on the database's own driver.
 
 SQLAlchemy's execution machinery (execution contexts, events, result objects) costs several
 times what SQLite itself does for a short statement: a login's read and an image's upsert took
 ~90 µs of a PUT's ~240 through it, and ~10 through sqlite3. A statement marked with
 :func:`prepared` is compiled once per dialect; on SQLite, ``InlineSession`` runs it on the
 DB-API connection of its unit of work, in that unit's transaction, converting parameters and
-results with the type processors SQLAlchemy itself would use. Elsewhere (PostgreSQL) it is
-the Core statement it always was.
+results with the type processors SQLAlchemy itself would use. On PostgreSQL it runs on
+psycopg's (server.storage.postgres), in its unit's transaction likewise, as a
+statement PostgreSQL has prepared.
 
 Only for Core statements over tables whose results are read by position, with ``.one()``,
 ``.first()``, ``.all()``, ``.scalar()`` or ``.rowcount``.
@@ -23,6 +24,7 @@ from sqlalchemy.sql import Executable
 from sqlalchemy.sql.compiler import SQLCompiler
 
 OPTION = "hubindex_prepared"
+PLAIN_READ = "hubindex_plain_read"
 
 StatementT = TypeVar("StatementT", bound=Executable)
 _Processor = Callable[[Any], Any] | None
@@ -31,6 +33,14 @@ _Processor = Callable[[Any], Any] | None
 def prepared(statement: StatementT) -> StatementT:
     """``statement``, marked to run on SQLite's driver (see the module's docstring)."""
     return statement.execution_options(**{OPTION: True})  # type: ignore[return-value]
+
+
+def plain_read(statement: StatementT) -> StatementT:
+    """``statement``, marked as a read that takes no lock: a writing unit of work on PostgreSQL
+    runs it before its transaction begins (server.storage.postgres), so that a unit that
+    then writes nothing costs no BEGIN and no COMMIT. At READ COMMITTED a statement sees the
+    latest commits in a transaction or out of one alike."""
+    return statement.execution_options(**{PLAIN_READ: True})  # type: ignore[return-value]
 
 
 def is_prepared(statement: Any) -> bool:
@@ -79,22 +89,34 @@ class Plan:
         self._results: tuple[_Processor, ...] = tuple(
             column.type.dialect_impl(dialect).result_processor(dialect, None) for column in columns
         )
+        self._converts = any(self._results)
+        self._binds_convert = any(self._binds)
+
+    @property
+    def sql(self) -> str:
+        return self._sql
 
     def run(self, driver: sqlite3.Connection, parameters: Any) -> Rows:
         try:
             if isinstance(parameters, list):
-                cursor = driver.executemany(self._sql, [self._arguments(p) for p in parameters])
+                cursor = driver.executemany(self._sql, [self.arguments(p) for p in parameters])
             else:
-                cursor = driver.execute(self._sql, self._arguments(parameters))
+                cursor = driver.execute(self._sql, self.arguments(parameters))
             rows = cursor.fetchall() if cursor.description else []
         except sqlite3.Error as error:
             raise DBAPIError.instance(self._sql, parameters, error, sqlite3.Error) from error
-        if any(self._results):
-            rows = [self._converted(row) for row in rows]
-        return Rows(rows, cursor.rowcount)
+        return Rows(self.converted(rows), cursor.rowcount)
 
-    def _arguments(self, parameters: dict[str, Any] | None) -> Sequence[Any]:
+    def converted(self, rows: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        """``rows`` as the driver answered them, with the result types' conversions."""
+        if self._converts:
+            return [self._converted(row) for row in rows]
+        return rows
+
+    def arguments(self, parameters: dict[str, Any] | None) -> Sequence[Any]:
         values = self._compiled.construct_params(parameters)
+        if not self._binds_convert:
+            return list(map(values.__getitem__, self._names))
         return [
             value if process is None else process(value)
             for process, value in zip(

@@ -12,7 +12,15 @@ import pytest
 
 from tests.conftest import ROOT
 
-SCENARIOS = {"ping", "images", "search", "put_images", "put_images_changed", "register"}
+SCENARIOS = {
+    "ping",
+    "images",
+    "images_by_token",
+    "search",
+    "put_images",
+    "put_images_changed",
+    "register",
+}
 
 
 def test_quick_benchmark_reports_every_scenario(tmp_path: Path):
@@ -57,7 +65,7 @@ def test_quick_benchmark_reports_every_scenario(tmp_path: Path):
     assert all(seconds > 0 for seconds in result["startup"]["empty"] + result["startup"]["seeded"])
     assert result["generate_check"]["seconds"] > 0
     statuses = {target["name"]: target["status"] for target in result["targets"]}
-    assert len(statuses) == 11  # with the worst-case search
+    assert len(statuses) == 12  # with the worst-case search
     assert set(statuses.values()) <= {"MET", "MISSED"}
     table = markdown_file.read_text()
     assert "| GET /v1/_ping |" in table

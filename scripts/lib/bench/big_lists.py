@@ -6,7 +6,11 @@
 - checksum flips (PostgreSQL): a second ``hubindex serve`` on the same database; one client,
   in strict order, for each of 500 ids: A records c1, B records c2, A records c1 again, the
   same c1 and c2 of an id in each of 10 rounds (from the second on, A's first PUT writes
-  nothing); after each round every id must hold its c1: 0 lost.
+  nothing); after each round every id must hold its c1: 0 lost;
+- big writes: 5 clients, each over and over: create a repository, PUT 10,000 new ids (the
+  spec's most per request) with checksums, delete the repository (its 10,000 images with it),
+  while a ping is timed every 20 ms: ping p99 <= 50 ms, every write answered as it should be
+  (200, 204, 202), the last list read back whole.
 """
 
 import argparse
@@ -26,6 +30,8 @@ from bench.probe import percentile
 PING_P99_GOAL_MS = 50.0
 PING_EVERY_SECONDS = 0.02
 READERS = 30
+WRITERS = 5
+IDS_PER_PUT = 10_000  # the spec's most per request
 DEFAULT_LIMIT = 10_000  # server.settings' default of max_images_per_repository
 
 
@@ -40,7 +46,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("image lists (issue 19)")
     group.add_argument(
         "--lists",
-        choices=("all", "readers", "flips", "none"),
+        choices=("all", "readers", "flips", "writes", "none"),
         default="all",
         help="which of the image-list attacks to run after the mixed load (default all;"
         " flips need PostgreSQL)",
@@ -48,6 +54,7 @@ def add_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--list-seconds", type=float, default=15.0)
     group.add_argument("--flip-rounds", type=int, default=10)
     group.add_argument("--flip-ids", type=int, default=500)
+    group.add_argument("--writers", type=int, default=WRITERS, help="clients of big writes")
 
 
 def run(
@@ -62,6 +69,8 @@ def run(
     outcomes = []
     if options.lists in ("all", "readers"):
         outcomes.append(big_list_readers(base, env, account, options.list_seconds))
+    if options.lists in ("all", "writes"):
+        outcomes.append(big_writes(base, account, options.list_seconds, options.writers))
     if options.lists in ("all", "flips") and options.backend == "postgresql":
         other, process = start_server()
         try:
@@ -136,6 +145,105 @@ def big_list_readers(
         and set(statuses) == {200}
     )
     return Outcome("big-list readers", lines, met)
+
+
+class _Pinger:
+    """A ping every PING_EVERY_SECONDS on a thread of its own, timed, until stopped."""
+
+    def __init__(self, base: str) -> None:
+        self.base = base
+        self.times: list[float] = []
+        self.statuses: dict[int, int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> "_Pinger":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join(timeout=60)
+
+    def _run(self) -> None:
+        with httpx.Client(base_url=self.base, timeout=60) as client:
+            while not self._stop.is_set():
+                started = time.perf_counter()
+                status = client.get("/v1/_ping").status_code
+                self.times.append(time.perf_counter() - started)
+                self.statuses[status] = self.statuses.get(status, 0) + 1
+                time.sleep(PING_EVERY_SECONDS)
+
+    def line(self) -> str:
+        times = self.times or [0.0]
+        p50, p99 = percentile(times, 50) * 1000, percentile(times, 99) * 1000
+        return (
+            f"ping meanwhile: {len(self.times)} answered, p50 {p50:.1f} ms, p99 {p99:.1f} ms,"
+            f" max {max(times) * 1000:.1f} ms (goal p99 <= {PING_P99_GOAL_MS:g} ms),"
+            f" statuses {self.statuses}"
+        )
+
+    def met(self) -> bool:
+        return (
+            bool(self.times)
+            and percentile(self.times, 99) * 1000 <= PING_P99_GOAL_MS
+            and set(self.statuses) == {200}
+        )
+
+
+def big_writes(base: str, account: tuple[str, str], seconds: float, writers: int) -> Outcome:
+    """``writers`` clients creating a repository, putting 10,000 ids into it and deleting it,
+    over and over for ``seconds``, while a ping is timed."""
+    bodies = [
+        [
+            {"id": secrets.token_hex(32), "checksum": f"sha256:{secrets.token_hex(32)}"}
+            for _ in range(IDS_PER_PUT)
+        ]
+        for _ in range(writers)
+    ]
+    counts: dict[str, int] = {}
+    wrong: list[str] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def write(n: int) -> None:
+        body = bodies[n]
+        with httpx.Client(base_url=base, timeout=120, auth=account) as client:
+            while time.monotonic() < deadline:
+                path = f"/v1/repositories/{account[0]}/bigwrite_{n}_{secrets.token_hex(3)}"
+                steps = (
+                    ("create", 200, lambda path=path: client.put(f"{path}/", json=[])),
+                    ("put 10,000", 204, lambda path=path: client.put(f"{path}/images", json=body)),
+                    ("read back", 200, lambda path=path: client.get(f"{path}/images")),
+                    ("delete", 202, lambda path=path: client.delete(f"{path}/")),
+                )
+                for name, expected, send in steps:
+                    answer = send()
+                    with lock:
+                        counts[name] = counts.get(name, 0) + 1
+                        if answer.status_code != expected:
+                            wrong.append(f"{name}: {answer.status_code} {answer.text[:120]}")
+                        elif name == "read back" and len(answer.json()) != IDS_PER_PUT:
+                            wrong.append(f"read back: {len(answer.json())} ids, not {IDS_PER_PUT}")
+                    if answer.status_code != expected:
+                        break
+
+    started = time.perf_counter()
+    with _Pinger(base) as pinger:
+        time.sleep(1)  # pings before the writers too
+        threads = [threading.Thread(target=write, args=(n,)) for n in range(writers)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    elapsed = time.perf_counter() - started
+    done = ", ".join(f"{count} {name}" for name, count in counts.items())
+    lines = [
+        f"big writes: {writers} clients, {IDS_PER_PUT:,} ids per PUT, {elapsed:.1f} s: {done};"
+        f" {len(wrong)} wrong answers" + (f" (first: {wrong[0]})" if wrong else ""),
+        pinger.line(),
+    ]
+    return Outcome("big writes", lines, not wrong and bool(counts) and pinger.met())
 
 
 def checksum_flips(a: str, b: str, account: tuple[str, str], rounds: int, ids: int) -> Outcome:

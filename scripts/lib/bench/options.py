@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.paths import OUTPUT
+from bench.scenarios import scenarios
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -97,7 +98,7 @@ def parse(argv: list[str]) -> Options:
         "--scenario",
         action="append",
         default=[],
-        choices=("ping", "images", "search", "put_images", "put_images_changed", "register"),
+        choices=[scenario.key for scenario in scenarios()],
         help="run only this scenario (repeatable; default: all)",
     )
     parser.add_argument(

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from bench import data
 from bench.reference import recorded
-from bench.scenarios import Scenario, registration, search_path
+from bench.scenarios import BASIC, Scenario, registration, search_path
 from bench.servers import Server
 
 
@@ -33,6 +33,32 @@ def send(
     connection.request(method, path, body=body or None, headers=headers or {})
     response = connection.getresponse()
     return Answer(response.status, response.getheaders(), response.read())
+
+
+def with_tokens(server: Server, scenarios: list[Scenario]) -> list[Scenario]:
+    """``scenarios``, those sent with a token given the token hubindex hands the benchmark
+    user for their path (as ``docker pull`` gets one: Basic auth, ``X-Docker-Token: true``)."""
+    if not any(scenario.token for scenario in scenarios):
+        return scenarios
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    try:
+        tokens = {}
+        for scenario in scenarios:
+            if scenario.token and scenario.path not in tokens:
+                headers = {"Authorization": BASIC, "X-Docker-Token": "true"}
+                answer = send(connection, "GET", scenario.path, headers=headers)
+                token = dict((name.lower(), value) for name, value in answer.headers).get(
+                    "x-docker-token"
+                )
+                if answer.status != 200 or token is None:
+                    raise PreflightError(
+                        f"{scenario.key}: no token for {scenario.path}: {answer.status}"
+                        f" {answer.body[:200]!r}"
+                    )
+                tokens[scenario.path] = token
+    finally:
+        connection.close()
+    return [s.with_token(tokens[s.path]) if s.token else s for s in scenarios]
 
 
 def record(server: Server, scenarios: list[Scenario], nonce: str) -> list[dict[str, object]]:
@@ -70,7 +96,8 @@ def _check(scenario: Scenario, answer: Answer) -> None:
             f"{scenario.title}: hubindex answered {answer.status}, not {scenario.status}:"
             f" {answer.body[:300]!r}"
         )
-    if scenario.key == "images" and len(json.loads(answer.body)) != data.IMAGES_PER_REPOSITORY:
+    listing = scenario.key in ("images", "images_by_token")
+    if listing and len(json.loads(answer.body)) != data.IMAGES_PER_REPOSITORY:
         raise PreflightError(f"{scenario.title}: not {data.IMAGES_PER_REPOSITORY} images")
     if scenario.key == "search" and json.loads(answer.body).get("num_results", 0) < 1:
         raise PreflightError(f"{scenario.title}: no results for {scenario.sample_query}")

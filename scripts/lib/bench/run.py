@@ -177,6 +177,7 @@ class Run:
         responses = self.logs / "reference-responses.json"
         responses.parent.mkdir(parents=True, exist_ok=True)
         # Ping too, whether or not it is loaded: it is how the reference is seen to be up.
+        self.scenarios = probe.with_tokens(hub, self.scenarios)
         recorded = [s for s in scenarios() if s.key == "ping" and s not in self.scenarios]
         answers = probe.record(hub, recorded + self.scenarios, self.nonce)
         responses.write_text(json.dumps(answers, indent=1))

@@ -2,7 +2,7 @@
 
 import base64
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from bench import data
 
@@ -25,6 +25,12 @@ class Scenario:
     lua_args: tuple[str, ...] = ()
     # A query string for the one request recorded for the reference (search).
     sample_query: str = ""
+    # Sent with the benchmark user's token for the path (read access), fetched from hubindex
+    # before the load (with_token): the run fills in the Authorization header.
+    token: bool = False
+
+    def with_token(self, token: str) -> "Scenario":
+        return replace(self, headers={**self.headers, "Authorization": f"Token {token}"})
 
 
 def scenarios() -> list[Scenario]:
@@ -40,6 +46,17 @@ def scenarios() -> list[Scenario]:
             "get",
             True,
             0.35,
+        ),
+        Scenario(
+            "images_by_token",
+            f"GET /v1/repositories/{user}/{data.READ_REPOSITORY}/images with a token"
+            " (its holder's state read each time on PostgreSQL)",
+            "GET",
+            f"/v1/repositories/{user}/{data.READ_REPOSITORY}/images",
+            200,
+            "request",
+            True,
+            token=True,
         ),
         Scenario(
             "search",
