@@ -4,8 +4,10 @@
 
 OPERATIONS: each operation's method, path template, parameters (location, spec name, Python
 name, the converter of their text, array style, the schema they are checked against), body
-(media types, schema, model), security schemes (alternatives, as in the spec; an empty one:
-anonymous allowed) and documented responses. SCHEMAS: each schema, references
+(media types, schema, model), security (alternatives in the spec's order, each a list of
+(scheme, scopes); an empty one: anonymous allowed) and documented responses. SECURITY_SCHEMES:
+each scheme's type (basic, bearer, apiKey), where an API key is, and the dotted name of the
+function that checks it. SCHEMAS: each schema, references
 resolved, by id. validate_<id>: the schema compiled by fastjsonschema, for the values of
 requests (it decides; jsonschema only words what it refuses). COMPONENTS: the spec's named
 schemas, by name, for rules a handler applies itself.
@@ -1359,6 +1361,16 @@ COMPONENTS = {
     "Username": "Namespace",
 }
 
+SECURITY_SCHEMES = {
+    "basicAuth": {"function": "server.checkers.basic_account", "type": "basic"},
+    "dockerToken": {
+        "function": "server.checkers.docker_token",
+        "in": "header",
+        "name": "Authorization",
+        "type": "apiKey",
+    },
+}
+
 OPERATIONS = [
     {
         "body": None,
@@ -1384,7 +1396,7 @@ OPERATIONS = [
         "operation_id": "users.login",
         "parameters": [],
         "responses": {200: "Ok", 401: "Error", 403: "Error", 429: "Error", 503: "Error"},
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/users/",
     },
     {
@@ -1461,7 +1473,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/users/{username}/",
     },
     {
@@ -1516,7 +1528,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/repositories/{namespace}/{repository}/",
     },
     {
@@ -1564,7 +1576,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/repositories/{namespace}/{repository}/",
     },
     {
@@ -1609,7 +1621,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/repositories/{repository}/",
     },
     {
@@ -1647,7 +1659,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/repositories/{repository}/",
     },
     {
@@ -1695,7 +1707,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
-        "security": [["basicAuth"], ["dockerToken"], []],
+        "security": [[["basicAuth", []]], [["dockerToken", []]], []],
         "template": "/v1/repositories/{namespace}/{repository}/images",
     },
     {
@@ -1741,7 +1753,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
-        "security": [["basicAuth"], ["dockerToken"]],
+        "security": [[["basicAuth", []]], [["dockerToken", []]]],
         "template": "/v1/repositories/{namespace}/{repository}/images",
     },
     {
@@ -1779,7 +1791,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
-        "security": [["basicAuth"], ["dockerToken"], []],
+        "security": [[["basicAuth", []]], [["dockerToken", []]], []],
         "template": "/v1/repositories/{repository}/images",
     },
     {
@@ -1815,7 +1827,7 @@ OPERATIONS = [
             429: "Error",
             503: "Error",
         },
-        "security": [["basicAuth"], ["dockerToken"]],
+        "security": [[["basicAuth", []]], [["dockerToken", []]]],
         "template": "/v1/repositories/{repository}/images",
     },
     {
@@ -1852,7 +1864,7 @@ OPERATIONS = [
             404: "Error",
             503: "Error",
         },
-        "security": [["dockerToken"]],
+        "security": [[["dockerToken", []]]],
         "template": "/v1/repositories/{namespace}/{repository}/auth",
     },
     {
@@ -1879,7 +1891,7 @@ OPERATIONS = [
             404: "Error",
             503: "Error",
         },
-        "security": [["dockerToken"]],
+        "security": [[["dockerToken", []]]],
         "template": "/v1/repositories/{repository}/auth",
     },
     {
@@ -1919,7 +1931,7 @@ OPERATIONS = [
             },
         ],
         "responses": {200: "SearchResults", 400: "Error", 401: "Error", 429: "Error", 503: "Error"},
-        "security": [["basicAuth"], []],
+        "security": [[["basicAuth", []]], []],
         "template": "/v1/search",
     },
 ]

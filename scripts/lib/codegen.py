@@ -448,8 +448,10 @@ def _operation(
             f"{operation_id}: {WRITES_EXTENSION} must be true or false",
             ("paths", path, method, WRITES_EXTENSION),
         )
-    security = operation.get("security", global_security)
-    _check_security(spec, operation_id, security)
+    own = "security" in operation
+    security = operation["security"] if own else global_security
+    place = ("paths", path, method, "security") if own else ("security",)
+    requirements = security_requirements(spec, operation_id, security, place)
     return Operation(
         operation_id=operation_id,
         module=module,
@@ -459,32 +461,108 @@ def _operation(
         summary=operation.get("summary", "").rstrip("."),
         signature=signature,
         arguments=arguments,
-        security=tuple(tuple(sorted(option)) for option in security),
+        security=tuple(tuple(name for name, _ in option) for option in requirements),
         writes=writes,
         responses=_responses(spec, operation_id, operation["responses"]),
     )
 
 
-# The security schemes server/http/credentials.py reads from the Authorization header, by name.
-SUPPORTED_SCHEMES = {
-    "basicAuth": {"type": "http", "scheme": "basic"},
-    "dockerToken": {"type": "apiKey", "in": "header", "name": "Authorization"},
+# The scheme types the server reads (server/http/security.py), each with the extension that
+# names its checker, as Connexion reads it; every other type is refused.
+CHECKER_EXTENSIONS = {
+    "basic": "x-basicInfoFunc",
+    "bearer": "x-bearerInfoFunc",
+    "apiKey": "x-apikeyInfoFunc",
 }
+API_KEY_LOCATIONS = ("header", "query", "cookie")
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
-def _check_security(spec: dict[str, Any], operation_id: str, security: list[Any]) -> None:
-    """Refuse a scheme the server cannot check, rather than a server that 401s or 500s."""
-    schemes = spec.get("components", {}).get("securitySchemes", {})
-    for option in security:
-        for name in option:
-            scheme = _deref(spec, schemes.get(name, {}))
-            wanted = SUPPORTED_SCHEMES.get(name)
-            if wanted is None or any(scheme.get(key) != value for key, value in wanted.items()):
-                supported = ", ".join(SUPPORTED_SCHEMES)
+def security_schemes(spec: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Every scheme of components/securitySchemes as generated/requests.py lists it: its type
+    (basic, bearer or apiKey), where an API key is, and the dotted name of its checker. One the
+    server cannot check is refused, by name and place, rather than a server that 401s or 500s."""
+    declared = spec.get("components", {}).get("securitySchemes") or {}
+    schemes = {}
+    for name, node in declared.items():
+        place: tuple[str | int, ...] = ("components", "securitySchemes", name)
+        scheme = _deref(spec, node)
+        kind = _scheme_kind(scheme)
+        if kind is None:
+            raise SpecError(
+                f"security scheme {name!r} ({_described(scheme)}) is not supported: the server"
+                " checks http basic, http bearer and apiKey (in a header, the query or a cookie)",
+                place,
+            )
+        if "x-authentication-scheme" in scheme:
+            raise SpecError(
+                f"security scheme {name!r}: x-authentication-scheme is not supported (declare"
+                " an http bearer scheme instead)",
+                (*place, "x-authentication-scheme"),
+            )
+        extension = CHECKER_EXTENSIONS[kind]
+        function = scheme.get(extension)
+        if not isinstance(function, str) or not _DOTTED.fullmatch(function):
+            raise SpecError(
+                f"security scheme {name!r} needs {extension}: the dotted name of the function"
+                " that checks it (package.module.function)",
+                (*place, extension) if extension in scheme else place,
+            )
+        entry = {"type": kind, "function": function}
+        if kind == "apiKey":
+            entry |= {"in": scheme["in"], "name": scheme["name"]}
+        schemes[name] = entry
+    return schemes
+
+
+def _scheme_kind(scheme: dict[str, Any]) -> str | None:
+    kind = scheme.get("type")
+    if kind == "http":
+        http_scheme = str(scheme.get("scheme", "")).lower()  # case-insensitive (RFC 9110 11.1)
+        return http_scheme if http_scheme in ("basic", "bearer") else None
+    if kind == "apiKey" and scheme.get("in") in API_KEY_LOCATIONS:
+        return "apiKey"
+    return None
+
+
+def _described(scheme: dict[str, Any]) -> str:
+    kind = str(scheme.get("type"))
+    if kind == "http":
+        return f"http {scheme.get('scheme')}"
+    if kind == "apiKey":
+        return f"apiKey in {scheme.get('in')}"
+    return kind
+
+
+def security_requirements(
+    spec: dict[str, Any],
+    operation_id: str,
+    security: list[Any],
+    place: tuple[str | int, ...],
+) -> list[list[list[Any]]]:
+    """The alternatives of an operation's security, each a list of (scheme name, scopes) in the
+    spec's order (an empty one: anonymous allowed); a scheme not declared, or scopes for a
+    type that has none (OpenAPI 3.0.3: the list must be empty), refused at ``place``."""
+    schemes = security_schemes(spec)
+    alternatives = []
+    for index, requirement in enumerate(security):
+        alternative = []
+        for name, scopes in (requirement or {}).items():
+            if name not in schemes:
                 raise SpecError(
-                    f"{operation_id}: security scheme {name!r} is not supported: the server "
-                    f"checks {supported} only, as defined in the spec today"
+                    f"{operation_id}: security scheme {name!r} is not declared in"
+                    " components/securitySchemes",
+                    (*place, index),
                 )
+            if scopes:
+                raise SpecError(
+                    f"{operation_id}: security scheme {name!r} takes no scopes (only oauth2 and"
+                    " openIdConnect have them)",
+                    (*place, index, name),
+                )
+            alternative.append([name, []])
+        alternatives.append(alternative)
+    return alternatives
 
 
 # The glue's own arguments (and the handler's first), which no parameter may be named after.
@@ -787,11 +865,14 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
                     ),
                     "body": _compiled_body(spec, schemas, operation_id, operation, written),
                     # Checked before the body is read: a request without the credentials
-                    # the operation needs is refused without waiting for its body.
-                    "security": [
-                        sorted(option)
-                        for option in operation.get("security", resolved.get("security", []))
-                    ],
+                    # the operation needs, or with wrong ones, is refused without waiting for
+                    # its body.
+                    "security": security_requirements(
+                        spec,
+                        operation_id,
+                        operation.get("security", resolved.get("security", [])),
+                        ("paths", path, method, "security"),
+                    ),
                     "responses": {
                         int(status): _response_schema(schemas, response)
                         for status, response in operation["responses"].items()
@@ -804,6 +885,7 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
             raise
     return {
         "operations": table,
+        "security_schemes": security_schemes(spec),
         "schemas": schemas.data,
         "components": components,
         "validators": schemas.code,

@@ -29,10 +29,10 @@ from server.composition import AppState
 from server.errors import HubIndexError
 from server.http.access_log import REQUEST_INFO
 from server.http.body import Body, parse_body
-from server.http.credentials import presented_credential
 from server.http.parameters import CONVERTERS, Parameter, header, query_values
 from server.http.responses import JSON, error_response, response_for
 from server.http.routing import Router
+from server.http.security import STATE, VERIFIED, OperationSecurity, load_schemes
 from server.http.validation import BodyCheck, ParameterCheck, ResponseCheck
 
 Glue = Callable[..., Awaitable[Response]]
@@ -48,7 +48,7 @@ class CompiledOperation:
     glue: Glue
     parameters: tuple[Parameter, ...]
     body: Body | None
-    security: tuple[tuple[str, ...], ...]
+    security: OperationSecurity | None  # None: the operation needs no credentials
     responses: Mapping[int, ResponseCheck | None]  # None: no JSON body documented
 
     async def answer(
@@ -58,11 +58,12 @@ class CompiledOperation:
         path_values: Mapping[str, str],
     ) -> Response:
         scope = request.scope
-        if self.security:
+        if self.security is not None:
             # First, and before the body is read: a request without the credentials the
-            # operation needs is refused without waiting for (or holding) its body. The glue
-            # checks them again; the services decide whether they are right.
-            presented_credential(self.security, header(scope, b"authorization"))
+            # operation needs, or with wrong ones, is refused without waiting for (or holding)
+            # its body. The glue hands what the checker answered to the handler.
+            scope[STATE] = state
+            scope[VERIFIED] = await self.security.verify(request)
         arguments: dict[str, Any] = {}
         query: dict[str, list[str]] | None = None
         cookies: dict[str, str] | None = None
@@ -184,6 +185,7 @@ def load_operations(
     operationId, its glue found by ``resolve``; a body built as its model of ``models``
     (without it, passed as JSON)."""
     schemas = compiled.SCHEMAS
+    schemes = load_schemes(getattr(compiled, "SECURITY_SCHEMES", {}))
 
     def builder(model: str) -> Callable[[Any], Any]:
         if models is None:
@@ -229,7 +231,7 @@ def load_operations(
                 schema=BodyCheck(validator(body["schema"]), schemas[body["schema"]]),
                 build=builder(body["model"]),
             ),
-            security=tuple(tuple(option) for option in operation["security"]),
+            security=OperationSecurity.of(operation["security"], schemes),
             responses={
                 status: None if schema_id is None else ResponseCheck(schemas[schema_id])
                 for status, schema_id in operation["responses"].items()
