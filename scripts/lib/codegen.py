@@ -9,7 +9,9 @@ the spec is one line: `spec/openapi.yaml:LINE:COLUMN: /json/pointer: what is wro
 """
 
 import argparse
+import ast
 import difflib
+import functools
 import json
 import keyword
 import os
@@ -508,11 +510,36 @@ def security_schemes(spec: dict[str, Any]) -> dict[str, dict[str, str]]:
                 " that checks it (package.module.function)",
                 (*place, extension) if extension in scheme else place,
             )
+        missing = _undefined(function)
+        if missing:
+            raise SpecError(
+                f"security scheme {name!r} names {function}, which {missing} does not define",
+                (*place, extension),
+            )
         entry = {"type": kind, "function": function}
         if kind == "apiKey":
             entry |= {"in": scheme["in"], "name": scheme["name"]}
         schemes[name] = entry
     return schemes
+
+
+@functools.cache
+def _undefined(function: str) -> str | None:
+    """The checkout's module file that should define ``function`` (``package.module.name``) at
+    its top level and does not; None when it does, or when the module is not the checkout's
+    (an installed package's, resolved when the server starts)."""
+    module, _, name = function.rpartition(".")
+    base = ROOT.joinpath(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            break
+    else:
+        return None
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    defined = {
+        node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    return None if name in defined else path.relative_to(ROOT).as_posix()
 
 
 def _scheme_kind(scheme: dict[str, Any]) -> str | None:

@@ -97,7 +97,7 @@ def _takes(function: Callable[..., Any], name: str) -> bool:
 
 
 async def _checked(
-    function: Callable[..., Any], scopes: list[str], takes: tuple[bool, bool], *values: Any
+    function: Callable[..., Any], scopes: list[str] | None, takes: tuple[bool, bool], *values: Any
 ) -> Any:
     """The checker's answer; None becomes a 401, as in Connexion."""
     takes_scopes, takes_request = takes
@@ -140,7 +140,7 @@ class Scheme:
             return self.location == "header" and (self.key or "").lower() == "authorization"
         return True
 
-    def reader(self, scopes: list[str]) -> Callable[[Request], Any]:
+    def reader(self, scopes: list[str] | None) -> Callable[[Request], Any]:
         """A request -> the checker's answer, or NOT_PRESENTED: Connexion's handler of the
         scheme's type, to the letter (connexion.security), except that a Basic pair must be
         base64 itself (RFC 7617), where Connexion drops the characters that are not."""
@@ -148,6 +148,7 @@ class Scheme:
         takes = (_takes(function, "required_scopes"), _takes(function, "request"))
         if self.kind in ("basic", "bearer"):
             wanted = self.kind
+            scopes = None  # Connexion hands an HTTP scheme's checker none
 
             def read_authorization(request: Request) -> Any:
                 kind, value = _authorization(request)

@@ -54,3 +54,8 @@ NULL_TEXT = (
     "OpenAPI 3.0.3 gives a parameter no text for null; hubindex reads JSON's `null`, so that"
     " the text None stays text; Connexion also takes Python's `None` for null"
 )
+STRICT_BASE64 = (
+    "RFC 7617 2 (the user-pass is base64, RFC 4648 4, whose alphabet has no other character) and"
+    " protocol.md, Errors: malformed Basic credentials are a 401; Connexion's base64 decoding"
+    " drops the characters outside the alphabet and reads what is left"
+)

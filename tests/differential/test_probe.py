@@ -7,6 +7,7 @@ makes hubindex differ. Error bodies are worded by each engine and not compared. 
 handlers touch no data, so it runs on SQLite alone; the suite's other tests run on both backends.
 """
 
+import base64
 import json
 import shutil
 import subprocess
@@ -25,6 +26,7 @@ from tests.differential.rules import (
     NOT_JSON,
     NULL_TEXT,
     SLASHES,
+    STRICT_BASE64,
     TYPED_HEADERS,
 )
 
@@ -285,6 +287,201 @@ PROBES = [
 ]
 
 
+# --- Security schemes (tests/probe/checkers.py): right credentials reach the handler with the
+# claims the checker answered, wrong or missing ones are a 401, on both engines. ---
+
+
+def _claims(operation: str, claims: dict[str, Any]) -> dict[str, Any]:
+    return {"operation": operation, "values": {"claims": claims}}
+
+
+def _basic_header(pair: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
+
+
+BEARER_ALICE = {"sub": "alice", "scheme": "bearer", "scopes": None}
+HEADER_CLIENT = {"sub": "header-client", "scheme": "key", "path": "/secured/header-key"}
+
+SECURITY_PROBES = [
+    Probe(
+        "bearer",
+        "GET",
+        "/secured/bearer",
+        200,
+        headers={"Authorization": "Bearer t-alice"},
+        body=_claims("bearer", BEARER_ALICE),
+    ),
+    Probe(
+        "bearer-scheme-word-any-case",
+        "GET",
+        "/secured/bearer",
+        200,
+        headers={"Authorization": "bEARER t-alice"},
+        body=_claims("bearer", BEARER_ALICE),
+    ),
+    Probe("bearer-wrong", "GET", "/secured/bearer", 401, headers={"Authorization": "Bearer x"}),
+    Probe(
+        "bearer-refused-in-the-checkers-words",
+        "GET",
+        "/secured/bearer",
+        401,
+        headers={"Authorization": "Bearer expired"},
+    ),
+    Probe("bearer-missing", "GET", "/secured/bearer", 401),
+    Probe(
+        "bearer-given-basic", "GET", "/secured/bearer", 401, headers=_basic_header("a:open-sesame")
+    ),
+    Probe(
+        "bearer-without-token", "GET", "/secured/bearer", 401, headers={"Authorization": "Bearer"}
+    ),
+    Probe(
+        "header-key",
+        "GET",
+        "/secured/header-key",
+        200,
+        headers={"X-Probe-Key": "k-header"},
+        body=_claims("header_key", HEADER_CLIENT),
+    ),
+    Probe("header-key-wrong", "GET", "/secured/header-key", 401, headers={"X-Probe-Key": "k-x"}),
+    Probe("header-key-missing", "GET", "/secured/header-key", 401),
+    Probe(
+        "query-key",
+        "GET",
+        "/secured/query-key?api-key=k-query",
+        200,
+        body=_claims(
+            "query_key", {"sub": "query-client", "scheme": "key", "path": "/secured/query-key"}
+        ),
+    ),
+    Probe("query-key-wrong", "GET", "/secured/query-key?api-key=k-header-x", 401),
+    Probe(
+        "query-key-in-a-header-instead",
+        "GET",
+        "/secured/query-key",
+        401,
+        headers={"api-key": "k-query"},
+    ),
+    Probe(
+        "cookie-key",
+        "GET",
+        "/secured/cookie-key",
+        200,
+        headers={"Cookie": "other=1; probe-session=k-cookie"},
+        body=_claims(
+            "cookie_key", {"sub": "cookie-client", "scheme": "key", "path": "/secured/cookie-key"}
+        ),
+    ),
+    Probe(
+        "cookie-key-wrong",
+        "GET",
+        "/secured/cookie-key",
+        401,
+        headers={"Cookie": "probe-session=nope"},
+    ),
+    Probe(
+        "basic-under-another-name",
+        "GET",
+        "/secured/basic",
+        200,
+        headers=_basic_header("carol:open-sesame"),
+        body=_claims("basic", {"sub": "carol", "scheme": "basic"}),
+    ),
+    Probe(
+        "basic-pair-handed-over-as-latin1",
+        "GET",
+        "/secured/basic",
+        200,
+        headers={
+            "Authorization": "Basic " + base64.b64encode("jörg:open-sesame".encode()).decode()
+        },
+        body=_claims("basic", {"sub": "j\u00c3\u00b6rg", "scheme": "basic"}),
+    ),
+    Probe("basic-wrong", "GET", "/secured/basic", 401, headers=_basic_header("carol:guess")),
+    Probe("basic-no-colon", "GET", "/secured/basic", 401, headers=_basic_header("carol")),
+    Probe(
+        "basic-not-base64",
+        "GET",
+        "/secured/basic",
+        401,
+        # carol:open-sesame, with a character base64 does not have
+        headers={"Authorization": "Basic Y2Fyb2w6b3Blbi1z!ZXNhbWU="},
+        connexion=(200, STRICT_BASE64),
+    ),
+    Probe(
+        "and-both",
+        "GET",
+        "/secured/both",
+        200,
+        headers={"Authorization": "Bearer t-alice", "X-Probe-Key": "k-header"},
+        body=_claims(
+            "both",
+            {
+                "probeBearer": BEARER_ALICE,
+                "probeHeaderKey": {**HEADER_CLIENT, "path": "/secured/both"},
+            },
+        ),
+    ),
+    Probe("and-one-only", "GET", "/secured/both", 401, headers={"X-Probe-Key": "k-header"}),
+    Probe(
+        "and-one-wrong",
+        "GET",
+        "/secured/both",
+        401,
+        headers={"Authorization": "Bearer t-alice", "X-Probe-Key": "k-x"},
+    ),
+    Probe(
+        "or-the-first",
+        "GET",
+        "/secured/either?api-key=k-query",
+        200,
+        body=_claims("either", {"sub": "query-client", "scheme": "key", "path": "/secured/either"}),
+    ),
+    Probe(
+        "or-the-second",
+        "GET",
+        "/secured/either",
+        200,
+        headers={"Cookie": "probe-session=k-cookie"},
+        body=_claims(
+            "either", {"sub": "cookie-client", "scheme": "key", "path": "/secured/either"}
+        ),
+    ),
+    Probe("or-neither", "GET", "/secured/either", 401),
+    Probe(
+        "or-a-wrong-one-is-final",
+        "GET",
+        "/secured/either?api-key=nope",
+        401,
+        headers={"Cookie": "probe-session=k-cookie"},
+    ),
+    Probe("anonymous", "GET", "/secured/maybe", 200, body=_claims("maybe", {})),
+    Probe(
+        "anonymous-or-bearer",
+        "GET",
+        "/secured/maybe",
+        200,
+        headers={"Authorization": "Bearer t-alice"},
+        body=_claims("maybe", BEARER_ALICE),
+    ),
+    Probe(
+        "anonymous-or-bearer-wrong-is-refused",
+        "GET",
+        "/secured/maybe",
+        401,
+        headers={"Authorization": "Bearer x"},
+    ),
+    Probe(
+        "anonymous-or-bearer-another-scheme-is-refused",
+        "GET",
+        "/secured/maybe",
+        401,
+        headers=_basic_header("carol:open-sesame"),
+    ),
+]
+PROBES += SECURITY_PROBES
+# --- end of the security schemes' block ---
+
+
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the checkout serving the probe spec with the probe's handlers, generated."""
@@ -295,6 +492,7 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (checkout / "spec").mkdir()
     shutil.copy(PROBE / "openapi.yaml", checkout / "spec" / "openapi.yaml")
     shutil.copy(PROBE / "handlers.py", checkout / "server" / "handlers" / "probes.py")
+    shutil.copy(PROBE / "checkers.py", checkout / "server" / "probe_checkers.py")
     # hubindex's command names hubindex's models, which the probe spec does not have: scripts/
     # generate would refuse the tree (server/spec/proof.py); the probe runs without it.
     shutil.rmtree(checkout / "server" / "cli")

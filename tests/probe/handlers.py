@@ -40,3 +40,45 @@ async def record(_call: Call, *, probe_id: str, with_null: bool | None = None) -
     if with_null:
         fields["note"] = None  # optional and nullable, set: written as null
     return Reply(200, models.Record(**fields))
+
+
+# --- Security schemes: each answers the claims its operation's checker gave. ---
+
+
+def _claims(operation: str, call: Call) -> Reply:
+    return Reply(200, models.Echo(operation=operation, values={"claims": dict(call.claims)}))
+
+
+async def bearer(call: Call) -> Reply:
+    return _claims("bearer", call)
+
+
+async def header_key(call: Call) -> Reply:
+    return _claims("header_key", call)
+
+
+async def query_key(call: Call) -> Reply:
+    return _claims("query_key", call)
+
+
+async def cookie_key(call: Call) -> Reply:
+    return _claims("cookie_key", call)
+
+
+async def basic(call: Call) -> Reply:
+    return _claims("basic", call)
+
+
+async def both(call: Call) -> Reply:
+    return _claims("both", call)
+
+
+async def either(call: Call) -> Reply:
+    return _claims("either", call)
+
+
+async def maybe(call: Call) -> Reply:
+    return _claims("maybe", call)
+
+
+# --- end of the security schemes' block ---

@@ -12,23 +12,23 @@ from server.http.security import NOT_PRESENTED, OperationSecurity, Scheme
 
 pytestmark = pytest.mark.anyio
 
-CALLS: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
+called: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = []
 
 
 def basic(username: str, password: str) -> Any:
-    CALLS.append(("basic", (username, password), {}))
+    called.append(("basic", (username, password), {}))
     return {"sub": username} if password == "right" else None
 
 
 async def bearer(token: str, required_scopes: Any = None, request: Any = None) -> Any:
-    CALLS.append(("bearer", (token,), {"scopes": required_scopes, "request": request}))
+    called.append(("bearer", (token,), {"scopes": required_scopes, "request": request}))
     if token == "slow-down":
         raise TooManyFailedLogins(5)
     return {"sub": f"bearer:{token}"} if token.startswith("good") else None
 
 
-def key(value: str, **_: Any) -> Any:
-    CALLS.append(("key", (value,), {}))
+def key(value: str, **given: Any) -> Any:
+    called.append(("key", (value,), {"scopes": given["required_scopes"]}))
     if value.startswith("Basic "):
         return NOT_PRESENTED
     return {"sub": f"key:{value}"} if value == "k1" else None
@@ -70,7 +70,7 @@ def _basic(pair: bytes) -> dict[str, str]:
 
 @pytest.fixture(autouse=True)
 def _calls() -> None:
-    CALLS.clear()
+    called.clear()
 
 
 async def test_basic_hands_the_pair_decoded_as_latin1_split_at_the_first_colon():
@@ -78,7 +78,7 @@ async def test_basic_hands_the_pair_decoded_as_latin1_split_at_the_first_colon()
     assert claims == {"sub": "jÃ¶rg"}
     with pytest.raises(AuthenticationFailed):
         await _security(("basic",)).verify(_request(_basic(b"al:ice:right")))
-    assert CALLS[1] == ("basic", ("al", "ice:right"), {})
+    assert called[1] == ("basic", ("al", "ice:right"), {})
 
 
 @pytest.mark.parametrize(
@@ -88,7 +88,7 @@ async def test_basic_hands_the_pair_decoded_as_latin1_split_at_the_first_colon()
 async def test_a_malformed_basic_pair_is_a_401_before_any_checker(authorization: str):
     with pytest.raises(AuthenticationFailed):
         await _security(("basic",)).verify(_request({"Authorization": authorization}))
-    assert CALLS == []
+    assert called == []
 
 
 async def test_a_checker_answering_none_is_a_401():
@@ -96,10 +96,16 @@ async def test_a_checker_answering_none_is_a_401():
         await _security(("basic",)).verify(_request(_basic(b"alice:wrong")))
 
 
-async def test_bearer_passes_scopes_and_request_where_the_checker_takes_them():
-    request = _request({"Authorization": "Bearer good1"})
+async def test_the_request_and_scopes_are_passed_where_taken_as_connexion_passes_them():
+    request = _request({"Authorization": "Bearer good1", "X-Key": "k1"})
     assert await _security(("bearer",)).verify(request) == {"sub": "bearer:good1"}
-    assert CALLS == [("bearer", ("good1",), {"scopes": [], "request": request})]
+    assert await _security(("header",)).verify(request) == {"sub": "key:k1"}
+    # Connexion hands an HTTP scheme's checker no scopes, an API key's the requirement's list.
+    expected = [
+        ("bearer", ("good1",), {"scopes": None, "request": request}),
+        ("key", ("k1",), {"scopes": []}),
+    ]
+    assert called == expected
 
 
 async def test_an_error_of_the_checker_is_its_own():
@@ -137,7 +143,7 @@ async def test_or_takes_the_first_presented():
     assert await security.verify(_request({"Authorization": "Bearer good3"})) == {
         "sub": "bearer:good3"
     }
-    assert [call[0] for call in CALLS] == ["bearer"]
+    assert [call[0] for call in called] == ["bearer"]
 
 
 async def test_anonymous_only_when_nothing_is_presented():
@@ -173,4 +179,4 @@ async def test_an_authorization_is_ignored_where_no_scheme_reads_it():
 async def test_an_api_key_in_authorization_may_leave_another_scheme_its_header():
     security = _security(("authorization",), ("basic",))
     assert await security.verify(_request(_basic(b"bob:right"))) == {"sub": "bob"}
-    assert [call[0] for call in CALLS] == ["key", "basic"]
+    assert [call[0] for call in called] == ["key", "basic"]
