@@ -477,6 +477,38 @@ SECURITY_PROBES = [
         401,
         headers=_basic_header("carol:open-sesame"),
     ),
+    # As Hub's /v2 tokens will be declared: one scheme, two words, beside Basic.
+    Probe(
+        "two-words-bearer",
+        "GET",
+        "/secured/two-words",
+        200,
+        headers={"Authorization": "Bearer t-dan"},
+        body=_claims("two_words", {"sub": "dan", "scheme": "bearer"}),
+    ),
+    Probe(
+        "two-words-legacy",
+        "GET",
+        "/secured/two-words",
+        200,
+        headers={"Authorization": "JWT t-dan"},
+        body=_claims("two_words", {"sub": "dan", "scheme": "jwt"}),
+    ),
+    Probe(
+        "two-words-or-basic",
+        "GET",
+        "/secured/two-words",
+        200,
+        headers=_basic_header("carol:open-sesame"),
+        body=_claims("two_words", {"sub": "carol", "scheme": "basic"}),
+    ),
+    Probe(
+        "two-words-another-word",
+        "GET",
+        "/secured/two-words",
+        401,
+        headers={"Authorization": "Token t-dan"},
+    ),
 ]
 PROBES += SECURITY_PROBES
 # --- end of the security schemes' block ---

@@ -5,6 +5,7 @@ of each kind the contract allows (server/http/security.py): sync and async, with
 from typing import Any
 
 from server.errors import AuthenticationFailed
+from server.http.security import NOT_PRESENTED
 
 KEYS = {"k-header": "header-client", "k-query": "query-client", "k-cookie": "cookie-client"}
 
@@ -29,3 +30,14 @@ def key(key: str, *, request: Any) -> dict[str, Any] | None:
     if client is None:
         return None
     return {"sub": client, "scheme": "key", "path": request.scope["path"]}
+
+
+def two_words(authorization: str) -> Any:
+    """A token after ``Bearer`` or ``JWT``, the whole ``Authorization`` value; ``Basic`` is the
+    other alternative's (not presented here)."""
+    word, _, token = authorization.partition(" ")
+    if word.lower() == "basic":
+        return NOT_PRESENTED
+    if word.lower() not in ("bearer", "jwt") or not token.startswith("t-"):
+        return None
+    return {"sub": token.removeprefix("t-"), "scheme": word.lower()}

@@ -81,4 +81,8 @@ async def maybe(call: Call) -> Reply:
     return _claims("maybe", call)
 
 
+async def two_words(call: Call) -> Reply:
+    return _claims("two_words", call)
+
+
 # --- end of the security schemes' block ---
