@@ -73,7 +73,7 @@ async def first_presented(
         if claims is not NOT_PRESENTED:
             return claims  # type: ignore[no-any-return]
     authorization = request.headers.get("authorization") if reads_authorization else None
-    if authorization:
+    if authorization is not None:  # an empty one too: a client that meant to send one
         raise AuthenticationFailed(_not_taken(authorization))
     if anonymous:
         return {}
@@ -84,7 +84,8 @@ _SCHEME_WORD = re.compile(r"[A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]{0,31}")
 
 
 def _not_taken(authorization: str) -> str:
-    word = authorization.split(maxsplit=1)[0] if authorization.split() else ""
+    words = authorization.split(maxsplit=1)
+    word = words[0] if words else ""
     if _SCHEME_WORD.fullmatch(word):
         return f"{word} credentials are not accepted here"
     return "unsupported authorization scheme"

@@ -471,6 +471,13 @@ SECURITY_PROBES = [
         headers={"Authorization": "Bearer x"},
     ),
     Probe(
+        "anonymous-or-bearer-an-empty-authorization-is-refused",
+        "GET",
+        "/secured/maybe",
+        401,
+        headers={"Authorization": ""},
+    ),
+    Probe(
         "anonymous-or-bearer-another-scheme-is-refused",
         "GET",
         "/secured/maybe",

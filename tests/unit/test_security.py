@@ -162,6 +162,7 @@ async def test_wrong_credentials_are_refused_even_where_anonymous_is_allowed():
     [
         ("Token abc", "Token credentials are not accepted here"),
         ("\u00ff\u00fe \u00fd", "unsupported authorization scheme"),
+        ("", "unsupported authorization scheme"),
     ],
 )
 async def test_an_authorization_no_scheme_takes_is_refused_even_where_anonymous_is_allowed(
