@@ -1,7 +1,7 @@
 """The spec's security, as both engines apply it: each scheme read from where its type says
 and handed to the checker function the spec names, and the alternatives decided by one rule.
 
-A scheme is one of four types (``scripts/generate`` refuses the others): HTTP Basic, HTTP
+A scheme is one of three types (``scripts/generate`` refuses the others): HTTP Basic, HTTP
 Bearer, or an API key in a header, the query or a cookie. Its checker is named in the scheme
 the way Connexion reads it (``x-basicInfoFunc``, ``x-bearerInfoFunc``, ``x-apikeyInfoFunc``)
 and called with Connexion's arguments:
