@@ -12,8 +12,6 @@ import asyncio
 import re
 from typing import Any
 
-from starlette.requests import Request
-
 from server.auth import IDENTITY, Account, Grant, Identity
 from server.composition import AppState
 from server.errors import AuthenticationFailed, DatabaseUnavailable
@@ -63,7 +61,7 @@ async def _identified(credential: Credential, request: Any) -> dict[str, Any]:
     """The claims of whoever presented ``credential``, run once more when the database failed
     where that is safe (nothing written), as the glue runs an operation."""
     state: AppState = request.scope[STATE]
-    address = client_address(Request(request.scope))
+    address = client_address(request)
     try:
         identity = await _identify(state, credential, address)
     except DatabaseUnavailable as error:

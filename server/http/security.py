@@ -28,6 +28,7 @@ import inspect
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from inspect import iscoroutine
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -46,7 +47,7 @@ VERIFIED = "hubindex.verified"
 # The scope key under which an engine leaves the app's state, for checkers that need it.
 STATE = "hubindex.state"
 
-Check = Callable[[Any], Any]  # a request -> claims, NOT_PRESENTED, or an awaitable of them
+Check = Callable[[Any], Any]  # a request -> claims, NOT_PRESENTED, or a coroutine of them
 
 
 def claims_of(scope: Scope) -> Mapping[str, Any] | None:
@@ -68,7 +69,7 @@ async def first_presented(
     """
     for check in checks:
         claims = check(request)
-        while inspect.isawaitable(claims):
+        while iscoroutine(claims):
             claims = await claims
         if claims is not NOT_PRESENTED:
             return claims  # type: ignore[no-any-return]
@@ -108,7 +109,7 @@ async def _checked(
     if takes_request:
         keywords["request"] = values[-1]
     answer = function(*values[:-1], **keywords)
-    while inspect.isawaitable(answer):
+    while iscoroutine(answer):
         answer = await answer
     if answer is None:
         raise AuthenticationFailed("the credentials were not accepted")
@@ -229,7 +230,7 @@ def _all_of(readers: Sequence[tuple[str, Callable[[Request], Any]]]) -> Check:
         claims = {}
         for name, read in readers:
             answer = read(request)
-            while inspect.isawaitable(answer):
+            while iscoroutine(answer):
                 answer = await answer
             if answer is NOT_PRESENTED:
                 return NOT_PRESENTED
