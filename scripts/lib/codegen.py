@@ -300,7 +300,9 @@ def _build_app(spec: dict[str, Any]) -> None:
 
     app = connexion.AsyncApp(
         __name__,
-        # hubindex checks credentials in its generated glue, not in Connexion's middleware.
+        # Without the security middleware: it would import the checkers, which may import the
+        # generated/ this run writes. security_schemes checks each is defined; the server
+        # imports them when it starts.
         middlewares=[
             m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware
         ],
