@@ -6,9 +6,11 @@ OPERATIONS: each operation's method, path template, parameters (location, spec n
 name, the converter of their text, array style, the schema they are checked against, the format
 that types them, or an object's style, properties' converters and model), body (media types
 and how each is read: json, form, multipart or text; schema; model, none for text; a form's
-fields and how each converts, which are files), security schemes (alternatives, as in the spec;
-an empty one: anonymous allowed) and documented responses (by status, range such as 2XX, or
-default: their media types and the schema of a JSON or text body). SCHEMAS: each schema, references
+fields and how each converts, which are files), security (alternatives in the spec's order,
+each a list of (scheme, scopes); an empty one: anonymous allowed) and documented responses (by
+status, range such as 2XX, or default: their media types and the schema of a JSON or text
+body). SECURITY_SCHEMES: each scheme's type (basic, bearer, apiKey), where an API key is, and
+the dotted name of the function that checks it. SCHEMAS: each schema, references
 resolved, by id. validate_<id>: the schema compiled by fastjsonschema, for the values of
 requests (it decides; jsonschema only words what it refuses). COMPONENTS: the spec's named
 schemas, by name, for rules a handler applies itself.
@@ -1362,6 +1364,16 @@ COMPONENTS = {
     "Username": "Namespace",
 }
 
+SECURITY_SCHEMES = {
+    "basicAuth": {"function": "server.checkers.basic_account", "type": "basic"},
+    "dockerToken": {
+        "function": "server.checkers.docker_token",
+        "in": "header",
+        "name": "Authorization",
+        "type": "apiKey",
+    },
+}
+
 OPERATIONS = [
     {
         "body": None,
@@ -1396,7 +1408,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/users/",
     },
     {
@@ -1488,7 +1500,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/users/{username}/",
     },
     {
@@ -1554,7 +1566,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/repositories/{namespace}/{repository}/",
     },
     {
@@ -1611,7 +1623,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/repositories/{namespace}/{repository}/",
     },
     {
@@ -1664,7 +1676,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/repositories/{repository}/",
     },
     {
@@ -1708,7 +1720,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"]],
+        "security": [[["basicAuth", []]]],
         "template": "/v1/repositories/{repository}/",
     },
     {
@@ -1765,7 +1777,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"], ["dockerToken"], []],
+        "security": [[["basicAuth", []]], [["dockerToken", []]], []],
         "template": "/v1/repositories/{namespace}/{repository}/images",
     },
     {
@@ -1819,7 +1831,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"], ["dockerToken"]],
+        "security": [[["basicAuth", []]], [["dockerToken", []]]],
         "template": "/v1/repositories/{namespace}/{repository}/images",
     },
     {
@@ -1863,7 +1875,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"], ["dockerToken"], []],
+        "security": [[["basicAuth", []]], [["dockerToken", []]], []],
         "template": "/v1/repositories/{repository}/images",
     },
     {
@@ -1904,7 +1916,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"], ["dockerToken"]],
+        "security": [[["basicAuth", []]], [["dockerToken", []]]],
         "template": "/v1/repositories/{repository}/images",
     },
     {
@@ -1947,7 +1959,7 @@ OPERATIONS = [
             404: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["dockerToken"]],
+        "security": [[["dockerToken", []]]],
         "template": "/v1/repositories/{namespace}/{repository}/auth",
     },
     {
@@ -1977,7 +1989,7 @@ OPERATIONS = [
             404: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["dockerToken"]],
+        "security": [[["dockerToken", []]]],
         "template": "/v1/repositories/{repository}/auth",
     },
     {
@@ -2032,7 +2044,7 @@ OPERATIONS = [
             429: {"media_types": ["application/json"], "schema": "Error"},
             503: {"media_types": ["application/json"], "schema": "Error"},
         },
-        "security": [["basicAuth"], []],
+        "security": [[["basicAuth", []]], []],
         "template": "/v1/search",
     },
 ]

@@ -34,7 +34,7 @@ from server.engine import reference
 from server.engine.connexion_checks import VALIDATOR_MAP_OVERRIDES
 from server.engine.fast import Dispatcher
 from server.engine.operation import retrying
-from server.errors import BodyIncomplete, HubIndexError
+from server.errors import AuthenticationFailed, BodyIncomplete, HubIndexError
 from server.http.access_log import RequestLogMiddleware
 from server.http.body_limit import BodyLimitMiddleware
 from server.http.metrics import Metrics
@@ -47,10 +47,13 @@ from server.version import VERSION
 # a few milliseconds where PyYAML takes half a second; in a wheel, it is package data.
 SPEC_PATH = Path(generated.__file__).resolve().parent / "openapi.json"
 GLUE_PACKAGE = "generated.operations"
-# Credentials are parsed by the generated glue (server.engine.operation) and checked by the
-# services, so Connexion's own security middleware, which would run argon2 on the event loop,
-# is left out.
-MIDDLEWARES = [m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware]
+# Connexion's own security middleware, with hubindex's rule for a spec's alternatives: it calls
+# the checkers the spec names (server/http/security.py) under the reference engine, and
+# resolves them at start-up under both.
+MIDDLEWARES = [
+    reference.Security if m is SecurityMiddleware else m
+    for m in ConnexionMiddleware.default_middlewares
+]
 
 logger = logging.getLogger(__name__)
 
@@ -131,9 +134,7 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
             validator_map=VALIDATOR_MAP_OVERRIDES,
         )
         app.add_middleware(
-            reference.CredentialsFirst,
-            position=MiddlewarePosition.BEFORE_EXCEPTION,
-            compiled=requests,
+            reference.StateInScope, position=MiddlewarePosition.BEFORE_EXCEPTION, state=state
         )
     else:
         # Connexion resolves every operation to its glue now, failing early on a missing one,
@@ -183,6 +184,8 @@ def _problem(_request: ConnexionRequest, problem: Exception) -> ConnexionRespons
     assert isinstance(problem, ProblemException)
     # jsonschema's message goes on with the schema and the instance, over several lines.
     message = str(problem.detail or problem.title).split("\n", 1)[0]
+    if problem.status == 401:  # Connexion's security handlers: answered as hubindex's own
+        return _domain_error(_request, AuthenticationFailed(message))
     return _for_connexion(error_response(problem.status, message, problem.headers))
 
 

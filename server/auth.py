@@ -53,6 +53,9 @@ class Grant:
 
 Identity = Account | Grant | None  # None: anonymous
 
+# The claim under which hubindex's security checkers (server/checkers.py) answer the Identity.
+IDENTITY = "identity"
+
 
 def authorize(identity: Identity, repository: RepositoryName, access: Access) -> None:
     """Raise unless ``identity`` may have ``access`` to ``repository``.

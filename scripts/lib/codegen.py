@@ -9,7 +9,9 @@ the spec is one line: `spec/openapi.yaml:LINE:COLUMN: /json/pointer: what is wro
 """
 
 import argparse
+import ast
 import difflib
+import functools
 import json
 import keyword
 import os
@@ -299,7 +301,9 @@ def _build_app(spec: dict[str, Any]) -> None:
 
     app = connexion.AsyncApp(
         __name__,
-        # hubindex checks credentials in its generated glue, not in Connexion's middleware.
+        # Without the security middleware: it would import the checkers, which may import the
+        # generated/ this run writes. security_schemes checks each is defined; the server
+        # imports them when it starts.
         middlewares=[
             m for m in ConnexionMiddleware.default_middlewares if m is not SecurityMiddleware
         ],
@@ -534,8 +538,10 @@ def _operation(
             f"{operation_id}: {WRITES_EXTENSION} must be true or false",
             ("paths", path, method, WRITES_EXTENSION),
         )
-    security = operation.get("security", global_security)
-    _check_security(spec, operation_id, security)
+    own = "security" in operation
+    security = operation["security"] if own else global_security
+    place = ("paths", path, method, "security") if own else ("security",)
+    requirements = security_requirements(spec, operation_id, security, place)
     documented = _responses(spec, operation_id, operation["responses"], ("paths", path, method))
     return Operation(
         operation_id=operation_id,
@@ -546,34 +552,134 @@ def _operation(
         summary=operation.get("summary", "").rstrip("."),
         signature=signature,
         arguments=arguments,
-        security=tuple(tuple(sorted(option)) for option in security),
+        security=tuple(tuple(name for name, _ in option) for option in requirements),
         writes=writes,
         responses=[(key, model) for key, model, _ in documented],
         media=[(key, media) for key, _, media in documented if media],
     )
 
 
-# The security schemes server/http/credentials.py reads from the Authorization header, by name.
-SUPPORTED_SCHEMES = {
-    "basicAuth": {"type": "http", "scheme": "basic"},
-    "dockerToken": {"type": "apiKey", "in": "header", "name": "Authorization"},
+# The scheme types the server reads (server/http/security.py), each with the extension that
+# names its checker, as Connexion reads it; every other type is refused.
+CHECKER_EXTENSIONS = {
+    "basic": "x-basicInfoFunc",
+    "bearer": "x-bearerInfoFunc",
+    "apiKey": "x-apikeyInfoFunc",
 }
+API_KEY_LOCATIONS = ("header", "query", "cookie")
+_DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
-def _check_security(spec: dict[str, Any], operation_id: str, security: list[Any]) -> None:
-    """Refuse a scheme the server cannot check, rather than a server that 401s or 500s."""
-    schemes = spec.get("components", {}).get("securitySchemes", {})
-    for option in security:
-        for name in option:
-            scheme = _deref(spec, schemes.get(name, {}))
-            wanted = SUPPORTED_SCHEMES.get(name)
-            if wanted is None or any(scheme.get(key) != value for key, value in wanted.items()):
-                supported = ", ".join(SUPPORTED_SCHEMES)
+def security_schemes(spec: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Every scheme of components/securitySchemes as generated/requests.py lists it: its type
+    (basic, bearer or apiKey), where an API key is, and the dotted name of its checker. One the
+    server cannot check is refused, by name and place, rather than a server that 401s or 500s."""
+    declared = spec.get("components", {}).get("securitySchemes") or {}
+    schemes = {}
+    for name, node in declared.items():
+        place: tuple[str | int, ...] = ("components", "securitySchemes", name)
+        scheme = _deref(spec, node)
+        kind = _scheme_kind(scheme)
+        if kind is None:
+            raise SpecError(
+                f"security scheme {name!r} ({_described(scheme)}) is not supported: the server"
+                " checks http basic, http bearer and apiKey (in a header, the query or a cookie)",
+                place,
+            )
+        if "x-authentication-scheme" in scheme:
+            raise SpecError(
+                f"security scheme {name!r}: x-authentication-scheme is not supported (declare"
+                " an http bearer scheme instead)",
+                (*place, "x-authentication-scheme"),
+            )
+        extension = CHECKER_EXTENSIONS[kind]
+        function = scheme.get(extension)
+        if not isinstance(function, str) or not _DOTTED.fullmatch(function):
+            raise SpecError(
+                f"security scheme {name!r} needs {extension}: the dotted name of the function"
+                " that checks it (package.module.function)",
+                (*place, extension) if extension in scheme else place,
+            )
+        missing = _undefined(function)
+        if missing:
+            raise SpecError(
+                f"security scheme {name!r} names {function}, which {missing} does not define",
+                (*place, extension),
+            )
+        entry = {"type": kind, "function": function}
+        if kind == "apiKey":
+            entry |= {"in": scheme["in"], "name": scheme["name"]}
+        schemes[name] = entry
+    return schemes
+
+
+@functools.cache
+def _undefined(function: str) -> str | None:
+    """The checkout's module file that should define ``function`` (``package.module.name``) at
+    its top level and does not; None when it does, or when the module is not the checkout's
+    (an installed package's, resolved when the server starts)."""
+    module, _, name = function.rpartition(".")
+    base = ROOT.joinpath(*module.split("."))
+    for path in (base.with_suffix(".py"), base / "__init__.py"):
+        if path.is_file():
+            break
+    else:
+        return None
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    defined = {
+        node.name for node in tree.body if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    return None if name in defined else path.relative_to(ROOT).as_posix()
+
+
+def _scheme_kind(scheme: dict[str, Any]) -> str | None:
+    kind = scheme.get("type")
+    if kind == "http":
+        http_scheme = str(scheme.get("scheme", "")).lower()  # case-insensitive (RFC 9110 11.1)
+        return http_scheme if http_scheme in ("basic", "bearer") else None
+    if kind == "apiKey" and scheme.get("in") in API_KEY_LOCATIONS:
+        return "apiKey"
+    return None
+
+
+def _described(scheme: dict[str, Any]) -> str:
+    kind = str(scheme.get("type"))
+    if kind == "http":
+        return f"http {scheme.get('scheme')}"
+    if kind == "apiKey":
+        return f"apiKey in {scheme.get('in')}"
+    return kind
+
+
+def security_requirements(
+    spec: dict[str, Any],
+    operation_id: str,
+    security: list[Any],
+    place: tuple[str | int, ...],
+) -> list[list[list[Any]]]:
+    """The alternatives of an operation's security, each a list of (scheme name, scopes) in the
+    spec's order (an empty one: anonymous allowed); a scheme not declared, or scopes for a
+    type that has none (OpenAPI 3.0.3: the list must be empty), refused at ``place``."""
+    schemes = security_schemes(spec)
+    alternatives = []
+    for index, requirement in enumerate(security):
+        alternative = []
+        for name, scopes in (requirement or {}).items():
+            if name not in schemes:
                 raise SpecError(
-                    f"{operation_id}: security scheme {name!r} is not supported: the server "
-                    f"checks {supported} only, as defined in the spec today",
-                    subject=("security", name),
+                    f"{operation_id}: security scheme {name!r} is not declared in"
+                    " components/securitySchemes",
+                    (*place, index),
                 )
+            if scopes:
+                raise SpecError(
+                    f"{operation_id}: security scheme {name!r} takes no scopes (only oauth2 and"
+                    " openIdConnect have them)",
+                    (*place, index, name),
+                )
+            alternative.append([name, []])
+        alternatives.append(alternative)
+    return alternatives
 
 
 # The glue's own arguments (and the handler's first), which no parameter may be named after.
@@ -1178,11 +1284,14 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
                         spec, schemas, operation_id, operation, written, at=("paths", path, method)
                     ),
                     # Checked before the body is read: a request without the credentials
-                    # the operation needs is refused without waiting for its body.
-                    "security": [
-                        sorted(option)
-                        for option in operation.get("security", resolved.get("security", []))
-                    ],
+                    # the operation needs, or with wrong ones, is refused without waiting for
+                    # its body.
+                    "security": security_requirements(
+                        spec,
+                        operation_id,
+                        operation.get("security", resolved.get("security", [])),
+                        ("paths", path, method, "security"),
+                    ),
                     "responses": {
                         status_key(status): _response_schema(schemas, response)
                         for status, response in operation["responses"].items()
@@ -1195,6 +1304,7 @@ def compile_requests(spec: dict[str, Any]) -> dict[str, Any]:
             raise
     return {
         "operations": table,
+        "security_schemes": security_schemes(spec),
         "schemas": schemas.data,
         "components": components,
         "validators": schemas.code,

@@ -31,7 +31,6 @@ from server.composition import AppState
 from server.errors import HubIndexError
 from server.http.access_log import REQUEST_INFO
 from server.http.body import FORM_SCOPE_KEY, Body, parse_body
-from server.http.credentials import presented_credential
 from server.http.formats import typed
 from server.http.forms import Field, Form, close_files
 from server.http.parameters import (
@@ -44,6 +43,7 @@ from server.http.parameters import (
 )
 from server.http.responses import JSON, documented_key, error_response, response_for
 from server.http.routing import Router
+from server.http.security import STATE, VERIFIED, OperationSecurity, load_schemes
 from server.http.validation import BodyCheck, ParameterCheck, ResponseCheck
 
 Glue = Callable[..., Awaitable[Response]]
@@ -59,7 +59,7 @@ class CompiledOperation:
     glue: Glue
     parameters: tuple[Parameter, ...]
     body: Body | None
-    security: tuple[tuple[str, ...], ...]
+    security: OperationSecurity | None  # None: the operation needs no credentials
     # By status, range (2XX) or default: what the spec documents.
     responses: Mapping[int | str, "Documented"]
 
@@ -70,11 +70,12 @@ class CompiledOperation:
         path_values: Mapping[str, str],
     ) -> Response:
         scope = request.scope
-        if self.security:
+        if self.security is not None:
             # First, and before the body is read: a request without the credentials the
-            # operation needs is refused without waiting for (or holding) its body. The glue
-            # checks them again; the services decide whether they are right.
-            presented_credential(self.security, header(scope, b"authorization"))
+            # operation needs, or with wrong ones, is refused without waiting for (or holding)
+            # its body. The glue hands what the checker answered to the handler.
+            scope[STATE] = state
+            scope[VERIFIED] = await self.security.verify(request)
         arguments: dict[str, Any] = {}
         query: dict[str, list[str]] | None = None
         values: Any
@@ -230,6 +231,7 @@ def load_operations(
     operationId, its glue found by ``resolve``; a body built as its model of ``models``
     (without it, passed as JSON)."""
     schemas = compiled.SCHEMAS
+    schemes = load_schemes(getattr(compiled, "SECURITY_SCHEMES", {}))
 
     def builder(model: str) -> Callable[[Any], Any]:
         if models is None:
@@ -260,7 +262,7 @@ def load_operations(
                 kinds=body["kinds"],
                 form=None if body["fields"] is None else form_of(body["fields"]),
             ),
-            security=tuple(tuple(option) for option in operation["security"]),
+            security=OperationSecurity.of(operation["security"], schemes),
             responses={
                 status: Documented(
                     tuple(response["media_types"]),

@@ -22,14 +22,14 @@ from pydantic import BaseModel
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
-from server.auth import Account, Grant, Identity
+from server.auth import IDENTITY
 from server.composition import AppState
 from server.engine.response_json import Writer, writer_for
 from server.errors import DatabaseUnavailable, NotImplementedYet
-from server.handlers.call import Call, Content, Encoded, Reply, client_address
+from server.handlers.call import Call, Content, Encoded, Reply
 from server.http.access_log import REQUEST_INFO
-from server.http.credentials import Credential, presented_credential
 from server.http.responses import JSON, documented_key
+from server.http.security import claims_of
 
 Handler = Callable[..., Awaitable[Any]]
 Glue = Callable[..., Awaitable[Response]]
@@ -122,26 +122,27 @@ class Operation:
 
     @asynccontextmanager
     async def call(self, request: Request, state: AppState) -> AsyncIterator[Call]:
-        """One call of the handler: authenticated, in one transaction committed at the end.
+        """One call of the handler, in one transaction committed at the end, with what the
+        operation's security checker answered.
 
-        501 without a handler. Credentials are checked only where the spec asks for them, and
-        refused (401) when wrong even where an anonymous call would have been allowed.
+        501 without a handler. The engine has decided the security before (and before the
+        body was read: server/http/security.py); an operation with security that reaches
+        here undecided is a bug of the engine, never an anonymous call.
         """
         if self.handler is None:
             raise NotImplementedYet()
-        credential = self._credential(request)
+        claims = claims_of(request.scope)
+        if claims is None:
+            if self.security:
+                raise RuntimeError(f"{self.operation_id}: its security was not checked")
+            claims = {}
+        elif "sub" in claims:
+            request.scope.get(REQUEST_INFO, {})["user"] = str(claims["sub"])
+        identity = claims.get(IDENTITY)
         async with state.unit_of_work(writes=self.writes) as services:
-            if credential is None:
-                identity = None  # what identify answers, without building the services it uses
-            else:
-                identity = await services.identify(credential, client_address(request))
-                request.scope.get(REQUEST_INFO, {})["user"] = _label(identity)
-            call = Call(request, identity, services, state.settings)
+            call = Call(request, identity, services, state.settings, claims)
             yield call
         await call._run_after_commit()
-
-    def _credential(self, request: Request) -> Credential | None:
-        return presented_credential(self.security, request.headers.get("Authorization"))
 
     def respond(self, result: Reply | BaseModel | Encoded | Content | None) -> Response:
         reply = result if isinstance(result, Reply) else Reply(self.success_status, result)
@@ -204,14 +205,3 @@ def _compiled_responses() -> dict[str, dict[int | str, Any]]:
 
 def _response_schemas(operation_id: str) -> Mapping[int | str, Any]:
     return _compiled_responses().get(operation_id, {})
-
-
-def _label(identity: Identity) -> str:
-    """Who called, for the log: a username, or what a token allowed; never a secret."""
-    match identity:
-        case Account():
-            return identity.username
-        case Grant():
-            return f"token:{identity.repository}:{identity.access}"
-        case _:
-            return "-"

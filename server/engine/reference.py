@@ -25,21 +25,21 @@ from types import ModuleType
 from typing import Any
 
 from connexion import context
+from connexion.lifecycle import ConnexionRequest
+from connexion.middleware.security import SecurityAPI, SecurityMiddleware, SecurityOperation
 from connexion.utils import is_null
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.composition import AppState
-from server.errors import AuthenticationFailed, InvalidRequest
+from server.errors import InvalidRequest
 from server.http import formats
 from server.http.access_log import REQUEST_INFO
 from server.http.body import FORM_KIND, JSON_KIND, MULTIPART_KIND, TEXT_KIND, parse_body
-from server.http.credentials import presented_credential
 from server.http.forms import text_body
-from server.http.parameters import build_object, header
-from server.http.responses import response_for
-from server.http.routing import Router
+from server.http.parameters import build_object
+from server.http.security import STATE, VERIFIED, first_presented
 from server.http.validation import BodyCheck
 
 Glue = Callable[..., Awaitable[Response]]
@@ -222,31 +222,77 @@ def _adapter(
     return adapter
 
 
-class CredentialsFirst:
-    """ASGI middleware in front of Connexion: what the fast engine does first, before Connexion
-    reads and validates the body. A request to an operation that needs credentials it does not
-    carry (or carries in a scheme the operation does not accept, or malformed) is answered 401
-    here, so that neither engine waits for, holds or validates the body of a request it will
-    refuse."""
+class StateInScope:
+    """ASGI middleware in front of Connexion: puts the app's state in each request's scope,
+    where the security checkers Connexion calls find it (``server.checkers``), as they do
+    under the fast engine (whose Dispatcher puts it there)."""
 
-    def __init__(self, app: ASGIApp, *, compiled: ModuleType) -> None:
+    def __init__(self, app: ASGIApp, *, state: AppState) -> None:
         self.app = app
-        paths: dict[str, dict[str, str]] = {}
-        self.security: dict[str, tuple[tuple[str, ...], ...]] = {}
-        for operation in compiled.OPERATIONS:
-            operation_id = operation["operation_id"]
-            paths.setdefault(operation["template"], {})[operation["method"]] = operation_id
-            self.security[operation_id] = tuple(tuple(o) for o in operation["security"])
-        self.router = Router(paths)
+        self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            match = self.router.match(scope["method"], scope["path"])
-            security = () if match is None else self.security[match.operation_id]
-            if security:
-                try:
-                    presented_credential(security, header(scope, b"authorization"))
-                except AuthenticationFailed as error:
-                    await response_for(error)(scope, receive, send)
-                    return
+        scope[STATE] = self.state
         await self.app(scope, receive, send)
+
+
+class _Operation(SecurityOperation):
+    """Connexion's security of one operation: its own handler of each scheme's type reads the
+    credentials and calls the checker the spec names; the alternatives are decided by
+    hubindex's rule (server.http.security.first_presented), not Connexion's, which would try
+    the next one after a refusal and so let wrong credentials through as an anonymous call."""
+
+    def _get_verification_fn(self) -> Any:
+        if not self.security:
+            return self.security_handler_factory.security_passthrough
+        factory = self.security_handler_factory
+        checks = []
+        used: set[str] = set()
+        for requirement in self.security:
+            if not requirement:
+                continue
+            readers = {}
+            for name, scopes in requirement.items():
+                used.add(name)
+                reader = factory.parse_security_scheme(self.security_schemes[name], scopes)
+                if reader is None:  # scripts/generate refuses such a scheme
+                    raise RuntimeError(f"security scheme {name!r} has no checker Connexion reads")
+                readers[name] = reader
+            if len(readers) == 1:
+                checks.extend(readers.values())
+            else:
+                checks.append(factory.verify_multiple_schemes(readers))
+        anonymous = any(not requirement for requirement in self.security)
+        reads_authorization = any(
+            _reads_authorization(self.security_schemes[name]) for name in used
+        )
+
+        async def verify(request: ConnexionRequest) -> None:
+            claims = await first_presented(checks, anonymous, reads_authorization, request)
+            request.context.update({"user": claims.get("sub"), "token_info": claims})
+            request.scope[VERIFIED] = claims
+
+        return verify
+
+
+def _reads_authorization(scheme: dict[str, Any]) -> bool:
+    if scheme.get("type") == "apiKey":
+        return scheme.get("in") == "header" and str(scheme.get("name")).lower() == "authorization"
+    return scheme.get("type") == "http"
+
+
+class _SecurityAPI(SecurityAPI):
+    def make_operation(self, operation: Any) -> SecurityOperation:
+        return _Operation.from_operation(
+            operation,
+            next_app=self.next_app,
+            security_handler_factory=self.security_handler_factory,
+        )
+
+
+class Security(SecurityMiddleware):
+    """Connexion's security middleware, with hubindex's rule for the alternatives. Under the
+    fast engine it only resolves every checker at start-up (a missing one fails then): the
+    Dispatcher, in front, answers the operations."""
+
+    api_cls = _SecurityAPI

@@ -60,6 +60,9 @@ class Call:
     identity: Identity
     services: Services
     settings: Settings
+    # What the security checker of the alternative met answered (server/http/security.py):
+    # for an AND of schemes, each one's by scheme name; {} for an anonymous call.
+    claims: Mapping[str, Any] = field(default_factory=dict)
     _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
     def header(self, name: str) -> str | None:

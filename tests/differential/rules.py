@@ -88,3 +88,8 @@ NUMBER_BEYOND_DOUBLE = (
     " range (1e400) as a 400 rather than read it as infinity, which Python's json (and so"
     " Connexion) does, handing the handler inf"
 )
+STRICT_BASE64 = (
+    "RFC 7617 2 (the user-pass is base64, RFC 4648 4, whose alphabet has no other character) and"
+    " protocol.md, Errors: malformed Basic credentials are a 401; Connexion's base64 decoding"
+    " drops the characters outside the alphabet and reads what is left"
+)

@@ -8,6 +8,7 @@ on a fresh database of each backend: the handlers touch no data, but every reque
 unit of work of the backend's own.
 """
 
+import base64
 import hashlib
 import json
 import shutil
@@ -36,6 +37,7 @@ from tests.differential.rules import (
     NUMBER_BEYOND_DOUBLE,
     OPTIONAL_BODY,
     SLASHES,
+    STRICT_BASE64,
     TYPED_HEADERS,
 )
 
@@ -852,6 +854,240 @@ PROBES += PARAMETERS
 # --- end of parameters and formats ---
 
 
+# --- Security schemes (tests/probe/checkers.py): right credentials reach the handler with the
+# claims the checker answered, wrong or missing ones are a 401, on both engines. ---
+
+
+def _claims(operation: str, claims: dict[str, Any]) -> dict[str, Any]:
+    return {"operation": operation, "values": {"claims": claims}}
+
+
+def _basic_header(pair: str) -> dict[str, str]:
+    return {"Authorization": "Basic " + base64.b64encode(pair.encode()).decode()}
+
+
+BEARER_ALICE = {"sub": "alice", "scheme": "bearer", "scopes": None}
+HEADER_CLIENT = {"sub": "header-client", "scheme": "key", "path": "/secured/header-key"}
+
+SECURITY_PROBES = [
+    Probe(
+        "bearer",
+        "GET",
+        "/secured/bearer",
+        200,
+        headers={"Authorization": "Bearer t-alice"},
+        body=_claims("bearer", BEARER_ALICE),
+    ),
+    Probe(
+        "bearer-scheme-word-any-case",
+        "GET",
+        "/secured/bearer",
+        200,
+        headers={"Authorization": "bEARER t-alice"},
+        body=_claims("bearer", BEARER_ALICE),
+    ),
+    Probe("bearer-wrong", "GET", "/secured/bearer", 401, headers={"Authorization": "Bearer x"}),
+    Probe(
+        "bearer-refused-in-the-checkers-words",
+        "GET",
+        "/secured/bearer",
+        401,
+        headers={"Authorization": "Bearer expired"},
+    ),
+    Probe("bearer-missing", "GET", "/secured/bearer", 401),
+    Probe(
+        "bearer-given-basic", "GET", "/secured/bearer", 401, headers=_basic_header("a:open-sesame")
+    ),
+    Probe(
+        "bearer-without-token", "GET", "/secured/bearer", 401, headers={"Authorization": "Bearer"}
+    ),
+    Probe(
+        "header-key",
+        "GET",
+        "/secured/header-key",
+        200,
+        headers={"X-Probe-Key": "k-header"},
+        body=_claims("header_key", HEADER_CLIENT),
+    ),
+    Probe("header-key-wrong", "GET", "/secured/header-key", 401, headers={"X-Probe-Key": "k-x"}),
+    Probe("header-key-missing", "GET", "/secured/header-key", 401),
+    Probe(
+        "query-key",
+        "GET",
+        "/secured/query-key?api-key=k-query",
+        200,
+        body=_claims(
+            "query_key", {"sub": "query-client", "scheme": "key", "path": "/secured/query-key"}
+        ),
+    ),
+    Probe("query-key-wrong", "GET", "/secured/query-key?api-key=k-header-x", 401),
+    Probe(
+        "query-key-in-a-header-instead",
+        "GET",
+        "/secured/query-key",
+        401,
+        headers={"api-key": "k-query"},
+    ),
+    Probe(
+        "cookie-key",
+        "GET",
+        "/secured/cookie-key",
+        200,
+        headers={"Cookie": "other=1; probe-session=k-cookie"},
+        body=_claims(
+            "cookie_key", {"sub": "cookie-client", "scheme": "key", "path": "/secured/cookie-key"}
+        ),
+    ),
+    Probe(
+        "cookie-key-wrong",
+        "GET",
+        "/secured/cookie-key",
+        401,
+        headers={"Cookie": "probe-session=nope"},
+    ),
+    Probe(
+        "basic-under-another-name",
+        "GET",
+        "/secured/basic",
+        200,
+        headers=_basic_header("carol:open-sesame"),
+        body=_claims("basic", {"sub": "carol", "scheme": "basic"}),
+    ),
+    Probe(
+        "basic-pair-handed-over-as-latin1",
+        "GET",
+        "/secured/basic",
+        200,
+        headers={
+            "Authorization": "Basic " + base64.b64encode("jörg:open-sesame".encode()).decode()
+        },
+        body=_claims("basic", {"sub": "j\u00c3\u00b6rg", "scheme": "basic"}),
+    ),
+    Probe("basic-wrong", "GET", "/secured/basic", 401, headers=_basic_header("carol:guess")),
+    Probe("basic-no-colon", "GET", "/secured/basic", 401, headers=_basic_header("carol")),
+    Probe(
+        "basic-not-base64",
+        "GET",
+        "/secured/basic",
+        401,
+        # carol:open-sesame, with a character base64 does not have
+        headers={"Authorization": "Basic Y2Fyb2w6b3Blbi1z!ZXNhbWU="},
+        connexion=(200, STRICT_BASE64),
+    ),
+    Probe(
+        "and-both",
+        "GET",
+        "/secured/both",
+        200,
+        headers={"Authorization": "Bearer t-alice", "X-Probe-Key": "k-header"},
+        body=_claims(
+            "both",
+            {
+                "probeBearer": BEARER_ALICE,
+                "probeHeaderKey": {**HEADER_CLIENT, "path": "/secured/both"},
+            },
+        ),
+    ),
+    Probe("and-one-only", "GET", "/secured/both", 401, headers={"X-Probe-Key": "k-header"}),
+    Probe(
+        "and-one-wrong",
+        "GET",
+        "/secured/both",
+        401,
+        headers={"Authorization": "Bearer t-alice", "X-Probe-Key": "k-x"},
+    ),
+    Probe(
+        "or-the-first",
+        "GET",
+        "/secured/either?api-key=k-query",
+        200,
+        body=_claims("either", {"sub": "query-client", "scheme": "key", "path": "/secured/either"}),
+    ),
+    Probe(
+        "or-the-second",
+        "GET",
+        "/secured/either",
+        200,
+        headers={"Cookie": "probe-session=k-cookie"},
+        body=_claims(
+            "either", {"sub": "cookie-client", "scheme": "key", "path": "/secured/either"}
+        ),
+    ),
+    Probe("or-neither", "GET", "/secured/either", 401),
+    Probe(
+        "or-a-wrong-one-is-final",
+        "GET",
+        "/secured/either?api-key=nope",
+        401,
+        headers={"Cookie": "probe-session=k-cookie"},
+    ),
+    Probe("anonymous", "GET", "/secured/maybe", 200, body=_claims("maybe", {})),
+    Probe(
+        "anonymous-or-bearer",
+        "GET",
+        "/secured/maybe",
+        200,
+        headers={"Authorization": "Bearer t-alice"},
+        body=_claims("maybe", BEARER_ALICE),
+    ),
+    Probe(
+        "anonymous-or-bearer-wrong-is-refused",
+        "GET",
+        "/secured/maybe",
+        401,
+        headers={"Authorization": "Bearer x"},
+    ),
+    Probe(
+        "anonymous-or-bearer-an-empty-authorization-is-refused",
+        "GET",
+        "/secured/maybe",
+        401,
+        headers={"Authorization": ""},
+    ),
+    Probe(
+        "anonymous-or-bearer-another-scheme-is-refused",
+        "GET",
+        "/secured/maybe",
+        401,
+        headers=_basic_header("carol:open-sesame"),
+    ),
+    # As Hub's /v2 tokens will be declared: one scheme, two words, beside Basic.
+    Probe(
+        "two-words-bearer",
+        "GET",
+        "/secured/two-words",
+        200,
+        headers={"Authorization": "Bearer t-dan"},
+        body=_claims("two_words", {"sub": "dan", "scheme": "bearer"}),
+    ),
+    Probe(
+        "two-words-legacy",
+        "GET",
+        "/secured/two-words",
+        200,
+        headers={"Authorization": "JWT t-dan"},
+        body=_claims("two_words", {"sub": "dan", "scheme": "jwt"}),
+    ),
+    Probe(
+        "two-words-or-basic",
+        "GET",
+        "/secured/two-words",
+        200,
+        headers=_basic_header("carol:open-sesame"),
+        body=_claims("two_words", {"sub": "carol", "scheme": "basic"}),
+    ),
+    Probe(
+        "two-words-another-word",
+        "GET",
+        "/secured/two-words",
+        401,
+        headers={"Authorization": "Token t-dan"},
+    ),
+]
+PROBES += SECURITY_PROBES
+# --- end of the security schemes' block ---
+
+
 @pytest.fixture(scope="module")
 def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A copy of the checkout serving the probe spec with the probe's handlers, generated."""
@@ -862,6 +1098,7 @@ def checkout(tmp_path_factory: pytest.TempPathFactory) -> Path:
     (checkout / "spec").mkdir()
     shutil.copy(PROBE / "openapi.yaml", checkout / "spec" / "openapi.yaml")
     shutil.copy(PROBE / "handlers.py", checkout / "server" / "handlers" / "probes.py")
+    shutil.copy(PROBE / "checkers.py", checkout / "server" / "probe_checkers.py")
     # hubindex's command names hubindex's models, which the probe spec does not have: scripts/
     # generate would refuse the tree (server/spec/proof.py); the probe runs without it.
     shutil.rmtree(checkout / "server" / "cli")

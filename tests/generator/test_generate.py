@@ -160,16 +160,135 @@ def test_a_body_the_server_cannot_read_is_refused_naming_its_place(
     assert refused in result.stderr
 
 
-def test_an_api_key_in_the_query_is_refused_naming_the_operation(checkout: Path):
-    def add_query_key(spec):
-        schemes = spec["components"]["securitySchemes"]
-        schemes["queryKey"] = {"type": "apiKey", "in": "query", "name": "key"}
-        spec["paths"]["/v1/search"]["get"]["security"] = [{"queryKey": []}]
+REFUSED_SCHEMES = {
+    "oauth2": (
+        {"type": "oauth2", "flows": {"implicit": {"authorizationUrl": "https://a/", "scopes": {}}}},
+        "(oauth2) is not supported",
+    ),
+    "openIdConnect": (
+        {"type": "openIdConnect", "openIdConnectUrl": "https://a/.well-known/openid"},
+        "(openIdConnect) is not supported",
+    ),
+    "http-digest": ({"type": "http", "scheme": "digest"}, "(http digest) is not supported"),
+    # Not a type of OpenAPI 3.0: the validator refuses it first, at the same place.
+    "mutualTLS": ({"type": "mutualTLS"}, "mutualTLS"),
+    "no-checker": (
+        {"type": "http", "scheme": "bearer"},
+        "needs x-bearerInfoFunc: the dotted name of the function that checks it",
+    ),
+    "checker-not-dotted": (
+        {"type": "apiKey", "in": "query", "name": "key", "x-apikeyInfoFunc": "check"},
+        "needs x-apikeyInfoFunc",
+    ),
+}
 
-    _edit_spec(checkout, add_query_key)
+
+@pytest.mark.parametrize("kind", REFUSED_SCHEMES)
+def test_a_security_scheme_the_server_cannot_check_is_refused_naming_it_and_its_place(
+    checkout: Path, kind: str
+):
+    scheme, words = REFUSED_SCHEMES[kind]
+
+    def declare(spec):
+        spec["components"]["securitySchemes"]["teamScheme"] = scheme
+
+    _edit_spec(checkout, declare)
     result = _generate(checkout)
     assert result.returncode == 2
-    assert "search.query: security scheme 'queryKey' is not supported" in result.stderr
+    [line] = result.stderr.splitlines()
+    assert line.startswith("scripts/generate: spec/openapi.yaml:"), line
+    assert "/components/securitySchemes/teamScheme" in line, line
+    assert words in line, line
+
+
+def test_a_requirement_of_an_undeclared_scheme_is_refused_at_its_place(checkout: Path):
+    def require(spec):
+        spec["paths"]["/v1/search"]["get"]["security"] = [{"basicAuth": []}, {"nope": []}]
+
+    _edit_spec(checkout, require)
+    result = _generate(checkout)
+    assert result.returncode == 2
+    assert "/paths/~1v1~1search/get/security/1: search.query: security scheme 'nope' is not" in (
+        result.stderr
+    )
+
+
+def test_scopes_for_a_scheme_without_them_are_refused(checkout: Path):
+    def scoped(spec):
+        spec["paths"]["/v1/search"]["get"]["security"] = [{"basicAuth": ["admin"]}]
+
+    _edit_spec(checkout, scoped)
+    result = _generate(checkout)
+    assert result.returncode == 2
+    assert "security scheme 'basicAuth' takes no scopes" in result.stderr
+
+
+TEAM_CHECKERS = """
+def bearer(token):
+    return {"sub": token}
+
+
+async def cookie(key, required_scopes=None):
+    return None
+"""
+
+
+def test_a_checker_its_module_does_not_define_is_refused(checkout: Path):
+    def declare(spec):
+        basic = spec["components"]["securitySchemes"]["basicAuth"]
+        basic["x-basicInfoFunc"] = "server.checkers.nobody"
+
+    _edit_spec(checkout, declare)
+    result = _generate(checkout)
+    assert result.returncode == 2
+    assert (
+        "/components/securitySchemes/basicAuth/x-basicInfoFunc: security scheme 'basicAuth'"
+        " names server.checkers.nobody, which server/checkers.py does not define"
+    ) in result.stderr
+
+
+def test_any_supported_scheme_under_any_name_is_generated_with_its_checker(checkout: Path):
+    def declare(spec):
+        spec["components"]["securitySchemes"] |= {
+            "teamBearer": {
+                "type": "http",
+                "scheme": "Bearer",
+                "x-bearerInfoFunc": "server.team_checkers.bearer",
+            },
+            "teamCookie": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": "sid",
+                "x-apikeyInfoFunc": "server.team_checkers.cookie",
+            },
+        }
+        spec["paths"]["/v1/search"]["get"]["security"] = [
+            {"teamBearer": [], "teamCookie": []},
+            {"basicAuth": []},
+            {},
+        ]
+
+    _edit_spec(checkout, declare)
+    (checkout / "server" / "team_checkers.py").write_text(TEAM_CHECKERS)
+    result = _generate(checkout)
+    assert result.returncode == 0, result.stderr
+    probe = (
+        "from generated import requests\n"
+        "[search] = [o for o in requests.OPERATIONS if o['operation_id'] == 'search.query']\n"
+        "print(search['security'])\n"
+        "print(requests.SECURITY_SCHEMES['teamBearer'], requests.SECURITY_SCHEMES['teamCookie'])\n"
+    )
+    shown = subprocess.run(
+        [PYTHON, "-c", probe], capture_output=True, text=True, check=False, cwd=checkout
+    )
+    security, schemes = shown.stdout.splitlines()
+    # In the spec's order: an AND keeps its schemes' order, the alternatives theirs.
+    assert security == "[[['teamBearer', []], ['teamCookie', []]], [['basicAuth', []]], []]"
+    assert schemes == (
+        "{'function': 'server.team_checkers.bearer', 'type': 'bearer'} "
+        "{'function': 'server.team_checkers.cookie', 'in': 'cookie', 'name': 'sid',"
+        " 'type': 'apiKey'}"
+    )
 
 
 def test_a_required_nullable_field_accepts_null_in_the_model_as_in_the_schema(checkout: Path):

@@ -140,3 +140,49 @@ async def formats(_call: Call, **values: Any) -> Reply:
 
 async def stamp(_call: Call, **values: Any) -> Reply:
     return Reply(200, _typed_echo("stamp", values))
+
+
+# --- Security schemes: each answers the claims its operation's checker gave. ---
+
+
+def _claims(operation: str, call: Call) -> Reply:
+    return Reply(200, models.Echo(operation=operation, values={"claims": dict(call.claims)}))
+
+
+async def bearer(call: Call) -> Reply:
+    return _claims("bearer", call)
+
+
+async def header_key(call: Call) -> Reply:
+    return _claims("header_key", call)
+
+
+async def query_key(call: Call) -> Reply:
+    return _claims("query_key", call)
+
+
+async def cookie_key(call: Call) -> Reply:
+    return _claims("cookie_key", call)
+
+
+async def basic(call: Call) -> Reply:
+    return _claims("basic", call)
+
+
+async def both(call: Call) -> Reply:
+    return _claims("both", call)
+
+
+async def either(call: Call) -> Reply:
+    return _claims("either", call)
+
+
+async def maybe(call: Call) -> Reply:
+    return _claims("maybe", call)
+
+
+async def two_words(call: Call) -> Reply:
+    return _claims("two_words", call)
+
+
+# --- end of the security schemes' block ---

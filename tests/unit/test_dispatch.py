@@ -1,5 +1,7 @@
 """The dispatcher compiled from a small spec, in front of a stand-in for the rest of the app."""
 
+import importlib.util
+import sys
 from typing import Any
 
 import httpx
@@ -305,7 +307,22 @@ async def test_responses_are_checked_by_status_range_or_default_and_media_type(
 PROBE_SPEC: dict[str, Any] = yaml.safe_load((ROOT / "tests" / "probe" / "openapi.yaml").read_text())
 
 
+@pytest.fixture
+def _probe_checkers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe's security checkers, where its spec names them (a probe checkout's
+    server/probe_checkers.py): the dispatcher imports every scheme's checker as it starts."""
+    spec = importlib.util.spec_from_file_location(
+        "server.probe_checkers", ROOT / "tests" / "probe" / "checkers.py"
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setitem(sys.modules, "server.probe_checkers", module)
+
+
 @pytest.mark.anyio
+@pytest.mark.usefixtures("_probe_checkers")
 async def test_parameters_reach_the_glue_by_connexion_s_pythonic_names():
     """The probe spec's names: camelCase, hyphenated, keywords and builtins, a header and a
     cookie (tests/differential/test_probe.py runs the generated glue on both engines)."""
