@@ -32,6 +32,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))  # this checkout's server package, in a copy of it too
+# Its neighbours in scripts/lib, found also when this module is loaded by path (tests).
+sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 import spec_consistency  # noqa: E402 - scripts/lib, beside this file
 from spec_positions import pointer, position, subject_at  # noqa: E402
@@ -342,9 +344,7 @@ def render_requests(
 
 def render(spec: dict[str, Any], models: "_ModelsInBackground | None" = None) -> dict[str, str]:
     """Every file of generated/, by path relative to it, the manifest of its sources last."""
-    # Its neighbour in scripts/lib, found also when this module is loaded by path (tests).
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from client_gen import ClientError, render_client
+    from client_gen import ClientError, render_client  # its imports only when rendering
 
     header = HEADER
     operations = list(_operations(spec))
