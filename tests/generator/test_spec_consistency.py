@@ -111,7 +111,7 @@ def test_a_security_scheme_the_server_cannot_check_is_named_in_components(checko
     text = path.read_text()
     old = "    basicAuth:\n      type: http\n      scheme: basic\n"
     assert text.count(old) == 1
-    path.write_text(text.replace(old, old.replace("scheme: basic", "scheme: bearer")))
+    path.write_text(text.replace(old, old.replace("scheme: basic", "scheme: digest")))
     line = text[: text.index(old)].count("\n") + 1
     result = generate(checkout, "--check")
     assert result.returncode == 2, result.stdout + result.stderr
@@ -119,7 +119,7 @@ def test_a_security_scheme_the_server_cannot_check_is_named_in_components(checko
     assert message.startswith(
         f"scripts/generate: spec/openapi.yaml:{line}:5: /components/securitySchemes/basicAuth: "
     ), message
-    assert "security scheme 'basicAuth' is not supported" in message
+    assert "security scheme 'basicAuth' (http digest) is not supported" in message
 
 
 def test_an_operation_id_rename_is_refused_where_a_link_still_names_the_old_one(checkout: Path):
