@@ -17,6 +17,7 @@ from sqlalchemy.engine import make_url
 
 from server.storage.migrations import upgrade
 from tests.backends import BACKENDS, postgres
+from tests.conftest import worker_id
 from tests.harness import Index, Mailbox
 from tests.reset import ResetRefused, Snapshot
 
@@ -48,7 +49,8 @@ class _PostgresDatabases:
 
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
-        self.template = f"hubindex_template_{uuid.uuid4().hex[:8]}"
+        # Per process: each worker of ``-n`` has a template of its own.
+        self.template = f"hubindex_template_{worker_id()}_{uuid.uuid4().hex[:8]}"
         self._admin = psycopg.connect(
             self.url.set(drivername="postgresql", database="postgres").render_as_string(False),
             autocommit=True,
@@ -74,7 +76,7 @@ class _PostgresDatabases:
         if self._spare:
             name = self._spare.pop()
         else:
-            name = f"hubindex_test_{uuid.uuid4().hex[:12]}"
+            name = f"hubindex_test_{worker_id()}_{uuid.uuid4().hex[:12]}"
             self._admin.execute(f'CREATE DATABASE "{name}" TEMPLATE "{self.template}"')
             self._made.add(name)
         return name, self._url_of(name)
