@@ -130,8 +130,18 @@ def _backend_in_id(nodeid: str) -> str | None:
     return found.pop() if len(found) == 1 else None
 
 
+# Before pytest-xdist's own hook, which reads the ``xdist_group`` marks added here.
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The quick layers first, the slow ones last (a stable sort: modules stay together)."""
+    """The quick layers first, the slow ones last (a stable sort: modules stay together).
+
+    The tests of a module that share a fixture wider than a test (a served index, a database
+    whose accounts a table of cases shares, the engines that later cases find a repository in)
+    form one group, which ``--dist loadgroup`` hands to one worker whole and in order: a case
+    must not run on a worker whose copy of the fixture lacks what earlier cases did."""
+    for item in items:
+        if _shares_a_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(name=item.module.__name__))
     quick_order = {layer: rank for rank, layer in enumerate((*QUICK_LAYERS, ""))}
     slow_order = {layer: rank for rank, layer in enumerate(SLOW_LAYERS)}
     before_robustness = slow_order["robustness"] - 0.5
@@ -146,6 +156,28 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return (True, slow_order.get(layer, before_robustness))
 
     items.sort(key=rank)
+
+
+def _shares_a_fixture(item: pytest.Item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None or not isinstance(item, pytest.Function):
+        return False
+    # The last definition of a name is the one the test gets (the others are overridden).
+    return any(
+        definitions[-1].scope in ("class", "module", "package")
+        for definitions in info.name2fixturedefs.values()
+        if definitions
+    )
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Under ``-m "not slow"`` (``scripts/test --quick``) the slow layers are not even
+    collected: every test in them is marked slow, and importing them (Schemathesis,
+    Playwright) costs each worker seconds."""
+    quick = config.option.markexpr == "not slow"
+    if quick and collection_path.parent == TESTS and collection_path.name in SLOW_LAYERS:
+        return True
+    return None
 
 
 def _layer(item: pytest.Item) -> str:
