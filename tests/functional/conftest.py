@@ -91,6 +91,7 @@ class _PostgresDatabases:
 
     def __init__(self, url: str) -> None:
         self.url = make_url(url)
+        # Per process: each worker of ``-n`` has a run mark, and a template, of its own.
         self.run = f"{int(time.time()):08x}{uuid.uuid4().hex[:4]}"
         self.template = f"hubindex_template_{self.run}"
         self._admin = psycopg.connect(
