@@ -65,9 +65,8 @@ def test_stateful_sequences_follow_every_link(
 ) -> None:
     # Derandomized: the same sequences on every run, so that a link left out is left out on
     # every run and is named, not a coin's fall. Twenty steps, as schemathesis.toml gives the
-    # CLI: the deepest chain of links takes five. Sixty sequences: thirty covered every link
-    # alone, but not once beside the rest of the suite on a loaded machine (a step's answer
-    # there can differ, and the sequences after it with it).
+    # CLI: the deepest chain of links takes five. Sixty sequences, for a margin: thirty covered
+    # every link with none to spare.
     state_machine.run(
         settings=settings(max_examples=60, stateful_step_count=20, deadline=None, derandomize=True)
     )
