@@ -294,18 +294,7 @@ def lint(public_json: str) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         source = Path(scratch) / "openapi.json"
         source.write_text(public_json, encoding="utf-8")
-        result = subprocess.run(  # noqa: S603 - the pinned Redocly CLI from node_modules
-            [
-                str(REDOCLY), "lint", str(source),
-                "--config", str(REDOCLY_CONFIG),
-                "--format", "json",
-            ],
-            check=False,
-            cwd=ROOT,
-            env={**os.environ, **REDOCLY_ENV},
-            capture_output=True,
-            text=True,
-        )  # fmt: skip
+        result = _redocly("lint", str(source), "--format", "json")
     try:
         problems = json.loads(result.stdout)["problems"]
     except (ValueError, KeyError) as error:
@@ -318,6 +307,18 @@ def lint(public_json: str) -> None:
         raise DocsError("redocly lint: the public spec has problems:\n  " + "\n  ".join(lines))
 
 
+def _redocly(command: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """The pinned Redocly CLI's ``command``, with this project's configuration."""
+    return subprocess.run(  # noqa: S603 - the pinned Redocly CLI from node_modules
+        [str(REDOCLY), command, *args, "--config", str(REDOCLY_CONFIG)],
+        check=False,
+        cwd=ROOT,
+        env={**os.environ, **REDOCLY_ENV},
+        capture_output=True,
+        text=True,
+    )
+
+
 def build_page(public_json: str) -> str:
     """The self-contained Redoc page of the public spec (``public_json``, as JSON text; the
     code samples the page shows are its only extensions)."""
@@ -327,19 +328,9 @@ def build_page(public_json: str) -> str:
         source = Path(scratch) / "openapi.json"
         source.write_text(public_json, encoding="utf-8")
         output = Path(scratch) / "index.html"
-        result = subprocess.run(  # noqa: S603 - the pinned Redocly CLI from node_modules
-            [
-                str(REDOCLY), "build-docs", str(source),
-                "--inlineBundle",
-                "--config", str(REDOCLY_CONFIG),
-                "--lint-config", "error",
-                "--output", str(output),
-            ],
-            check=False,
-            cwd=ROOT,
-            env={**os.environ, **REDOCLY_ENV},
-            capture_output=True,
-            text=True,
+        result = _redocly(
+            "build-docs", str(source), "--inlineBundle", "--lint-config", "error",
+            "--output", str(output),
         )  # fmt: skip
         if result.returncode != 0 or not output.is_file():
             raise DocsError(f"redocly build-docs failed:\n{result.stdout}{result.stderr}")

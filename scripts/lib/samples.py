@@ -73,7 +73,7 @@ def curl(
     body = operation.get("requestBody")
     if body is not None:
         media_type, media = next(iter(_deref(spec, body).get("content", {}).items()))
-        example = _body_example(spec, media)
+        example = _example(spec, media)
         words += ["-H", f"Content-Type: {media_type}"]
         if example is not None:
             words += [
@@ -112,20 +112,13 @@ def _credentials(
     return words, query
 
 
-def _example(spec: dict[str, Any], parameter: dict[str, Any]) -> Any:
-    if "example" in parameter:
-        return parameter["example"]
-    for example in parameter.get("examples", {}).values():
+def _example(spec: dict[str, Any], node: dict[str, Any]) -> Any:
+    """The first example of a parameter or a media type: its own, else its schema's."""
+    if "example" in node:
+        return node["example"]
+    for example in node.get("examples", {}).values():
         return _deref(spec, example).get("value")
-    return _deref(spec, parameter.get("schema", {})).get("example")
-
-
-def _body_example(spec: dict[str, Any], media: dict[str, Any]) -> Any:
-    if "example" in media:
-        return media["example"]
-    for example in media.get("examples", {}).values():
-        return _deref(spec, example).get("value")
-    return _deref(spec, media.get("schema", {})).get("example")
+    return _deref(spec, node.get("schema", {})).get("example")
 
 
 def _deref(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:

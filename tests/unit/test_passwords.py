@@ -118,17 +118,13 @@ async def test_a_caller_giving_up_does_not_cancel_the_shared_verification():
     assert impatient.cancelled()
 
 
-@pytest.mark.anyio
-async def test_new_hashes_past_the_bound_are_refused_at_once_and_checks_are_not(monkeypatch):
-    passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, hashes_waiting=2)
-    stored = await passwords.hash("right-password")
+def _hold_new_hashes(passwords: Passwords, monkeypatch) -> threading.Event:
+    """New hashes wait for the event this returns to be set (a fast hash could otherwise end,
+    and make room, before the next is asked for); checks run as they would."""
     release = threading.Event()
     real = passwords._hasher
 
     class Held:
-        """New hashes wait for ``release`` (a fast hash could end before the last is asked
-        for, and make room); checks run as they would."""
-
         def hash(self, password: str) -> str:
             release.wait(timeout=30)
             return real.hash(password)
@@ -137,6 +133,14 @@ async def test_new_hashes_past_the_bound_are_refused_at_once_and_checks_are_not(
             return real.verify(password_hash, password)
 
     monkeypatch.setattr(passwords, "_hasher", Held())
+    return release
+
+
+@pytest.mark.anyio
+async def test_new_hashes_past_the_bound_are_refused_at_once_and_checks_are_not(monkeypatch):
+    passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, hashes_waiting=2)
+    stored = await passwords.hash("right-password")
+    release = _hold_new_hashes(passwords, monkeypatch)
     most = (os.cpu_count() or 1) + 2  # parallelism 1: one hash running per core
     hashes = [asyncio.ensure_future(passwords.hash(f"password-{n}")) for n in range(most + 3)]
     try:
@@ -162,20 +166,7 @@ async def test_new_hashes_past_the_bound_are_refused_at_once_and_checks_are_not(
 async def test_a_login_check_never_waits_behind_new_hashes(monkeypatch):
     passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, hashes_waiting=4)
     stored = await passwords.hash("right-password")
-    release = threading.Event()
-    real = passwords._hasher
-
-    class Held:
-        """New hashes wait for ``release``; checks run as they would."""
-
-        def hash(self, password: str) -> str:
-            release.wait(timeout=30)
-            return real.hash(password)
-
-        def verify(self, password_hash: str, password: str) -> bool:
-            return real.verify(password_hash, password)
-
-    monkeypatch.setattr(passwords, "_hasher", Held())
+    release = _hold_new_hashes(passwords, monkeypatch)
     try:
         # Every hashing thread busy, and hashes waiting behind them.
         hashes = [
