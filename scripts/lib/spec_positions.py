@@ -56,17 +56,6 @@ def _composed(text: str) -> yaml.Node | None:
         return None
 
 
-def operation_at(spec: dict[str, Any], operation_id: str) -> At | None:
-    """``("paths", PATH, METHOD)`` of the operation ``operation_id``."""
-    for path, item in (spec.get("paths") or {}).items():
-        if not isinstance(item, dict):
-            continue
-        for method, operation in item.items():
-            if isinstance(operation, dict) and operation.get("operationId") == operation_id:
-                return ("paths", path, method)
-    return None
-
-
 def subject_at(spec: dict[str, Any], operation: At, subject: tuple[Any, ...] | None) -> At:
     """Where in the document the ``subject`` of a refusal about ``operation`` (``("paths",
     PATH, METHOD)``) is defined, a ``$ref`` followed to the component:
