@@ -110,6 +110,14 @@ class _Body:
             return parse_body(self.model, fields) if fields else None
         return None if given is None else parse_body(self.model, given)
 
+    def uploads(self, arguments: dict[str, Any]) -> list[Any]:
+        """The files Connexion passed (each by its property's own name), to close after."""
+        found: list[Any] = []
+        for name in self.files:
+            given = arguments.get(name)
+            found.extend(given if isinstance(given, list) else () if given is None else [given])
+        return found
+
     def _empty(self) -> None:
         if self.required:
             raise InvalidRequest("the request body must not be empty")
@@ -189,30 +197,26 @@ def _adapter(
                 arguments[argument] = typed(arguments[argument])
                 if arguments[argument] is None:
                     del arguments[argument]
-        uploads: list[Any] = []
-        if body is not None:
-            for name in body.files:
-                given = arguments.get(name)
-                uploads.extend(
-                    given if isinstance(given, list) else () if given is None else [given]
-                )
-            arguments["body"] = body.value(request, arguments)
-        for parameter in read:
-            source = request.headers if parameter.location == "header" else request.cookies
-            raw = source.get(parameter.name)
-            if raw is None:
-                continue
-            # Connexion validated the text as it came (it coerces no header or cookie), so a
-            # value that got this far is what its schema accepts as text.
-            if parameter.nullable and is_null(raw):
-                arguments[parameter.argument] = None
-            else:
-                typed = parameter.typed
-                arguments[parameter.argument] = raw if typed is None else typed(raw)
+        uploads = [] if body is None else body.uploads(arguments)
+        # Open until the handler returns, as on the fast engine, or until the body is refused.
         try:
+            if body is not None:
+                arguments["body"] = body.value(request, arguments)
+            for parameter in read:
+                source = request.headers if parameter.location == "header" else request.cookies
+                raw = source.get(parameter.name)
+                if raw is None:
+                    continue
+                # Connexion validated the text as it came (it coerces no header or cookie), so
+                # a value that got this far is what its schema accepts as text.
+                if parameter.nullable and is_null(raw):
+                    arguments[parameter.argument] = None
+                else:
+                    typed = parameter.typed
+                    arguments[parameter.argument] = raw if typed is None else typed(raw)
             return await glue(request, state, **arguments)
         finally:
-            for upload in uploads:  # open until the handler returns, as on the fast engine
+            for upload in uploads:
                 await upload.close()
 
     adapter.__name__ = adapter.__qualname__ = operation_id
