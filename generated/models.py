@@ -4,8 +4,18 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field, RootModel, SecretStr
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    RootModel,
+    SecretStr,
+)
 from typing import Annotated, Literal
+from enum import StrEnum
+from uuid import UUID
 
 
 class Error(BaseModel):
@@ -53,6 +63,21 @@ class Readiness(BaseModel):
     """
 
 
+class LayerAccess(BaseModel):
+    """
+    The answer of a parent-layer check.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    access: bool
+    """
+    True when the caller may read a repository that lists the image.
+    """
+
+
 class Ok(RootModel[Literal["OK"]]):
     root: Literal["OK"]
 
@@ -70,20 +95,6 @@ class Empty(RootModel[Literal[""]]):
     """
     The empty JSON string `""`.
     """
-
-
-class Namespace(RootModel[str]):
-    root: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
-    """
-    A username, or `library`.
-    """
-
-
-class RepositoryName(RootModel[str]):
-    root: Annotated[
-        str,
-        Field(examples=["bar"], max_length=255, pattern="^[a-z0-9]+(?:[._-][a-z0-9]+)*$"),
-    ]
 
 
 class Registration(BaseModel):
@@ -120,7 +131,9 @@ class RegistrationRules(BaseModel):
     username: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
     password: Annotated[SecretStr, Field(max_length=1024, min_length=5)]
     """
-    At least 5 characters, none of them a control character.
+    At least 5 characters, none of them a control character, and not beginning with
+    `hbi_pat_` (what begins so is taken for an access token).
+
     """
     email: Annotated[
         EmailStr,
@@ -151,7 +164,9 @@ class UserUpdate(BaseModel):
     ] = None
     password: Annotated[SecretStr | None, Field(max_length=1024, min_length=5)] = None
     """
-    At least 5 characters, none of them a control character.
+    At least 5 characters, none of them a control character, and not beginning with
+    `hbi_pat_` (what begins so is taken for an access token).
+
     """
 
 
@@ -263,3 +278,1121 @@ class SearchResults(BaseModel):
     page: Annotated[int, Field(ge=1)]
     page_size: Annotated[int, Field(ge=1, le=100)]
     results: list[SearchResult]
+
+
+class SignIn(BaseModel):
+    """
+    An account's username and its password or one of its access tokens.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    username: Annotated[
+        str,
+        Field(
+            examples=["foobar"],
+            max_length=255,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f]+$",
+        ),
+    ]
+    password: Annotated[SecretStr, Field(max_length=1024)]
+
+
+class SignedIn(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    token: str
+    """
+    A signed token (a JWT) for `Authorization: Bearer`.
+    """
+
+
+class TokenRequest(BaseModel):
+    """
+    An account's username and its password or one of its access tokens.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    identifier: Annotated[
+        str,
+        Field(
+            examples=["foobar"],
+            max_length=255,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f]+$",
+        ),
+    ]
+    secret: Annotated[SecretStr, Field(max_length=1024)]
+
+
+class TokenGranted(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    access_token: str
+    """
+    A signed token (a JWT) for `Authorization: Bearer`.
+    """
+
+
+class AccessTokenScope(StrEnum):
+    repo_admin = "repo:admin"
+    repo_write = "repo:write"
+    repo_read = "repo:read"
+    repo_public_read = "repo:public_read"
+
+
+class AccessTokenCreation(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    token_label: Annotated[
+        str,
+        Field(
+            examples=["CI pulls"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f]*$",
+        ),
+    ]
+    scopes: Annotated[list[AccessTokenScope], Field(max_length=4, min_length=1)]
+    """
+    One scope or more; the highest is the token's.
+    """
+    expires_at: Annotated[AwareDatetime | None, Field(examples=["2027-06-30T00:00:00Z"])] = None
+    """
+    When the token stops working, in the future; absent or null, never.
+    """
+
+
+class AccessTokenChange(BaseModel):
+    """
+    At least one of `token_label` and `is_active`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    token_label: Annotated[
+        str | None,
+        Field(
+            examples=["CI pulls"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f]*$",
+        ),
+    ] = None
+    is_active: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class AccessToken(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    uuid: UUID
+    client_id: str
+    """
+    Always `hubindex`.
+    """
+    creator_ip: str
+    """
+    The client address the token was created from.
+    """
+    creator_ua: str
+    """
+    The `User-Agent` it was created with (its first 255 characters).
+    """
+    created_at: AwareDatetime
+    last_used: Annotated[AwareDatetime | None, Field(...)]
+    """
+    When it was last presented, to the minute; null if never.
+    """
+    generated_by: str
+    """
+    Always `manual`.
+    """
+    is_active: bool
+    token: str
+    """
+    The secret when the token is created; empty ever after.
+    """
+    token_label: str
+    scopes: list[AccessTokenScope]
+    expires_at: Annotated[AwareDatetime | None, Field(...)]
+
+
+class AccessTokenPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    active_count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    """
+    The path of the next page; null on the last.
+    """
+    previous: Annotated[str | None, Field(...)]
+    """
+    The path of the previous page; null on the first.
+    """
+    results: list[AccessToken]
+
+
+class OrgRole(StrEnum):
+    """
+    A member's role in an organization.
+    """
+
+    owner = "owner"
+    editor = "editor"
+    member = "member"
+
+
+class OrgRoleName(StrEnum):
+    """
+    A member's role in an organization, as Docker Hub spells it in a member.
+    """
+
+    Owner = "Owner"
+    Editor = "Editor"
+    Member = "Member"
+
+
+class TeamPermission(StrEnum):
+    """
+    What a team may do with a repository; each allows what those before it do.
+    """
+
+    read = "read"
+    write = "write"
+    admin = "admin"
+
+
+class OrganizationCreation(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    orgname: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
+    owner: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
+
+
+class Organization(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: int
+    orgname: str
+    created_at: AwareDatetime
+
+
+class OrgMemberAddition(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    member: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
+    role: OrgRole | None = None
+
+
+class OrgMemberRoleChange(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    role: OrgRole
+
+
+class OrgMember(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: str
+    """
+    The account's id.
+    """
+    username: str
+    full_name: str
+    """
+    Always empty; hubindex keeps no names.
+    """
+    type: Literal["User"]
+    role: OrgRoleName
+    groups: list[str]
+    """
+    The names of the organization's teams the member is in.
+    """
+    date_joined: AwareDatetime
+    """
+    When the user joined the organization.
+    """
+
+
+class OrgMemberPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    """
+    The path of the next page; null on the last.
+    """
+    previous: Annotated[str | None, Field(...)]
+    """
+    The path of the previous page; null on the first.
+    """
+    results: list[OrgMember]
+
+
+class OrgGroup(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: int
+    uuid: UUID
+    name: str
+    description: str
+    member_count: Annotated[int, Field(ge=0)]
+
+
+class OrgGroupPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    previous: Annotated[str | None, Field(...)]
+    results: list[OrgGroup]
+
+
+class GroupMemberAddition(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    member: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
+
+
+class GroupMember(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: str
+    """
+    The account's id.
+    """
+    username: str
+    full_name: str
+    """
+    Always empty; hubindex keeps no names.
+    """
+    type: Literal["User"]
+    date_joined: AwareDatetime
+    """
+    When the user joined the team.
+    """
+
+
+class GroupMemberPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    previous: Annotated[str | None, Field(...)]
+    results: list[GroupMember]
+
+
+class RepositoryGroupGrant(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    group_id: Annotated[int, Field(ge=1, le=9007199254740991)]
+    permission: TeamPermission
+
+
+class RepositoryGroup(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    group_id: int
+    group_name: str
+    permission: TeamPermission
+
+
+class RepositoryGroupPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    previous: Annotated[str | None, Field(...)]
+    results: list[RepositoryGroup]
+
+
+class WebhookCreation(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[str, Field(max_length=100, min_length=1, pattern="^[^\\x00-\\x1f\\x7f]+$")]
+    expect_final_callback: bool = False
+    """
+    Kept and answered as given, as Docker Hub's clients send it.
+    """
+
+
+class WebhookHookCreation(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    hook_url: Annotated[
+        str,
+        Field(
+            examples=["https://ci.example.com/hooks/hubindex"],
+            max_length=2048,
+            min_length=1,
+        ),
+    ]
+    """
+    An `http` or `https` URL of a public address.
+    """
+
+
+class WebhookHookChange(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    active: bool
+
+
+class WebhookHook(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: int
+    creator: str
+    last_updater: str
+    hook_url: str
+    date_added: AwareDatetime
+    last_updated: AwareDatetime
+    active: bool
+    disabled_reason: Annotated[str | None, Field(...)]
+    """
+    Why hubindex disabled the hook (repeated failures); null otherwise.
+    """
+    secret: str
+    """
+    The key its deliveries are signed with, when the hook is created; empty ever after.
+    """
+
+
+class WebhookEvent(StrEnum):
+    """
+    What the delivery reports.
+    """
+
+    push = "push"
+    delete = "delete"
+    test = "test"
+
+
+class WebhookOutcome(StrEnum):
+    """
+    `pending`: still being tried; `delivered`: a 2xx answered; `failed`: given up (every
+    attempt failed, or the hook was disabled).
+
+    """
+
+    pending = "pending"
+    delivered = "delivered"
+    failed = "failed"
+
+
+class WebhookDelivery(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: int
+    """
+    Sent in `X-Hubindex-Delivery`; the same on every attempt.
+    """
+    event: WebhookEvent
+    hook_url: str
+    created_at: AwareDatetime
+    outcome: WebhookOutcome
+    attempts: Annotated[int, Field(ge=0)]
+    last_status: Annotated[int | None, Field(...)]
+    """
+    The HTTP status of the last attempt; null if none answered.
+    """
+    last_error: Annotated[str | None, Field(...)]
+    """
+    Why the last attempt failed, when it did.
+    """
+    last_attempt_at: Annotated[AwareDatetime | None, Field(...)]
+    next_attempt_at: Annotated[AwareDatetime | None, Field(...)]
+    """
+    When the next attempt is due, while the outcome is `pending`.
+    """
+
+
+class WebhookDeliveryPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    previous: Annotated[str | None, Field(...)]
+    results: list[WebhookDelivery]
+
+
+class RepositoryPrivacy(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    is_private: bool
+
+
+class RepositoryVisibility(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    namespace: str
+    name: str
+    is_private: bool
+
+
+class CollaboratorAddition(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    user: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
+
+
+class Collaborator(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    user: str
+    """
+    The collaborator's username.
+    """
+
+
+class CollaboratorPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    """
+    The path of the next page; null on the last.
+    """
+    previous: Annotated[str | None, Field(...)]
+    """
+    The path of the previous page; null on the first.
+    """
+    results: list[Collaborator]
+
+
+class OrgAccessTokenScope(StrEnum):
+    """
+    `repo-pull` reads the repository; `repo-push` also creates it and pushes to it.
+    """
+
+    repo_pull = "repo-pull"
+    repo_push = "repo-push"
+
+
+class OrgAccessTokenResource(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    type: Literal["TYPE_REPO"]
+    """
+    Always `TYPE_REPO` (Docker Hub's `TYPE_ORG` is not served).
+    """
+    path: Annotated[
+        str,
+        Field(
+            examples=["acmecorp/api"],
+            max_length=286,
+            pattern="^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$",
+        ),
+    ]
+    """
+    `ORG/REPO`, a repository of the organization; or `*/*/public`, the public repositories (with `repo-pull` only).
+    """
+    scopes: Annotated[list[OrgAccessTokenScope], Field(max_length=2, min_length=1)]
+
+
+class OrgAccessTokenCreation(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    label: Annotated[
+        str,
+        Field(
+            examples=["CI pushes"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f]*$",
+        ),
+    ]
+    description: Annotated[
+        str | None,
+        Field(
+            examples=["The release pipeline"],
+            max_length=255,
+            pattern="^[^\\x00-\\x1f\\x7f]*$",
+        ),
+    ] = None
+    resources: Annotated[list[OrgAccessTokenResource], Field(max_length=100, min_length=1)]
+    """
+    What the token allows; a repository named twice allows what both name.
+    """
+    expires_at: Annotated[AwareDatetime | None, Field(examples=["2027-06-30T00:00:00Z"])] = None
+    """
+    When the token stops working, in the future; absent or null, never.
+    """
+
+
+class OrgAccessTokenChange(BaseModel):
+    """
+    One of `label`, `description`, `resources` and `is_active` at least.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    label: Annotated[
+        str | None,
+        Field(
+            examples=["CI pushes"],
+            max_length=100,
+            min_length=1,
+            pattern="^[^\\x00-\\x1f\\x7f]*$",
+        ),
+    ] = None
+    description: Annotated[
+        str | None,
+        Field(
+            examples=["The release pipeline"],
+            max_length=255,
+            pattern="^[^\\x00-\\x1f\\x7f]*$",
+        ),
+    ] = None
+    resources: Annotated[
+        list[OrgAccessTokenResource] | None, Field(max_length=100, min_length=1)
+    ] = None
+    """
+    What the token allows; a repository named twice allows what both name.
+    """
+    is_active: Annotated[bool | None, Field(examples=[False])] = None
+
+
+class OrgAccessToken(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: UUID
+    label: str
+    description: str
+    created_by: str
+    """
+    The username of the account that created it.
+    """
+    is_active: bool
+    created_at: AwareDatetime
+    expires_at: Annotated[AwareDatetime | None, Field(...)]
+    last_used_at: Annotated[AwareDatetime | None, Field(...)]
+    """
+    When it was last presented, to the minute; null if never.
+    """
+    resources: list[OrgAccessTokenResource]
+
+
+class OrgAccessTokenCreated(BaseModel):
+    """
+    An organization access token as created, with its secret.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: UUID
+    label: str
+    description: str
+    created_by: str
+    is_active: bool
+    created_at: AwareDatetime
+    expires_at: Annotated[AwareDatetime | None, Field(...)]
+    last_used_at: Annotated[AwareDatetime | None, Field(...)]
+    resources: list[OrgAccessTokenResource]
+    token: str
+    """
+    The secret, shown this once.
+    """
+
+
+class OrgAccessTokenPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    total: Annotated[int, Field(ge=0)]
+    """
+    How many there are (Docker Hub's name); the same as `count`.
+    """
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    """
+    The path of the next page; null on the last.
+    """
+    previous: Annotated[str | None, Field(...)]
+    """
+    The path of the previous page; null on the first.
+    """
+    results: list[OrgAccessToken]
+
+
+class AuditLogEvent(BaseModel):
+    """
+    One event of an audit log.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    account: str
+    """
+    The account whose log it is in.
+    """
+    action: str
+    """
+    What happened (`GET /v2/auditlogs/{account}/actions` lists them).
+    """
+    name: str
+    """
+    What it happened to (a repository, a team, a member, the account).
+    """
+    actor: str
+    """
+    Who caused it (empty if no one signed in).
+    """
+    data: dict[str, str]
+    """
+    Its details (a tag, a role, a client address...).
+    """
+    timestamp: AwareDatetime
+    action_description: str
+    """
+    The event in words.
+    """
+
+
+class AuditLogPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    logs: list[AuditLogEvent]
+
+
+class AuditAction(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: str
+    label: str
+    description: str
+
+
+class AuditActionGroup(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    label: str
+    actions: list[AuditAction]
+
+
+class AuditActions(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    actions: dict[str, AuditActionGroup]
+    """
+    The action groups by name (`repo`, `org`, `account`).
+    """
+
+
+class TagName(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(examples=["latest"], max_length=128, pattern="^[A-Za-z0-9_][A-Za-z0-9_.-]*$"),
+    ]
+    """
+    A tag, as Docker names them.
+    """
+
+
+class RepositoryTag(BaseModel):
+    """
+    A tag of a repository, with Docker Hub's field names where they mean something here:
+    a v1 push names an image id (not a content digest) and says nothing of sizes,
+    architectures or pulls per tag, so those fields are left out.
+
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: str
+    image_id: Annotated[
+        str,
+        Field(
+            examples=["9e89cc6f0bc3c38722009fe6857087b486531f9a779a0c17e3ed29dae8f12c4f"],
+            pattern="^[a-f0-9]{64}$",
+        ),
+    ]
+    """
+    A v1 image id, 64 lower-case hexadecimal digits.
+    """
+    last_updated: AwareDatetime
+    """
+    When a push last named the tag.
+    """
+    tag_last_pushed: AwareDatetime
+    """
+    The same as `last_updated`, under Hub's other name for it.
+    """
+    last_updater_username: Annotated[str | None, Field(...)]
+    """
+    Who pushed it last (null if no account pushed it).
+    """
+
+
+class RepositoryTagPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    """
+    The path of the next page; null on the last.
+    """
+    previous: Annotated[str | None, Field(...)]
+    """
+    The path of the previous page; null on the first.
+    """
+    results: list[RepositoryTag]
+
+
+class OrphanImage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[
+        str,
+        Field(
+            examples=["9e89cc6f0bc3c38722009fe6857087b486531f9a779a0c17e3ed29dae8f12c4f"],
+            pattern="^[a-f0-9]{64}$",
+        ),
+    ]
+    """
+    A v1 image id, 64 lower-case hexadecimal digits.
+    """
+    last_listed: AwareDatetime
+    """
+    When a repository last listed it (when the last one to list it was deleted).
+    """
+
+
+class OrphanImagePage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    """
+    The path of the next page; null on the last.
+    """
+    previous: Annotated[str | None, Field(...)]
+    """
+    The path of the previous page; null on the first.
+    """
+    results: list[OrphanImage]
+
+
+class RepositoryCreation(BaseModel):
+    """
+    The path names the namespace; a `namespace` here, as Hub's clients send, is ignored.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        str,
+        Field(examples=["bar"], max_length=255, pattern="^[a-z0-9]+(?:[._-][a-z0-9]+)*$"),
+    ]
+    description: Annotated[str | None, Field(max_length=100)] = None
+    """
+    The short description, shown by search.
+    """
+    full_description: Annotated[str | None, Field(max_length=25000)] = None
+    """
+    The full description, in Markdown.
+    """
+    is_private: bool | None = None
+    registry: Annotated[str | None, Field(max_length=255)] = None
+    """
+    Taken for Docker Hub's clients, and ignored.
+    """
+
+
+class RepositoryListedCreation(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    namespace: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
+    """
+    A username, or `library`.
+    """
+    name: Annotated[
+        str,
+        Field(examples=["bar"], max_length=255, pattern="^[a-z0-9]+(?:[._-][a-z0-9]+)*$"),
+    ]
+    description: Annotated[str | None, Field(max_length=100)] = None
+    """
+    The short description, shown by search.
+    """
+    full_description: Annotated[str | None, Field(max_length=25000)] = None
+    """
+    The full description, in Markdown.
+    """
+    is_private: bool | None = None
+
+
+class RepositoryPageChange(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    description: Annotated[str | None, Field(max_length=100)] = None
+    """
+    The short description, shown by search.
+    """
+    full_description: Annotated[str | None, Field(max_length=25000)] = None
+    """
+    The full description, in Markdown.
+    """
+
+
+class RepositoryPermissions(BaseModel):
+    """
+    What the caller may do with the repository.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    read: bool
+    write: bool
+    """
+    Push to it.
+    """
+    admin: bool
+    """
+    Delete it, change its descriptions, privacy and collaborators.
+    """
+
+
+class RepositoryListEntry(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    namespace: str
+    name: str
+    description: str
+    is_private: bool
+    star_count: Annotated[int, Field(ge=0)]
+    pull_count: Annotated[int, Field(ge=0)]
+    """
+    Its pulls, counted by every serving process and written within seconds.
+    """
+    last_updated: AwareDatetime
+    """
+    The last push or change of its descriptions; its creation before either.
+    """
+    date_registered: AwareDatetime
+
+
+class RepositoryInfo(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    namespace: str
+    name: str
+    description: str
+    full_description: str
+    is_private: bool
+    star_count: Annotated[int, Field(ge=0)]
+    pull_count: Annotated[int, Field(ge=0)]
+    last_updated: AwareDatetime
+    date_registered: AwareDatetime
+    collaborator_count: Annotated[int, Field(ge=0)]
+    has_starred: bool
+    """
+    Whether the caller starred it (anonymous callers never have).
+    """
+    permissions: RepositoryPermissions
+
+
+class RepositoryPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    """
+    The path of the next page; null on the last.
+    """
+    previous: Annotated[str | None, Field(...)]
+    """
+    The path of the previous page; null on the first.
+    """
+    results: list[RepositoryListEntry]
+
+
+class OrgGroupCreation(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[str, Field(examples=["developers"], pattern="^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$")]
+    """
+    A team's name, unique within its organization.
+    """
+    description: Annotated[
+        str | None,
+        Field(
+            examples=["Pushes to the build images"],
+            max_length=255,
+            pattern="^[^\\x00]*$",
+        ),
+    ] = None
+
+
+class OrgGroupChange(BaseModel):
+    """
+    At least one of `name` and `description`.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    name: Annotated[
+        str | None,
+        Field(examples=["developers"], pattern="^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$"),
+    ] = None
+    """
+    A team's name, unique within its organization.
+    """
+    description: Annotated[
+        str | None,
+        Field(
+            examples=["Pushes to the build images"],
+            max_length=255,
+            pattern="^[^\\x00]*$",
+        ),
+    ] = None
+
+
+class Webhook(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: int
+    name: str
+    active: bool
+    """
+    Whether any of its hooks is active.
+    """
+    expect_final_callback: bool
+    creator: str
+    last_updated: AwareDatetime
+    last_updater: str
+    hooks: list[WebhookHook]
+
+
+class WebhookPage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    """
+    The path of the next page; null on the last.
+    """
+    previous: Annotated[str | None, Field(...)]
+    """
+    The path of the previous page; null on the first.
+    """
+    results: list[Webhook]

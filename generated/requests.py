@@ -9,8 +9,9 @@ and how each is read: json, form, multipart or text; schema; model, none for tex
 fields and how each converts, which are files), security (alternatives in the spec's order,
 each a list of (scheme, scopes); an empty one: anonymous allowed) and documented responses (by
 status, range such as 2XX, or default: their media types and the schema of a JSON or text
-body). SECURITY_SCHEMES: each scheme's type (basic, bearer, apiKey), where an API key is, and
-the dotted name of the function that checks it. SCHEMAS: each schema, references
+body). SECURITY_SCHEMES: each scheme's type (basic, bearer, apiKey), where an API key is, the
+dotted name of the function that checks it, and the word of an API key's challenge if the spec
+names one. SCHEMAS: each schema, references
 resolved, by id. validate_<id>: the schema compiled by fastjsonschema, for the values of
 requests (it decides; jsonschema only words what it refuses). COMPONENTS: the spec's named
 schemas, by name, for rules a handler applies itself.
@@ -25,15 +26,1151 @@ from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException
 NoneType = type(None)
 
 REGEX_PATTERNS = {
+    "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$": re.compile(
+        "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)\\Z"
+    ),
     "^[A-Za-z0-9+._:-]+$": re.compile("^[A-Za-z0-9+._:-]+\\Z"),
+    "^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$": re.compile("^[A-Za-z0-9][A-Za-z0-9_-]{0,49}\\Z"),
     "^[A-Za-z0-9_-]+$": re.compile("^[A-Za-z0-9_-]+\\Z"),
     "^[A-Za-z0-9_][A-Za-z0-9_.-]*$": re.compile("^[A-Za-z0-9_][A-Za-z0-9_.-]*\\Z"),
     "^[^\\x00-\\x1f\\x7f]*$": re.compile("^[^\\x00-\\x1f\\x7f]*\\Z"),
+    "^[^\\x00-\\x1f\\x7f]+$": re.compile("^[^\\x00-\\x1f\\x7f]+\\Z"),
     "^[^\\x00-\\x20\\x7f]+$": re.compile("^[^\\x00-\\x20\\x7f]+\\Z"),
+    "^[^\\x00]*$": re.compile("^[^\\x00]*\\Z"),
     "^[a-f0-9]{64}$": re.compile("^[a-f0-9]{64}\\Z"),
     "^[a-z0-9]+(?:[._-][a-z0-9]+)*$": re.compile("^[a-z0-9]+(?:[._-][a-z0-9]+)*\\Z"),
     "^[a-z0-9_]{4,30}$": re.compile("^[a-z0-9_]{4,30}\\Z"),
+    "^hbi_pat_": re.compile("^hbi_pat_"),
 }
+
+
+def validate_AccessToken(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(
+                [
+                    "uuid",
+                    "client_id",
+                    "creator_ip",
+                    "creator_ua",
+                    "created_at",
+                    "last_used",
+                    "generated_by",
+                    "is_active",
+                    "token",
+                    "token_label",
+                    "scopes",
+                    "expires_at",
+                ]
+            )
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "uuid" in data_keys:
+            data_keys.remove("uuid")
+            data__uuid = data["uuid"]
+            if not isinstance(data__uuid, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".uuid must be string"
+                )
+            if isinstance(data__uuid, str):
+                if not custom_formats["uuid"](data__uuid):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".uuid must be uuid"
+                    )
+        if "client_id" in data_keys:
+            data_keys.remove("client_id")
+            data__clientid = data["client_id"]
+            if not isinstance(data__clientid, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".client_id must be string"
+                )
+        if "creator_ip" in data_keys:
+            data_keys.remove("creator_ip")
+            data__creatorip = data["creator_ip"]
+            if not isinstance(data__creatorip, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".creator_ip must be string"
+                )
+        if "creator_ua" in data_keys:
+            data_keys.remove("creator_ua")
+            data__creatorua = data["creator_ua"]
+            if not isinstance(data__creatorua, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".creator_ua must be string"
+                )
+        if "created_at" in data_keys:
+            data_keys.remove("created_at")
+            data__createdat = data["created_at"]
+            if not isinstance(data__createdat, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".created_at must be string"
+                )
+            if isinstance(data__createdat, str):
+                if not custom_formats["date-time"](data__createdat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".created_at must be date-time"
+                    )
+        if "last_used" in data_keys:
+            data_keys.remove("last_used")
+            data__lastused = data["last_used"]
+            if not isinstance(data__lastused, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_used must be string or null"
+                )
+            if isinstance(data__lastused, str):
+                if not custom_formats["date-time"](data__lastused):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".last_used must be date-time"
+                    )
+        if "generated_by" in data_keys:
+            data_keys.remove("generated_by")
+            data__generatedby = data["generated_by"]
+            if not isinstance(data__generatedby, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".generated_by must be string"
+                )
+        if "is_active" in data_keys:
+            data_keys.remove("is_active")
+            data__isactive = data["is_active"]
+            if not isinstance(data__isactive, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_active must be boolean"
+                )
+        if "token" in data_keys:
+            data_keys.remove("token")
+            data__token = data["token"]
+            if not isinstance(data__token, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".token must be string"
+                )
+        if "token_label" in data_keys:
+            data_keys.remove("token_label")
+            data__tokenlabel = data["token_label"]
+            if not isinstance(data__tokenlabel, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".token_label must be string"
+                )
+        if "scopes" in data_keys:
+            data_keys.remove("scopes")
+            data__scopes = data["scopes"]
+            if not isinstance(data__scopes, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".scopes must be array"
+                )
+            data__scopes_is_list = isinstance(data__scopes, (list, tuple))
+            if data__scopes_is_list:
+                data__scopes_len = len(data__scopes)
+                for data__scopes_x, data__scopes_item in enumerate(data__scopes):
+                    if not isinstance(data__scopes_item, (str)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".scopes[{data__scopes_x}]".format(**locals())
+                            + " must be string"
+                        )
+                    if not (
+                        isinstance(data__scopes_item, str)
+                        and data__scopes_item == "repo:admin"
+                        or isinstance(data__scopes_item, str)
+                        and data__scopes_item == "repo:write"
+                        or isinstance(data__scopes_item, str)
+                        and data__scopes_item == "repo:read"
+                        or isinstance(data__scopes_item, str)
+                        and data__scopes_item == "repo:public_read"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".scopes[{data__scopes_x}]".format(**locals())
+                            + " must be one of ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read']"
+                        )
+        if "expires_at" in data_keys:
+            data_keys.remove("expires_at")
+            data__expiresat = data["expires_at"]
+            if not isinstance(data__expiresat, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".expires_at must be string or null"
+                )
+            if isinstance(data__expiresat, str):
+                if not custom_formats["date-time"](data__expiresat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".expires_at must be date-time"
+                    )
+    return data
+
+
+def validate_AccessTokenChange(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must contain at least 1 properties"
+            )
+        data_keys = set(data.keys())
+        if "token_label" in data_keys:
+            data_keys.remove("token_label")
+            data__tokenlabel = data["token_label"]
+            if not isinstance(data__tokenlabel, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".token_label must be string"
+                )
+            if isinstance(data__tokenlabel, str):
+                data__tokenlabel_len = len(data__tokenlabel)
+                if data__tokenlabel_len < 1:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".token_label must be longer than or equal to 1 characters"
+                    )
+                if data__tokenlabel_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".token_label must be shorter than or equal to 100 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]*$"].search(data__tokenlabel):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".token_label must match pattern ^[^\\x00-\\x1f\\x7f]*$"
+                    )
+        if "is_active" in data_keys:
+            data_keys.remove("is_active")
+            data__isactive = data["is_active"]
+            if not isinstance(data__isactive, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_active must be boolean"
+                )
+    return data
+
+
+def validate_AccessTokenCreation(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["token_label", "scopes"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "token_label" in data_keys:
+            data_keys.remove("token_label")
+            data__tokenlabel = data["token_label"]
+            if not isinstance(data__tokenlabel, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".token_label must be string"
+                )
+            if isinstance(data__tokenlabel, str):
+                data__tokenlabel_len = len(data__tokenlabel)
+                if data__tokenlabel_len < 1:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".token_label must be longer than or equal to 1 characters"
+                    )
+                if data__tokenlabel_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".token_label must be shorter than or equal to 100 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]*$"].search(data__tokenlabel):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".token_label must match pattern ^[^\\x00-\\x1f\\x7f]*$"
+                    )
+        if "scopes" in data_keys:
+            data_keys.remove("scopes")
+            data__scopes = data["scopes"]
+            if not isinstance(data__scopes, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".scopes must be array"
+                )
+            data__scopes_is_list = isinstance(data__scopes, (list, tuple))
+            if data__scopes_is_list:
+                data__scopes_len = len(data__scopes)
+                if data__scopes_len < 1:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".scopes must contain at least 1 items"
+                    )
+                if data__scopes_len > 4:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".scopes must contain less than or equal to 4 items"
+                    )
+                for data__scopes_x, data__scopes_item in enumerate(data__scopes):
+                    if not isinstance(data__scopes_item, (str)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".scopes[{data__scopes_x}]".format(**locals())
+                            + " must be string"
+                        )
+                    if not (
+                        isinstance(data__scopes_item, str)
+                        and data__scopes_item == "repo:admin"
+                        or isinstance(data__scopes_item, str)
+                        and data__scopes_item == "repo:write"
+                        or isinstance(data__scopes_item, str)
+                        and data__scopes_item == "repo:read"
+                        or isinstance(data__scopes_item, str)
+                        and data__scopes_item == "repo:public_read"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".scopes[{data__scopes_x}]".format(**locals())
+                            + " must be one of ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read']"
+                        )
+        if "expires_at" in data_keys:
+            data_keys.remove("expires_at")
+            data__expiresat = data["expires_at"]
+            if not isinstance(data__expiresat, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".expires_at must be string or null"
+                )
+            if isinstance(data__expiresat, str):
+                if not custom_formats["date-time"](data__expiresat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".expires_at must be date-time"
+                    )
+    return data
+
+
+def validate_AccessTokenPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(["count", "active_count", "next", "previous", "results"]) - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "active_count" in data_keys:
+            data_keys.remove("active_count")
+            data__activecount = data["active_count"]
+            if not isinstance(data__activecount, (int)) or isinstance(data__activecount, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".active_count must be integer"
+                )
+            if isinstance(data__activecount, (int, float, Decimal)) and not isinstance(
+                data__activecount, bool
+            ):
+                if data__activecount < 0:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".active_count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(
+                                [
+                                    "uuid",
+                                    "client_id",
+                                    "creator_ip",
+                                    "creator_ua",
+                                    "created_at",
+                                    "last_used",
+                                    "generated_by",
+                                    "is_active",
+                                    "token",
+                                    "token_label",
+                                    "scopes",
+                                    "expires_at",
+                                ]
+                            )
+                            - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "uuid" in data__results_item_keys:
+                            data__results_item_keys.remove("uuid")
+                            data__results_item__uuid = data__results_item["uuid"]
+                            if not isinstance(data__results_item__uuid, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].uuid".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__uuid, str):
+                                if not custom_formats["uuid"](data__results_item__uuid):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].uuid".format(**locals())
+                                        + " must be uuid"
+                                    )
+                        if "client_id" in data__results_item_keys:
+                            data__results_item_keys.remove("client_id")
+                            data__results_item__clientid = data__results_item["client_id"]
+                            if not isinstance(data__results_item__clientid, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].client_id".format(**locals())
+                                    + " must be string"
+                                )
+                        if "creator_ip" in data__results_item_keys:
+                            data__results_item_keys.remove("creator_ip")
+                            data__results_item__creatorip = data__results_item["creator_ip"]
+                            if not isinstance(data__results_item__creatorip, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].creator_ip".format(**locals())
+                                    + " must be string"
+                                )
+                        if "creator_ua" in data__results_item_keys:
+                            data__results_item_keys.remove("creator_ua")
+                            data__results_item__creatorua = data__results_item["creator_ua"]
+                            if not isinstance(data__results_item__creatorua, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].creator_ua".format(**locals())
+                                    + " must be string"
+                                )
+                        if "created_at" in data__results_item_keys:
+                            data__results_item_keys.remove("created_at")
+                            data__results_item__createdat = data__results_item["created_at"]
+                            if not isinstance(data__results_item__createdat, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].created_at".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__createdat, str):
+                                if not custom_formats["date-time"](data__results_item__createdat):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].created_at".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+                        if "last_used" in data__results_item_keys:
+                            data__results_item_keys.remove("last_used")
+                            data__results_item__lastused = data__results_item["last_used"]
+                            if not isinstance(data__results_item__lastused, (str, NoneType)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_used".format(**locals())
+                                    + " must be string or null"
+                                )
+                            if isinstance(data__results_item__lastused, str):
+                                if not custom_formats["date-time"](data__results_item__lastused):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].last_used".format(**locals())
+                                        + " must be date-time"
+                                    )
+                        if "generated_by" in data__results_item_keys:
+                            data__results_item_keys.remove("generated_by")
+                            data__results_item__generatedby = data__results_item["generated_by"]
+                            if not isinstance(data__results_item__generatedby, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].generated_by".format(**locals())
+                                    + " must be string"
+                                )
+                        if "is_active" in data__results_item_keys:
+                            data__results_item_keys.remove("is_active")
+                            data__results_item__isactive = data__results_item["is_active"]
+                            if not isinstance(data__results_item__isactive, (bool)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].is_active".format(**locals())
+                                    + " must be boolean"
+                                )
+                        if "token" in data__results_item_keys:
+                            data__results_item_keys.remove("token")
+                            data__results_item__token = data__results_item["token"]
+                            if not isinstance(data__results_item__token, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].token".format(**locals())
+                                    + " must be string"
+                                )
+                        if "token_label" in data__results_item_keys:
+                            data__results_item_keys.remove("token_label")
+                            data__results_item__tokenlabel = data__results_item["token_label"]
+                            if not isinstance(data__results_item__tokenlabel, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].token_label".format(**locals())
+                                    + " must be string"
+                                )
+                        if "scopes" in data__results_item_keys:
+                            data__results_item_keys.remove("scopes")
+                            data__results_item__scopes = data__results_item["scopes"]
+                            if not isinstance(data__results_item__scopes, (list, tuple)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].scopes".format(**locals())
+                                    + " must be array"
+                                )
+                            data__results_item__scopes_is_list = isinstance(
+                                data__results_item__scopes, (list, tuple)
+                            )
+                            if data__results_item__scopes_is_list:
+                                data__results_item__scopes_len = len(data__results_item__scopes)
+                                for (
+                                    data__results_item__scopes_x,
+                                    data__results_item__scopes_item,
+                                ) in enumerate(data__results_item__scopes):
+                                    if not isinstance(data__results_item__scopes_item, (str)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".results[{data__results_x}].scopes[{data__results_item__scopes_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                    if not (
+                                        isinstance(data__results_item__scopes_item, str)
+                                        and data__results_item__scopes_item == "repo:admin"
+                                        or isinstance(data__results_item__scopes_item, str)
+                                        and data__results_item__scopes_item == "repo:write"
+                                        or isinstance(data__results_item__scopes_item, str)
+                                        and data__results_item__scopes_item == "repo:read"
+                                        or isinstance(data__results_item__scopes_item, str)
+                                        and data__results_item__scopes_item == "repo:public_read"
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".results[{data__results_x}].scopes[{data__results_item__scopes_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be one of ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read']"
+                                        )
+                        if "expires_at" in data__results_item_keys:
+                            data__results_item_keys.remove("expires_at")
+                            data__results_item__expiresat = data__results_item["expires_at"]
+                            if not isinstance(data__results_item__expiresat, (str, NoneType)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].expires_at".format(**locals())
+                                    + " must be string or null"
+                                )
+                            if isinstance(data__results_item__expiresat, str):
+                                if not custom_formats["date-time"](data__results_item__expiresat):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].expires_at".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+    return data
+
+
+def validate_AccessTokenScope(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if not (
+        isinstance(data, str)
+        and data == "repo:admin"
+        or isinstance(data, str)
+        and data == "repo:write"
+        or isinstance(data, str)
+        and data == "repo:read"
+        or isinstance(data, str)
+        and data == "repo:public_read"
+    ):
+        raise JsonSchemaValueException(
+            ""
+            + (name_prefix or "data")
+            + " must be one of ['repo:admin', 'repo:write', 'repo:read', 'repo:public_read']"
+        )
+    return data
+
+
+def validate_AuditAction(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["name", "label", "description"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+        if "label" in data_keys:
+            data_keys.remove("label")
+            data__label = data["label"]
+            if not isinstance(data__label, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".label must be string"
+                )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+    return data
+
+
+def validate_AuditActionGroup(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["label", "actions"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "label" in data_keys:
+            data_keys.remove("label")
+            data__label = data["label"]
+            if not isinstance(data__label, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".label must be string"
+                )
+        if "actions" in data_keys:
+            data_keys.remove("actions")
+            data__actions = data["actions"]
+            if not isinstance(data__actions, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".actions must be array"
+                )
+            data__actions_is_list = isinstance(data__actions, (list, tuple))
+            if data__actions_is_list:
+                data__actions_len = len(data__actions)
+                for data__actions_x, data__actions_item in enumerate(data__actions):
+                    if not isinstance(data__actions_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".actions[{data__actions_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__actions_item_is_dict = isinstance(data__actions_item, dict)
+                    if data__actions_item_is_dict:
+                        data__actions_item__missing_keys = (
+                            set(["name", "label", "description"]) - data__actions_item.keys()
+                        )
+                        if data__actions_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".actions[{data__actions_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__actions_item_keys = set(data__actions_item.keys())
+                        if "name" in data__actions_item_keys:
+                            data__actions_item_keys.remove("name")
+                            data__actions_item__name = data__actions_item["name"]
+                            if not isinstance(data__actions_item__name, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".actions[{data__actions_x}].name".format(**locals())
+                                    + " must be string"
+                                )
+                        if "label" in data__actions_item_keys:
+                            data__actions_item_keys.remove("label")
+                            data__actions_item__label = data__actions_item["label"]
+                            if not isinstance(data__actions_item__label, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".actions[{data__actions_x}].label".format(**locals())
+                                    + " must be string"
+                                )
+                        if "description" in data__actions_item_keys:
+                            data__actions_item_keys.remove("description")
+                            data__actions_item__description = data__actions_item["description"]
+                            if not isinstance(data__actions_item__description, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".actions[{data__actions_x}].description".format(**locals())
+                                    + " must be string"
+                                )
+    return data
+
+
+def validate_AuditActions(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["actions"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "actions" in data_keys:
+            data_keys.remove("actions")
+            data__actions = data["actions"]
+            if not isinstance(data__actions, (dict)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".actions must be object"
+                )
+            data__actions_is_dict = isinstance(data__actions, dict)
+            if data__actions_is_dict:
+                data__actions_keys = set(data__actions.keys())
+                for data__actions_key in data__actions_keys:
+                    if data__actions_key not in []:
+                        data__actions_value = data__actions.get(data__actions_key)
+                        if not isinstance(data__actions_value, (dict)):
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".actions.{data__actions_key}".format(**locals())
+                                + " must be object"
+                            )
+                        data__actions_value_is_dict = isinstance(data__actions_value, dict)
+                        if data__actions_value_is_dict:
+                            data__actions_value__missing_keys = (
+                                set(["label", "actions"]) - data__actions_value.keys()
+                            )
+                            if data__actions_value__missing_keys:
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".actions.{data__actions_key}".format(**locals())
+                                    + " must contain "
+                                )
+                            data__actions_value_keys = set(data__actions_value.keys())
+                            if "label" in data__actions_value_keys:
+                                data__actions_value_keys.remove("label")
+                                data__actions_value__label = data__actions_value["label"]
+                                if not isinstance(data__actions_value__label, (str)):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".actions.{data__actions_key}.label".format(**locals())
+                                        + " must be string"
+                                    )
+                            if "actions" in data__actions_value_keys:
+                                data__actions_value_keys.remove("actions")
+                                data__actions_value__actions = data__actions_value["actions"]
+                                if not isinstance(data__actions_value__actions, (list, tuple)):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".actions.{data__actions_key}.actions".format(**locals())
+                                        + " must be array"
+                                    )
+                                data__actions_value__actions_is_list = isinstance(
+                                    data__actions_value__actions, (list, tuple)
+                                )
+                                if data__actions_value__actions_is_list:
+                                    data__actions_value__actions_len = len(
+                                        data__actions_value__actions
+                                    )
+                                    for (
+                                        data__actions_value__actions_x,
+                                        data__actions_value__actions_item,
+                                    ) in enumerate(data__actions_value__actions):
+                                        if not isinstance(
+                                            data__actions_value__actions_item, (dict)
+                                        ):
+                                            raise JsonSchemaValueException(
+                                                ""
+                                                + (name_prefix or "data")
+                                                + ".actions.{data__actions_key}.actions[{data__actions_value__actions_x}]".format(
+                                                    **locals()
+                                                )
+                                                + " must be object"
+                                            )
+                                        data__actions_value__actions_item_is_dict = isinstance(
+                                            data__actions_value__actions_item, dict
+                                        )
+                                        if data__actions_value__actions_item_is_dict:
+                                            data__actions_value__actions_item__missing_keys = (
+                                                set(["name", "label", "description"])
+                                                - data__actions_value__actions_item.keys()
+                                            )
+                                            if data__actions_value__actions_item__missing_keys:
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".actions.{data__actions_key}.actions[{data__actions_value__actions_x}]".format(
+                                                        **locals()
+                                                    )
+                                                    + " must contain "
+                                                )
+                                            data__actions_value__actions_item_keys = set(
+                                                data__actions_value__actions_item.keys()
+                                            )
+                                            if "name" in data__actions_value__actions_item_keys:
+                                                data__actions_value__actions_item_keys.remove(
+                                                    "name"
+                                                )
+                                                data__actions_value__actions_item__name = (
+                                                    data__actions_value__actions_item["name"]
+                                                )
+                                                if not isinstance(
+                                                    data__actions_value__actions_item__name, (str)
+                                                ):
+                                                    raise JsonSchemaValueException(
+                                                        ""
+                                                        + (name_prefix or "data")
+                                                        + ".actions.{data__actions_key}.actions[{data__actions_value__actions_x}].name".format(
+                                                            **locals()
+                                                        )
+                                                        + " must be string"
+                                                    )
+                                            if "label" in data__actions_value__actions_item_keys:
+                                                data__actions_value__actions_item_keys.remove(
+                                                    "label"
+                                                )
+                                                data__actions_value__actions_item__label = (
+                                                    data__actions_value__actions_item["label"]
+                                                )
+                                                if not isinstance(
+                                                    data__actions_value__actions_item__label, (str)
+                                                ):
+                                                    raise JsonSchemaValueException(
+                                                        ""
+                                                        + (name_prefix or "data")
+                                                        + ".actions.{data__actions_key}.actions[{data__actions_value__actions_x}].label".format(
+                                                            **locals()
+                                                        )
+                                                        + " must be string"
+                                                    )
+                                            if (
+                                                "description"
+                                                in data__actions_value__actions_item_keys
+                                            ):
+                                                data__actions_value__actions_item_keys.remove(
+                                                    "description"
+                                                )
+                                                data__actions_value__actions_item__description = (
+                                                    data__actions_value__actions_item["description"]
+                                                )
+                                                if not isinstance(
+                                                    data__actions_value__actions_item__description,
+                                                    (str),
+                                                ):
+                                                    raise JsonSchemaValueException(
+                                                        ""
+                                                        + (name_prefix or "data")
+                                                        + ".actions.{data__actions_key}.actions[{data__actions_value__actions_x}].description".format(
+                                                            **locals()
+                                                        )
+                                                        + " must be string"
+                                                    )
+    return data
+
+
+def validate_AuditLogEvent(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(["account", "action", "name", "actor", "data", "timestamp", "action_description"])
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "account" in data_keys:
+            data_keys.remove("account")
+            data__account = data["account"]
+            if not isinstance(data__account, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".account must be string"
+                )
+        if "action" in data_keys:
+            data_keys.remove("action")
+            data__action = data["action"]
+            if not isinstance(data__action, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".action must be string"
+                )
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+        if "actor" in data_keys:
+            data_keys.remove("actor")
+            data__actor = data["actor"]
+            if not isinstance(data__actor, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".actor must be string"
+                )
+        if "data" in data_keys:
+            data_keys.remove("data")
+            data__data = data["data"]
+            if not isinstance(data__data, (dict)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".data must be object"
+                )
+            data__data_is_dict = isinstance(data__data, dict)
+            if data__data_is_dict:
+                data__data_keys = set(data__data.keys())
+                for data__data_key in data__data_keys:
+                    if data__data_key not in []:
+                        data__data_value = data__data.get(data__data_key)
+                        if not isinstance(data__data_value, (str)):
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".data.{data__data_key}".format(**locals())
+                                + " must be string"
+                            )
+        if "timestamp" in data_keys:
+            data_keys.remove("timestamp")
+            data__timestamp = data["timestamp"]
+            if not isinstance(data__timestamp, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".timestamp must be string"
+                )
+            if isinstance(data__timestamp, str):
+                if not custom_formats["date-time"](data__timestamp):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".timestamp must be date-time"
+                    )
+        if "action_description" in data_keys:
+            data_keys.remove("action_description")
+            data__actiondescription = data["action_description"]
+            if not isinstance(data__actiondescription, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".action_description must be string"
+                )
+    return data
+
+
+def validate_AuditLogPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["logs"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "logs" in data_keys:
+            data_keys.remove("logs")
+            data__logs = data["logs"]
+            if not isinstance(data__logs, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".logs must be array")
+            data__logs_is_list = isinstance(data__logs, (list, tuple))
+            if data__logs_is_list:
+                data__logs_len = len(data__logs)
+                for data__logs_x, data__logs_item in enumerate(data__logs):
+                    if not isinstance(data__logs_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".logs[{data__logs_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__logs_item_is_dict = isinstance(data__logs_item, dict)
+                    if data__logs_item_is_dict:
+                        data__logs_item__missing_keys = (
+                            set(
+                                [
+                                    "account",
+                                    "action",
+                                    "name",
+                                    "actor",
+                                    "data",
+                                    "timestamp",
+                                    "action_description",
+                                ]
+                            )
+                            - data__logs_item.keys()
+                        )
+                        if data__logs_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".logs[{data__logs_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__logs_item_keys = set(data__logs_item.keys())
+                        if "account" in data__logs_item_keys:
+                            data__logs_item_keys.remove("account")
+                            data__logs_item__account = data__logs_item["account"]
+                            if not isinstance(data__logs_item__account, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".logs[{data__logs_x}].account".format(**locals())
+                                    + " must be string"
+                                )
+                        if "action" in data__logs_item_keys:
+                            data__logs_item_keys.remove("action")
+                            data__logs_item__action = data__logs_item["action"]
+                            if not isinstance(data__logs_item__action, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".logs[{data__logs_x}].action".format(**locals())
+                                    + " must be string"
+                                )
+                        if "name" in data__logs_item_keys:
+                            data__logs_item_keys.remove("name")
+                            data__logs_item__name = data__logs_item["name"]
+                            if not isinstance(data__logs_item__name, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".logs[{data__logs_x}].name".format(**locals())
+                                    + " must be string"
+                                )
+                        if "actor" in data__logs_item_keys:
+                            data__logs_item_keys.remove("actor")
+                            data__logs_item__actor = data__logs_item["actor"]
+                            if not isinstance(data__logs_item__actor, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".logs[{data__logs_x}].actor".format(**locals())
+                                    + " must be string"
+                                )
+                        if "data" in data__logs_item_keys:
+                            data__logs_item_keys.remove("data")
+                            data__logs_item__data = data__logs_item["data"]
+                            if not isinstance(data__logs_item__data, (dict)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".logs[{data__logs_x}].data".format(**locals())
+                                    + " must be object"
+                                )
+                            data__logs_item__data_is_dict = isinstance(data__logs_item__data, dict)
+                            if data__logs_item__data_is_dict:
+                                data__logs_item__data_keys = set(data__logs_item__data.keys())
+                                for data__logs_item__data_key in data__logs_item__data_keys:
+                                    if data__logs_item__data_key not in []:
+                                        data__logs_item__data_value = data__logs_item__data.get(
+                                            data__logs_item__data_key
+                                        )
+                                        if not isinstance(data__logs_item__data_value, (str)):
+                                            raise JsonSchemaValueException(
+                                                ""
+                                                + (name_prefix or "data")
+                                                + ".logs[{data__logs_x}].data.{data__logs_item__data_key}".format(
+                                                    **locals()
+                                                )
+                                                + " must be string"
+                                            )
+                        if "timestamp" in data__logs_item_keys:
+                            data__logs_item_keys.remove("timestamp")
+                            data__logs_item__timestamp = data__logs_item["timestamp"]
+                            if not isinstance(data__logs_item__timestamp, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".logs[{data__logs_x}].timestamp".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__logs_item__timestamp, str):
+                                if not custom_formats["date-time"](data__logs_item__timestamp):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".logs[{data__logs_x}].timestamp".format(**locals())
+                                        + " must be date-time"
+                                    )
+                        if "action_description" in data__logs_item_keys:
+                            data__logs_item_keys.remove("action_description")
+                            data__logs_item__actiondescription = data__logs_item[
+                                "action_description"
+                            ]
+                            if not isinstance(data__logs_item__actiondescription, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".logs[{data__logs_x}].action_description".format(**locals())
+                                    + " must be string"
+                                )
+    return data
 
 
 def validate_Checksum(data, custom_formats={}, name_prefix=None):
@@ -53,6 +1190,126 @@ def validate_Checksum(data, custom_formats={}, name_prefix=None):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must match pattern ^[A-Za-z0-9+._:-]+$"
             )
+    return data
+
+
+def validate_Collaborator(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["user"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "user" in data_keys:
+            data_keys.remove("user")
+            data__user = data["user"]
+            if not isinstance(data__user, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".user must be string"
+                )
+    return data
+
+
+def validate_CollaboratorAddition(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["user"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "user" in data_keys:
+            data_keys.remove("user")
+            data__user = data["user"]
+            if not isinstance(data__user, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".user must be string"
+                )
+            if isinstance(data__user, str):
+                if not REGEX_PATTERNS["^[a-z0-9_]{4,30}$"].search(data__user):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".user must match pattern ^[a-z0-9_]{4,30}$"
+                    )
+    return data
+
+
+def validate_CollaboratorPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = set(["user"]) - data__results_item.keys()
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "user" in data__results_item_keys:
+                            data__results_item_keys.remove("user")
+                            data__results_item__user = data__results_item["user"]
+                            if not isinstance(data__results_item__user, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].user".format(**locals())
+                                    + " must be string"
+                                )
     return data
 
 
@@ -108,6 +1365,257 @@ def validate_Error(data, custom_formats={}, name_prefix=None):
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".error must be string"
                 )
+    return data
+
+
+def validate_GroupDescription(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len > 255:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 255 characters"
+            )
+        if not REGEX_PATTERNS["^[^\\x00]*$"].search(data):
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must match pattern ^[^\\x00]*$"
+            )
+    return data
+
+
+def validate_GroupMember(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(["id", "username", "full_name", "type", "date_joined"]) - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be string")
+        if "username" in data_keys:
+            data_keys.remove("username")
+            data__username = data["username"]
+            if not isinstance(data__username, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".username must be string"
+                )
+        if "full_name" in data_keys:
+            data_keys.remove("full_name")
+            data__fullname = data["full_name"]
+            if not isinstance(data__fullname, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".full_name must be string"
+                )
+        if "type" in data_keys:
+            data_keys.remove("type")
+            data__type = data["type"]
+            if not isinstance(data__type, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".type must be string"
+                )
+            if not (isinstance(data__type, str) and data__type == "User"):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".type must be one of ['User']"
+                )
+        if "date_joined" in data_keys:
+            data_keys.remove("date_joined")
+            data__datejoined = data["date_joined"]
+            if not isinstance(data__datejoined, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".date_joined must be string"
+                )
+            if isinstance(data__datejoined, str):
+                if not custom_formats["date-time"](data__datejoined):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".date_joined must be date-time"
+                    )
+    return data
+
+
+def validate_GroupMemberAddition(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["member"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "member" in data_keys:
+            data_keys.remove("member")
+            data__member = data["member"]
+            if not isinstance(data__member, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".member must be string"
+                )
+            if isinstance(data__member, str):
+                if not REGEX_PATTERNS["^[a-z0-9_]{4,30}$"].search(data__member):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".member must match pattern ^[a-z0-9_]{4,30}$"
+                    )
+    return data
+
+
+def validate_GroupMemberPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(["id", "username", "full_name", "type", "date_joined"])
+                            - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "id" in data__results_item_keys:
+                            data__results_item_keys.remove("id")
+                            data__results_item__id = data__results_item["id"]
+                            if not isinstance(data__results_item__id, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].id".format(**locals())
+                                    + " must be string"
+                                )
+                        if "username" in data__results_item_keys:
+                            data__results_item_keys.remove("username")
+                            data__results_item__username = data__results_item["username"]
+                            if not isinstance(data__results_item__username, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].username".format(**locals())
+                                    + " must be string"
+                                )
+                        if "full_name" in data__results_item_keys:
+                            data__results_item_keys.remove("full_name")
+                            data__results_item__fullname = data__results_item["full_name"]
+                            if not isinstance(data__results_item__fullname, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].full_name".format(**locals())
+                                    + " must be string"
+                                )
+                        if "type" in data__results_item_keys:
+                            data__results_item_keys.remove("type")
+                            data__results_item__type = data__results_item["type"]
+                            if not isinstance(data__results_item__type, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].type".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__results_item__type, str)
+                                and data__results_item__type == "User"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].type".format(**locals())
+                                    + " must be one of ['User']"
+                                )
+                        if "date_joined" in data__results_item_keys:
+                            data__results_item_keys.remove("date_joined")
+                            data__results_item__datejoined = data__results_item["date_joined"]
+                            if not isinstance(data__results_item__datejoined, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].date_joined".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__datejoined, str):
+                                if not custom_formats["date-time"](data__results_item__datejoined):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].date_joined".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+    return data
+
+
+def validate_GroupName(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        if not REGEX_PATTERNS["^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$"].search(data):
+            raise JsonSchemaValueException(
+                ""
+                + (name_prefix or "data")
+                + " must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$"
+            )
     return data
 
 
@@ -429,6 +1937,29 @@ def validate_ImageRecordList(data, custom_formats={}, name_prefix=None):
     return data
 
 
+def validate_LayerAccess(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["access"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "access" in data_keys:
+            data_keys.remove("access")
+            data__access = data["access"]
+            if not isinstance(data__access, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".access must be boolean"
+                )
+        if data_keys:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must not contain " + str(data_keys) + " properties"
+            )
+    return data
+
+
 def validate_Namespace(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
@@ -448,9 +1979,2567 @@ def validate_Ok(data, custom_formats={}, name_prefix=None):
     return data
 
 
+def validate_OrgAccessToken(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(
+                [
+                    "id",
+                    "label",
+                    "description",
+                    "created_by",
+                    "is_active",
+                    "created_at",
+                    "expires_at",
+                    "last_used_at",
+                    "resources",
+                ]
+            )
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be string")
+            if isinstance(data__id, str):
+                if not custom_formats["uuid"](data__id):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".id must be uuid"
+                    )
+        if "label" in data_keys:
+            data_keys.remove("label")
+            data__label = data["label"]
+            if not isinstance(data__label, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".label must be string"
+                )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+        if "created_by" in data_keys:
+            data_keys.remove("created_by")
+            data__createdby = data["created_by"]
+            if not isinstance(data__createdby, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".created_by must be string"
+                )
+        if "is_active" in data_keys:
+            data_keys.remove("is_active")
+            data__isactive = data["is_active"]
+            if not isinstance(data__isactive, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_active must be boolean"
+                )
+        if "created_at" in data_keys:
+            data_keys.remove("created_at")
+            data__createdat = data["created_at"]
+            if not isinstance(data__createdat, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".created_at must be string"
+                )
+            if isinstance(data__createdat, str):
+                if not custom_formats["date-time"](data__createdat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".created_at must be date-time"
+                    )
+        if "expires_at" in data_keys:
+            data_keys.remove("expires_at")
+            data__expiresat = data["expires_at"]
+            if not isinstance(data__expiresat, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".expires_at must be string or null"
+                )
+            if isinstance(data__expiresat, str):
+                if not custom_formats["date-time"](data__expiresat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".expires_at must be date-time"
+                    )
+        if "last_used_at" in data_keys:
+            data_keys.remove("last_used_at")
+            data__lastusedat = data["last_used_at"]
+            if not isinstance(data__lastusedat, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_used_at must be string or null"
+                )
+            if isinstance(data__lastusedat, str):
+                if not custom_formats["date-time"](data__lastusedat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".last_used_at must be date-time"
+                    )
+        if "resources" in data_keys:
+            data_keys.remove("resources")
+            data__resources = data["resources"]
+            if not isinstance(data__resources, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".resources must be array"
+                )
+            data__resources_is_list = isinstance(data__resources, (list, tuple))
+            if data__resources_is_list:
+                data__resources_len = len(data__resources)
+                for data__resources_x, data__resources_item in enumerate(data__resources):
+                    if not isinstance(data__resources_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".resources[{data__resources_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__resources_item_is_dict = isinstance(data__resources_item, dict)
+                    if data__resources_item_is_dict:
+                        data__resources_item__missing_keys = (
+                            set(["type", "path", "scopes"]) - data__resources_item.keys()
+                        )
+                        if data__resources_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".resources[{data__resources_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__resources_item_keys = set(data__resources_item.keys())
+                        if "type" in data__resources_item_keys:
+                            data__resources_item_keys.remove("type")
+                            data__resources_item__type = data__resources_item["type"]
+                            if not isinstance(data__resources_item__type, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].type".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__resources_item__type, str)
+                                and data__resources_item__type == "TYPE_REPO"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].type".format(**locals())
+                                    + " must be one of ['TYPE_REPO']"
+                                )
+                        if "path" in data__resources_item_keys:
+                            data__resources_item_keys.remove("path")
+                            data__resources_item__path = data__resources_item["path"]
+                            if not isinstance(data__resources_item__path, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].path".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__resources_item__path, str):
+                                data__resources_item__path_len = len(data__resources_item__path)
+                                if data__resources_item__path_len > 286:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].path".format(**locals())
+                                        + " must be shorter than or equal to 286 characters"
+                                    )
+                                if not REGEX_PATTERNS[
+                                    "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                                ].search(data__resources_item__path):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].path".format(**locals())
+                                        + " must match pattern ^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                                    )
+                        if "scopes" in data__resources_item_keys:
+                            data__resources_item_keys.remove("scopes")
+                            data__resources_item__scopes = data__resources_item["scopes"]
+                            if not isinstance(data__resources_item__scopes, (list, tuple)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].scopes".format(**locals())
+                                    + " must be array"
+                                )
+                            data__resources_item__scopes_is_list = isinstance(
+                                data__resources_item__scopes, (list, tuple)
+                            )
+                            if data__resources_item__scopes_is_list:
+                                data__resources_item__scopes_len = len(data__resources_item__scopes)
+                                if data__resources_item__scopes_len < 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].scopes".format(
+                                            **locals()
+                                        )
+                                        + " must contain at least 1 items"
+                                    )
+                                if data__resources_item__scopes_len > 2:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].scopes".format(
+                                            **locals()
+                                        )
+                                        + " must contain less than or equal to 2 items"
+                                    )
+                                for (
+                                    data__resources_item__scopes_x,
+                                    data__resources_item__scopes_item,
+                                ) in enumerate(data__resources_item__scopes):
+                                    if not isinstance(data__resources_item__scopes_item, (str)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".resources[{data__resources_x}].scopes[{data__resources_item__scopes_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                    if not (
+                                        isinstance(data__resources_item__scopes_item, str)
+                                        and data__resources_item__scopes_item == "repo-pull"
+                                        or isinstance(data__resources_item__scopes_item, str)
+                                        and data__resources_item__scopes_item == "repo-push"
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".resources[{data__resources_x}].scopes[{data__resources_item__scopes_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be one of ['repo-pull', 'repo-push']"
+                                        )
+    return data
+
+
+def validate_OrgAccessTokenChange(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must contain at least 1 properties"
+            )
+        data_keys = set(data.keys())
+        if "label" in data_keys:
+            data_keys.remove("label")
+            data__label = data["label"]
+            if not isinstance(data__label, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".label must be string"
+                )
+            if isinstance(data__label, str):
+                data__label_len = len(data__label)
+                if data__label_len < 1:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".label must be longer than or equal to 1 characters"
+                    )
+                if data__label_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".label must be shorter than or equal to 100 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]*$"].search(data__label):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".label must match pattern ^[^\\x00-\\x1f\\x7f]*$"
+                    )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+            if isinstance(data__description, str):
+                data__description_len = len(data__description)
+                if data__description_len > 255:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".description must be shorter than or equal to 255 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]*$"].search(data__description):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".description must match pattern ^[^\\x00-\\x1f\\x7f]*$"
+                    )
+        if "resources" in data_keys:
+            data_keys.remove("resources")
+            data__resources = data["resources"]
+            if not isinstance(data__resources, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".resources must be array"
+                )
+            data__resources_is_list = isinstance(data__resources, (list, tuple))
+            if data__resources_is_list:
+                data__resources_len = len(data__resources)
+                if data__resources_len < 1:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".resources must contain at least 1 items"
+                    )
+                if data__resources_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".resources must contain less than or equal to 100 items"
+                    )
+                for data__resources_x, data__resources_item in enumerate(data__resources):
+                    if not isinstance(data__resources_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".resources[{data__resources_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__resources_item_is_dict = isinstance(data__resources_item, dict)
+                    if data__resources_item_is_dict:
+                        data__resources_item__missing_keys = (
+                            set(["type", "path", "scopes"]) - data__resources_item.keys()
+                        )
+                        if data__resources_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".resources[{data__resources_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__resources_item_keys = set(data__resources_item.keys())
+                        if "type" in data__resources_item_keys:
+                            data__resources_item_keys.remove("type")
+                            data__resources_item__type = data__resources_item["type"]
+                            if not isinstance(data__resources_item__type, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].type".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__resources_item__type, str)
+                                and data__resources_item__type == "TYPE_REPO"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].type".format(**locals())
+                                    + " must be one of ['TYPE_REPO']"
+                                )
+                        if "path" in data__resources_item_keys:
+                            data__resources_item_keys.remove("path")
+                            data__resources_item__path = data__resources_item["path"]
+                            if not isinstance(data__resources_item__path, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].path".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__resources_item__path, str):
+                                data__resources_item__path_len = len(data__resources_item__path)
+                                if data__resources_item__path_len > 286:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].path".format(**locals())
+                                        + " must be shorter than or equal to 286 characters"
+                                    )
+                                if not REGEX_PATTERNS[
+                                    "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                                ].search(data__resources_item__path):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].path".format(**locals())
+                                        + " must match pattern ^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                                    )
+                        if "scopes" in data__resources_item_keys:
+                            data__resources_item_keys.remove("scopes")
+                            data__resources_item__scopes = data__resources_item["scopes"]
+                            if not isinstance(data__resources_item__scopes, (list, tuple)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].scopes".format(**locals())
+                                    + " must be array"
+                                )
+                            data__resources_item__scopes_is_list = isinstance(
+                                data__resources_item__scopes, (list, tuple)
+                            )
+                            if data__resources_item__scopes_is_list:
+                                data__resources_item__scopes_len = len(data__resources_item__scopes)
+                                if data__resources_item__scopes_len < 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].scopes".format(
+                                            **locals()
+                                        )
+                                        + " must contain at least 1 items"
+                                    )
+                                if data__resources_item__scopes_len > 2:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].scopes".format(
+                                            **locals()
+                                        )
+                                        + " must contain less than or equal to 2 items"
+                                    )
+                                for (
+                                    data__resources_item__scopes_x,
+                                    data__resources_item__scopes_item,
+                                ) in enumerate(data__resources_item__scopes):
+                                    if not isinstance(data__resources_item__scopes_item, (str)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".resources[{data__resources_x}].scopes[{data__resources_item__scopes_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                    if not (
+                                        isinstance(data__resources_item__scopes_item, str)
+                                        and data__resources_item__scopes_item == "repo-pull"
+                                        or isinstance(data__resources_item__scopes_item, str)
+                                        and data__resources_item__scopes_item == "repo-push"
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".resources[{data__resources_x}].scopes[{data__resources_item__scopes_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be one of ['repo-pull', 'repo-push']"
+                                        )
+        if "is_active" in data_keys:
+            data_keys.remove("is_active")
+            data__isactive = data["is_active"]
+            if not isinstance(data__isactive, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_active must be boolean"
+                )
+    return data
+
+
+def validate_OrgAccessTokenCreated(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(
+                [
+                    "id",
+                    "label",
+                    "description",
+                    "created_by",
+                    "is_active",
+                    "created_at",
+                    "expires_at",
+                    "last_used_at",
+                    "resources",
+                    "token",
+                ]
+            )
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be string")
+            if isinstance(data__id, str):
+                if not custom_formats["uuid"](data__id):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".id must be uuid"
+                    )
+        if "label" in data_keys:
+            data_keys.remove("label")
+            data__label = data["label"]
+            if not isinstance(data__label, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".label must be string"
+                )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+        if "created_by" in data_keys:
+            data_keys.remove("created_by")
+            data__createdby = data["created_by"]
+            if not isinstance(data__createdby, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".created_by must be string"
+                )
+        if "is_active" in data_keys:
+            data_keys.remove("is_active")
+            data__isactive = data["is_active"]
+            if not isinstance(data__isactive, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_active must be boolean"
+                )
+        if "created_at" in data_keys:
+            data_keys.remove("created_at")
+            data__createdat = data["created_at"]
+            if not isinstance(data__createdat, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".created_at must be string"
+                )
+            if isinstance(data__createdat, str):
+                if not custom_formats["date-time"](data__createdat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".created_at must be date-time"
+                    )
+        if "expires_at" in data_keys:
+            data_keys.remove("expires_at")
+            data__expiresat = data["expires_at"]
+            if not isinstance(data__expiresat, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".expires_at must be string or null"
+                )
+            if isinstance(data__expiresat, str):
+                if not custom_formats["date-time"](data__expiresat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".expires_at must be date-time"
+                    )
+        if "last_used_at" in data_keys:
+            data_keys.remove("last_used_at")
+            data__lastusedat = data["last_used_at"]
+            if not isinstance(data__lastusedat, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_used_at must be string or null"
+                )
+            if isinstance(data__lastusedat, str):
+                if not custom_formats["date-time"](data__lastusedat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".last_used_at must be date-time"
+                    )
+        if "resources" in data_keys:
+            data_keys.remove("resources")
+            data__resources = data["resources"]
+            if not isinstance(data__resources, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".resources must be array"
+                )
+            data__resources_is_list = isinstance(data__resources, (list, tuple))
+            if data__resources_is_list:
+                data__resources_len = len(data__resources)
+                for data__resources_x, data__resources_item in enumerate(data__resources):
+                    if not isinstance(data__resources_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".resources[{data__resources_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__resources_item_is_dict = isinstance(data__resources_item, dict)
+                    if data__resources_item_is_dict:
+                        data__resources_item__missing_keys = (
+                            set(["type", "path", "scopes"]) - data__resources_item.keys()
+                        )
+                        if data__resources_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".resources[{data__resources_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__resources_item_keys = set(data__resources_item.keys())
+                        if "type" in data__resources_item_keys:
+                            data__resources_item_keys.remove("type")
+                            data__resources_item__type = data__resources_item["type"]
+                            if not isinstance(data__resources_item__type, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].type".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__resources_item__type, str)
+                                and data__resources_item__type == "TYPE_REPO"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].type".format(**locals())
+                                    + " must be one of ['TYPE_REPO']"
+                                )
+                        if "path" in data__resources_item_keys:
+                            data__resources_item_keys.remove("path")
+                            data__resources_item__path = data__resources_item["path"]
+                            if not isinstance(data__resources_item__path, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].path".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__resources_item__path, str):
+                                data__resources_item__path_len = len(data__resources_item__path)
+                                if data__resources_item__path_len > 286:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].path".format(**locals())
+                                        + " must be shorter than or equal to 286 characters"
+                                    )
+                                if not REGEX_PATTERNS[
+                                    "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                                ].search(data__resources_item__path):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].path".format(**locals())
+                                        + " must match pattern ^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                                    )
+                        if "scopes" in data__resources_item_keys:
+                            data__resources_item_keys.remove("scopes")
+                            data__resources_item__scopes = data__resources_item["scopes"]
+                            if not isinstance(data__resources_item__scopes, (list, tuple)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].scopes".format(**locals())
+                                    + " must be array"
+                                )
+                            data__resources_item__scopes_is_list = isinstance(
+                                data__resources_item__scopes, (list, tuple)
+                            )
+                            if data__resources_item__scopes_is_list:
+                                data__resources_item__scopes_len = len(data__resources_item__scopes)
+                                if data__resources_item__scopes_len < 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].scopes".format(
+                                            **locals()
+                                        )
+                                        + " must contain at least 1 items"
+                                    )
+                                if data__resources_item__scopes_len > 2:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].scopes".format(
+                                            **locals()
+                                        )
+                                        + " must contain less than or equal to 2 items"
+                                    )
+                                for (
+                                    data__resources_item__scopes_x,
+                                    data__resources_item__scopes_item,
+                                ) in enumerate(data__resources_item__scopes):
+                                    if not isinstance(data__resources_item__scopes_item, (str)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".resources[{data__resources_x}].scopes[{data__resources_item__scopes_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                    if not (
+                                        isinstance(data__resources_item__scopes_item, str)
+                                        and data__resources_item__scopes_item == "repo-pull"
+                                        or isinstance(data__resources_item__scopes_item, str)
+                                        and data__resources_item__scopes_item == "repo-push"
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".resources[{data__resources_x}].scopes[{data__resources_item__scopes_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be one of ['repo-pull', 'repo-push']"
+                                        )
+        if "token" in data_keys:
+            data_keys.remove("token")
+            data__token = data["token"]
+            if not isinstance(data__token, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".token must be string"
+                )
+    return data
+
+
+def validate_OrgAccessTokenCreation(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["label", "resources"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "label" in data_keys:
+            data_keys.remove("label")
+            data__label = data["label"]
+            if not isinstance(data__label, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".label must be string"
+                )
+            if isinstance(data__label, str):
+                data__label_len = len(data__label)
+                if data__label_len < 1:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".label must be longer than or equal to 1 characters"
+                    )
+                if data__label_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".label must be shorter than or equal to 100 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]*$"].search(data__label):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".label must match pattern ^[^\\x00-\\x1f\\x7f]*$"
+                    )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+            if isinstance(data__description, str):
+                data__description_len = len(data__description)
+                if data__description_len > 255:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".description must be shorter than or equal to 255 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]*$"].search(data__description):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".description must match pattern ^[^\\x00-\\x1f\\x7f]*$"
+                    )
+        if "resources" in data_keys:
+            data_keys.remove("resources")
+            data__resources = data["resources"]
+            if not isinstance(data__resources, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".resources must be array"
+                )
+            data__resources_is_list = isinstance(data__resources, (list, tuple))
+            if data__resources_is_list:
+                data__resources_len = len(data__resources)
+                if data__resources_len < 1:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".resources must contain at least 1 items"
+                    )
+                if data__resources_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".resources must contain less than or equal to 100 items"
+                    )
+                for data__resources_x, data__resources_item in enumerate(data__resources):
+                    if not isinstance(data__resources_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".resources[{data__resources_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__resources_item_is_dict = isinstance(data__resources_item, dict)
+                    if data__resources_item_is_dict:
+                        data__resources_item__missing_keys = (
+                            set(["type", "path", "scopes"]) - data__resources_item.keys()
+                        )
+                        if data__resources_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".resources[{data__resources_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__resources_item_keys = set(data__resources_item.keys())
+                        if "type" in data__resources_item_keys:
+                            data__resources_item_keys.remove("type")
+                            data__resources_item__type = data__resources_item["type"]
+                            if not isinstance(data__resources_item__type, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].type".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__resources_item__type, str)
+                                and data__resources_item__type == "TYPE_REPO"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].type".format(**locals())
+                                    + " must be one of ['TYPE_REPO']"
+                                )
+                        if "path" in data__resources_item_keys:
+                            data__resources_item_keys.remove("path")
+                            data__resources_item__path = data__resources_item["path"]
+                            if not isinstance(data__resources_item__path, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].path".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__resources_item__path, str):
+                                data__resources_item__path_len = len(data__resources_item__path)
+                                if data__resources_item__path_len > 286:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].path".format(**locals())
+                                        + " must be shorter than or equal to 286 characters"
+                                    )
+                                if not REGEX_PATTERNS[
+                                    "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                                ].search(data__resources_item__path):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].path".format(**locals())
+                                        + " must match pattern ^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                                    )
+                        if "scopes" in data__resources_item_keys:
+                            data__resources_item_keys.remove("scopes")
+                            data__resources_item__scopes = data__resources_item["scopes"]
+                            if not isinstance(data__resources_item__scopes, (list, tuple)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".resources[{data__resources_x}].scopes".format(**locals())
+                                    + " must be array"
+                                )
+                            data__resources_item__scopes_is_list = isinstance(
+                                data__resources_item__scopes, (list, tuple)
+                            )
+                            if data__resources_item__scopes_is_list:
+                                data__resources_item__scopes_len = len(data__resources_item__scopes)
+                                if data__resources_item__scopes_len < 1:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].scopes".format(
+                                            **locals()
+                                        )
+                                        + " must contain at least 1 items"
+                                    )
+                                if data__resources_item__scopes_len > 2:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".resources[{data__resources_x}].scopes".format(
+                                            **locals()
+                                        )
+                                        + " must contain less than or equal to 2 items"
+                                    )
+                                for (
+                                    data__resources_item__scopes_x,
+                                    data__resources_item__scopes_item,
+                                ) in enumerate(data__resources_item__scopes):
+                                    if not isinstance(data__resources_item__scopes_item, (str)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".resources[{data__resources_x}].scopes[{data__resources_item__scopes_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                    if not (
+                                        isinstance(data__resources_item__scopes_item, str)
+                                        and data__resources_item__scopes_item == "repo-pull"
+                                        or isinstance(data__resources_item__scopes_item, str)
+                                        and data__resources_item__scopes_item == "repo-push"
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".resources[{data__resources_x}].scopes[{data__resources_item__scopes_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be one of ['repo-pull', 'repo-push']"
+                                        )
+        if "expires_at" in data_keys:
+            data_keys.remove("expires_at")
+            data__expiresat = data["expires_at"]
+            if not isinstance(data__expiresat, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".expires_at must be string or null"
+                )
+            if isinstance(data__expiresat, str):
+                if not custom_formats["date-time"](data__expiresat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".expires_at must be date-time"
+                    )
+    return data
+
+
+def validate_OrgAccessTokenDescription(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len > 255:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 255 characters"
+            )
+        if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]*$"].search(data):
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must match pattern ^[^\\x00-\\x1f\\x7f]*$"
+            )
+    return data
+
+
+def validate_OrgAccessTokenLabel(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be longer than or equal to 1 characters"
+            )
+        if data_len > 100:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 100 characters"
+            )
+        if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]*$"].search(data):
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must match pattern ^[^\\x00-\\x1f\\x7f]*$"
+            )
+    return data
+
+
+def validate_OrgAccessTokenPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["total", "count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "total" in data_keys:
+            data_keys.remove("total")
+            data__total = data["total"]
+            if not isinstance(data__total, (int)) or isinstance(data__total, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".total must be integer"
+                )
+            if isinstance(data__total, (int, float, Decimal)) and not isinstance(data__total, bool):
+                if data__total < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".total must be bigger than or equal to 0"
+                    )
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(
+                                [
+                                    "id",
+                                    "label",
+                                    "description",
+                                    "created_by",
+                                    "is_active",
+                                    "created_at",
+                                    "expires_at",
+                                    "last_used_at",
+                                    "resources",
+                                ]
+                            )
+                            - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "id" in data__results_item_keys:
+                            data__results_item_keys.remove("id")
+                            data__results_item__id = data__results_item["id"]
+                            if not isinstance(data__results_item__id, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].id".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__id, str):
+                                if not custom_formats["uuid"](data__results_item__id):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].id".format(**locals())
+                                        + " must be uuid"
+                                    )
+                        if "label" in data__results_item_keys:
+                            data__results_item_keys.remove("label")
+                            data__results_item__label = data__results_item["label"]
+                            if not isinstance(data__results_item__label, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].label".format(**locals())
+                                    + " must be string"
+                                )
+                        if "description" in data__results_item_keys:
+                            data__results_item_keys.remove("description")
+                            data__results_item__description = data__results_item["description"]
+                            if not isinstance(data__results_item__description, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].description".format(**locals())
+                                    + " must be string"
+                                )
+                        if "created_by" in data__results_item_keys:
+                            data__results_item_keys.remove("created_by")
+                            data__results_item__createdby = data__results_item["created_by"]
+                            if not isinstance(data__results_item__createdby, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].created_by".format(**locals())
+                                    + " must be string"
+                                )
+                        if "is_active" in data__results_item_keys:
+                            data__results_item_keys.remove("is_active")
+                            data__results_item__isactive = data__results_item["is_active"]
+                            if not isinstance(data__results_item__isactive, (bool)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].is_active".format(**locals())
+                                    + " must be boolean"
+                                )
+                        if "created_at" in data__results_item_keys:
+                            data__results_item_keys.remove("created_at")
+                            data__results_item__createdat = data__results_item["created_at"]
+                            if not isinstance(data__results_item__createdat, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].created_at".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__createdat, str):
+                                if not custom_formats["date-time"](data__results_item__createdat):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].created_at".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+                        if "expires_at" in data__results_item_keys:
+                            data__results_item_keys.remove("expires_at")
+                            data__results_item__expiresat = data__results_item["expires_at"]
+                            if not isinstance(data__results_item__expiresat, (str, NoneType)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].expires_at".format(**locals())
+                                    + " must be string or null"
+                                )
+                            if isinstance(data__results_item__expiresat, str):
+                                if not custom_formats["date-time"](data__results_item__expiresat):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].expires_at".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+                        if "last_used_at" in data__results_item_keys:
+                            data__results_item_keys.remove("last_used_at")
+                            data__results_item__lastusedat = data__results_item["last_used_at"]
+                            if not isinstance(data__results_item__lastusedat, (str, NoneType)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_used_at".format(**locals())
+                                    + " must be string or null"
+                                )
+                            if isinstance(data__results_item__lastusedat, str):
+                                if not custom_formats["date-time"](data__results_item__lastusedat):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].last_used_at".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+                        if "resources" in data__results_item_keys:
+                            data__results_item_keys.remove("resources")
+                            data__results_item__resources = data__results_item["resources"]
+                            if not isinstance(data__results_item__resources, (list, tuple)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].resources".format(**locals())
+                                    + " must be array"
+                                )
+                            data__results_item__resources_is_list = isinstance(
+                                data__results_item__resources, (list, tuple)
+                            )
+                            if data__results_item__resources_is_list:
+                                data__results_item__resources_len = len(
+                                    data__results_item__resources
+                                )
+                                for (
+                                    data__results_item__resources_x,
+                                    data__results_item__resources_item,
+                                ) in enumerate(data__results_item__resources):
+                                    if not isinstance(data__results_item__resources_item, (dict)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".results[{data__results_x}].resources[{data__results_item__resources_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be object"
+                                        )
+                                    data__results_item__resources_item_is_dict = isinstance(
+                                        data__results_item__resources_item, dict
+                                    )
+                                    if data__results_item__resources_item_is_dict:
+                                        data__results_item__resources_item__missing_keys = (
+                                            set(["type", "path", "scopes"])
+                                            - data__results_item__resources_item.keys()
+                                        )
+                                        if data__results_item__resources_item__missing_keys:
+                                            raise JsonSchemaValueException(
+                                                ""
+                                                + (name_prefix or "data")
+                                                + ".results[{data__results_x}].resources[{data__results_item__resources_x}]".format(
+                                                    **locals()
+                                                )
+                                                + " must contain "
+                                            )
+                                        data__results_item__resources_item_keys = set(
+                                            data__results_item__resources_item.keys()
+                                        )
+                                        if "type" in data__results_item__resources_item_keys:
+                                            data__results_item__resources_item_keys.remove("type")
+                                            data__results_item__resources_item__type = (
+                                                data__results_item__resources_item["type"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__resources_item__type, (str)
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].resources[{data__results_item__resources_x}].type".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be string"
+                                                )
+                                            if not (
+                                                isinstance(
+                                                    data__results_item__resources_item__type, str
+                                                )
+                                                and data__results_item__resources_item__type
+                                                == "TYPE_REPO"
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].resources[{data__results_item__resources_x}].type".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be one of ['TYPE_REPO']"
+                                                )
+                                        if "path" in data__results_item__resources_item_keys:
+                                            data__results_item__resources_item_keys.remove("path")
+                                            data__results_item__resources_item__path = (
+                                                data__results_item__resources_item["path"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__resources_item__path, (str)
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].resources[{data__results_item__resources_x}].path".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be string"
+                                                )
+                                            if isinstance(
+                                                data__results_item__resources_item__path, str
+                                            ):
+                                                data__results_item__resources_item__path_len = len(
+                                                    data__results_item__resources_item__path
+                                                )
+                                                if (
+                                                    data__results_item__resources_item__path_len
+                                                    > 286
+                                                ):
+                                                    raise JsonSchemaValueException(
+                                                        ""
+                                                        + (name_prefix or "data")
+                                                        + ".results[{data__results_x}].resources[{data__results_item__resources_x}].path".format(
+                                                            **locals()
+                                                        )
+                                                        + " must be shorter than or equal to 286 characters"
+                                                    )
+                                                if not REGEX_PATTERNS[
+                                                    "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                                                ].search(data__results_item__resources_item__path):
+                                                    raise JsonSchemaValueException(
+                                                        ""
+                                                        + (name_prefix or "data")
+                                                        + ".results[{data__results_x}].resources[{data__results_item__resources_x}].path".format(
+                                                            **locals()
+                                                        )
+                                                        + " must match pattern ^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                                                    )
+                                        if "scopes" in data__results_item__resources_item_keys:
+                                            data__results_item__resources_item_keys.remove("scopes")
+                                            data__results_item__resources_item__scopes = (
+                                                data__results_item__resources_item["scopes"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__resources_item__scopes,
+                                                (list, tuple),
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].resources[{data__results_item__resources_x}].scopes".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be array"
+                                                )
+                                            data__results_item__resources_item__scopes_is_list = (
+                                                isinstance(
+                                                    data__results_item__resources_item__scopes,
+                                                    (list, tuple),
+                                                )
+                                            )
+                                            if data__results_item__resources_item__scopes_is_list:
+                                                data__results_item__resources_item__scopes_len = (
+                                                    len(data__results_item__resources_item__scopes)
+                                                )
+                                                if (
+                                                    data__results_item__resources_item__scopes_len
+                                                    < 1
+                                                ):
+                                                    raise JsonSchemaValueException(
+                                                        ""
+                                                        + (name_prefix or "data")
+                                                        + ".results[{data__results_x}].resources[{data__results_item__resources_x}].scopes".format(
+                                                            **locals()
+                                                        )
+                                                        + " must contain at least 1 items"
+                                                    )
+                                                if (
+                                                    data__results_item__resources_item__scopes_len
+                                                    > 2
+                                                ):
+                                                    raise JsonSchemaValueException(
+                                                        ""
+                                                        + (name_prefix or "data")
+                                                        + ".results[{data__results_x}].resources[{data__results_item__resources_x}].scopes".format(
+                                                            **locals()
+                                                        )
+                                                        + " must contain less than or equal to 2 items"
+                                                    )
+                                                for (
+                                                    data__results_item__resources_item__scopes_x,
+                                                    data__results_item__resources_item__scopes_item,
+                                                ) in enumerate(
+                                                    data__results_item__resources_item__scopes
+                                                ):
+                                                    if not isinstance(
+                                                        data__results_item__resources_item__scopes_item,
+                                                        (str),
+                                                    ):
+                                                        raise JsonSchemaValueException(
+                                                            ""
+                                                            + (name_prefix or "data")
+                                                            + ".results[{data__results_x}].resources[{data__results_item__resources_x}].scopes[{data__results_item__resources_item__scopes_x}]".format(
+                                                                **locals()
+                                                            )
+                                                            + " must be string"
+                                                        )
+                                                    if not (
+                                                        isinstance(
+                                                            data__results_item__resources_item__scopes_item,
+                                                            str,
+                                                        )
+                                                        and data__results_item__resources_item__scopes_item
+                                                        == "repo-pull"
+                                                        or isinstance(
+                                                            data__results_item__resources_item__scopes_item,
+                                                            str,
+                                                        )
+                                                        and data__results_item__resources_item__scopes_item
+                                                        == "repo-push"
+                                                    ):
+                                                        raise JsonSchemaValueException(
+                                                            ""
+                                                            + (name_prefix or "data")
+                                                            + ".results[{data__results_x}].resources[{data__results_item__resources_x}].scopes[{data__results_item__resources_item__scopes_x}]".format(
+                                                                **locals()
+                                                            )
+                                                            + " must be one of ['repo-pull', 'repo-push']"
+                                                        )
+    return data
+
+
+def validate_OrgAccessTokenResource(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["type", "path", "scopes"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "type" in data_keys:
+            data_keys.remove("type")
+            data__type = data["type"]
+            if not isinstance(data__type, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".type must be string"
+                )
+            if not (isinstance(data__type, str) and data__type == "TYPE_REPO"):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".type must be one of ['TYPE_REPO']"
+                )
+        if "path" in data_keys:
+            data_keys.remove("path")
+            data__path = data["path"]
+            if not isinstance(data__path, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".path must be string"
+                )
+            if isinstance(data__path, str):
+                data__path_len = len(data__path)
+                if data__path_len > 286:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".path must be shorter than or equal to 286 characters"
+                    )
+                if not REGEX_PATTERNS[
+                    "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                ].search(data__path):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".path must match pattern ^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                    )
+        if "scopes" in data_keys:
+            data_keys.remove("scopes")
+            data__scopes = data["scopes"]
+            if not isinstance(data__scopes, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".scopes must be array"
+                )
+            data__scopes_is_list = isinstance(data__scopes, (list, tuple))
+            if data__scopes_is_list:
+                data__scopes_len = len(data__scopes)
+                if data__scopes_len < 1:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".scopes must contain at least 1 items"
+                    )
+                if data__scopes_len > 2:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".scopes must contain less than or equal to 2 items"
+                    )
+                for data__scopes_x, data__scopes_item in enumerate(data__scopes):
+                    if not isinstance(data__scopes_item, (str)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".scopes[{data__scopes_x}]".format(**locals())
+                            + " must be string"
+                        )
+                    if not (
+                        isinstance(data__scopes_item, str)
+                        and data__scopes_item == "repo-pull"
+                        or isinstance(data__scopes_item, str)
+                        and data__scopes_item == "repo-push"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".scopes[{data__scopes_x}]".format(**locals())
+                            + " must be one of ['repo-pull', 'repo-push']"
+                        )
+    return data
+
+
+def validate_OrgAccessTokenResources(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (list, tuple)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be array")
+    data_is_list = isinstance(data, (list, tuple))
+    if data_is_list:
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must contain at least 1 items"
+            )
+        if data_len > 100:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must contain less than or equal to 100 items"
+            )
+        for data_x, data_item in enumerate(data):
+            if not isinstance(data_item, (dict)):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + "[{data_x}]".format(**locals())
+                    + " must be object"
+                )
+            data_item_is_dict = isinstance(data_item, dict)
+            if data_item_is_dict:
+                data_item__missing_keys = set(["type", "path", "scopes"]) - data_item.keys()
+                if data_item__missing_keys:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + "[{data_x}]".format(**locals())
+                        + " must contain "
+                    )
+                data_item_keys = set(data_item.keys())
+                if "type" in data_item_keys:
+                    data_item_keys.remove("type")
+                    data_item__type = data_item["type"]
+                    if not isinstance(data_item__type, (str)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + "[{data_x}].type".format(**locals())
+                            + " must be string"
+                        )
+                    if not (isinstance(data_item__type, str) and data_item__type == "TYPE_REPO"):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + "[{data_x}].type".format(**locals())
+                            + " must be one of ['TYPE_REPO']"
+                        )
+                if "path" in data_item_keys:
+                    data_item_keys.remove("path")
+                    data_item__path = data_item["path"]
+                    if not isinstance(data_item__path, (str)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + "[{data_x}].path".format(**locals())
+                            + " must be string"
+                        )
+                    if isinstance(data_item__path, str):
+                        data_item__path_len = len(data_item__path)
+                        if data_item__path_len > 286:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + "[{data_x}].path".format(**locals())
+                                + " must be shorter than or equal to 286 characters"
+                            )
+                        if not REGEX_PATTERNS[
+                            "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                        ].search(data_item__path):
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + "[{data_x}].path".format(**locals())
+                                + " must match pattern ^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$"
+                            )
+                if "scopes" in data_item_keys:
+                    data_item_keys.remove("scopes")
+                    data_item__scopes = data_item["scopes"]
+                    if not isinstance(data_item__scopes, (list, tuple)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + "[{data_x}].scopes".format(**locals())
+                            + " must be array"
+                        )
+                    data_item__scopes_is_list = isinstance(data_item__scopes, (list, tuple))
+                    if data_item__scopes_is_list:
+                        data_item__scopes_len = len(data_item__scopes)
+                        if data_item__scopes_len < 1:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + "[{data_x}].scopes".format(**locals())
+                                + " must contain at least 1 items"
+                            )
+                        if data_item__scopes_len > 2:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + "[{data_x}].scopes".format(**locals())
+                                + " must contain less than or equal to 2 items"
+                            )
+                        for data_item__scopes_x, data_item__scopes_item in enumerate(
+                            data_item__scopes
+                        ):
+                            if not isinstance(data_item__scopes_item, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + "[{data_x}].scopes[{data_item__scopes_x}]".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data_item__scopes_item, str)
+                                and data_item__scopes_item == "repo-pull"
+                                or isinstance(data_item__scopes_item, str)
+                                and data_item__scopes_item == "repo-push"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + "[{data_x}].scopes[{data_item__scopes_x}]".format(**locals())
+                                    + " must be one of ['repo-pull', 'repo-push']"
+                                )
+    return data
+
+
+def validate_OrgAccessTokenScope(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if not (
+        isinstance(data, str)
+        and data == "repo-pull"
+        or isinstance(data, str)
+        and data == "repo-push"
+    ):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be one of ['repo-pull', 'repo-push']"
+        )
+    return data
+
+
+def validate_OrgGroup(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(["id", "uuid", "name", "description", "member_count"]) - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (int)) or isinstance(data__id, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be integer")
+        if "uuid" in data_keys:
+            data_keys.remove("uuid")
+            data__uuid = data["uuid"]
+            if not isinstance(data__uuid, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".uuid must be string"
+                )
+            if isinstance(data__uuid, str):
+                if not custom_formats["uuid"](data__uuid):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".uuid must be uuid"
+                    )
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+        if "member_count" in data_keys:
+            data_keys.remove("member_count")
+            data__membercount = data["member_count"]
+            if not isinstance(data__membercount, (int)) or isinstance(data__membercount, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".member_count must be integer"
+                )
+            if isinstance(data__membercount, (int, float, Decimal)) and not isinstance(
+                data__membercount, bool
+            ):
+                if data__membercount < 0:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".member_count must be bigger than or equal to 0"
+                    )
+    return data
+
+
+def validate_OrgGroupChange(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must contain at least 1 properties"
+            )
+        data_keys = set(data.keys())
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+            if isinstance(data__name, str):
+                if not REGEX_PATTERNS["^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$"].search(data__name):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".name must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$"
+                    )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+            if isinstance(data__description, str):
+                data__description_len = len(data__description)
+                if data__description_len > 255:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".description must be shorter than or equal to 255 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00]*$"].search(data__description):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".description must match pattern ^[^\\x00]*$"
+                    )
+    return data
+
+
+def validate_OrgGroupCreation(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["name"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+            if isinstance(data__name, str):
+                if not REGEX_PATTERNS["^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$"].search(data__name):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".name must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$"
+                    )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+            if isinstance(data__description, str):
+                data__description_len = len(data__description)
+                if data__description_len > 255:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".description must be shorter than or equal to 255 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00]*$"].search(data__description):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".description must match pattern ^[^\\x00]*$"
+                    )
+    return data
+
+
+def validate_OrgGroupPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(["id", "uuid", "name", "description", "member_count"])
+                            - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "id" in data__results_item_keys:
+                            data__results_item_keys.remove("id")
+                            data__results_item__id = data__results_item["id"]
+                            if not isinstance(data__results_item__id, (int)) or isinstance(
+                                data__results_item__id, bool
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].id".format(**locals())
+                                    + " must be integer"
+                                )
+                        if "uuid" in data__results_item_keys:
+                            data__results_item_keys.remove("uuid")
+                            data__results_item__uuid = data__results_item["uuid"]
+                            if not isinstance(data__results_item__uuid, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].uuid".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__uuid, str):
+                                if not custom_formats["uuid"](data__results_item__uuid):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].uuid".format(**locals())
+                                        + " must be uuid"
+                                    )
+                        if "name" in data__results_item_keys:
+                            data__results_item_keys.remove("name")
+                            data__results_item__name = data__results_item["name"]
+                            if not isinstance(data__results_item__name, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].name".format(**locals())
+                                    + " must be string"
+                                )
+                        if "description" in data__results_item_keys:
+                            data__results_item_keys.remove("description")
+                            data__results_item__description = data__results_item["description"]
+                            if not isinstance(data__results_item__description, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].description".format(**locals())
+                                    + " must be string"
+                                )
+                        if "member_count" in data__results_item_keys:
+                            data__results_item_keys.remove("member_count")
+                            data__results_item__membercount = data__results_item["member_count"]
+                            if not isinstance(data__results_item__membercount, (int)) or isinstance(
+                                data__results_item__membercount, bool
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].member_count".format(**locals())
+                                    + " must be integer"
+                                )
+                            if isinstance(
+                                data__results_item__membercount, (int, float, Decimal)
+                            ) and not isinstance(data__results_item__membercount, bool):
+                                if data__results_item__membercount < 0:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].member_count".format(
+                                            **locals()
+                                        )
+                                        + " must be bigger than or equal to 0"
+                                    )
+    return data
+
+
+def validate_OrgMember(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(["id", "username", "full_name", "type", "role", "groups", "date_joined"])
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be string")
+        if "username" in data_keys:
+            data_keys.remove("username")
+            data__username = data["username"]
+            if not isinstance(data__username, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".username must be string"
+                )
+        if "full_name" in data_keys:
+            data_keys.remove("full_name")
+            data__fullname = data["full_name"]
+            if not isinstance(data__fullname, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".full_name must be string"
+                )
+        if "type" in data_keys:
+            data_keys.remove("type")
+            data__type = data["type"]
+            if not isinstance(data__type, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".type must be string"
+                )
+            if not (isinstance(data__type, str) and data__type == "User"):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".type must be one of ['User']"
+                )
+        if "role" in data_keys:
+            data_keys.remove("role")
+            data__role = data["role"]
+            if not isinstance(data__role, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".role must be string"
+                )
+            if not (
+                isinstance(data__role, str)
+                and data__role == "Owner"
+                or isinstance(data__role, str)
+                and data__role == "Editor"
+                or isinstance(data__role, str)
+                and data__role == "Member"
+            ):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".role must be one of ['Owner', 'Editor', 'Member']"
+                )
+        if "groups" in data_keys:
+            data_keys.remove("groups")
+            data__groups = data["groups"]
+            if not isinstance(data__groups, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".groups must be array"
+                )
+            data__groups_is_list = isinstance(data__groups, (list, tuple))
+            if data__groups_is_list:
+                data__groups_len = len(data__groups)
+                for data__groups_x, data__groups_item in enumerate(data__groups):
+                    if not isinstance(data__groups_item, (str)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".groups[{data__groups_x}]".format(**locals())
+                            + " must be string"
+                        )
+        if "date_joined" in data_keys:
+            data_keys.remove("date_joined")
+            data__datejoined = data["date_joined"]
+            if not isinstance(data__datejoined, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".date_joined must be string"
+                )
+            if isinstance(data__datejoined, str):
+                if not custom_formats["date-time"](data__datejoined):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".date_joined must be date-time"
+                    )
+    return data
+
+
+def validate_OrgMemberAddition(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["member"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "member" in data_keys:
+            data_keys.remove("member")
+            data__member = data["member"]
+            if not isinstance(data__member, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".member must be string"
+                )
+            if isinstance(data__member, str):
+                if not REGEX_PATTERNS["^[a-z0-9_]{4,30}$"].search(data__member):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".member must match pattern ^[a-z0-9_]{4,30}$"
+                    )
+        if "role" in data_keys:
+            data_keys.remove("role")
+            data__role = data["role"]
+            if not isinstance(data__role, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".role must be string"
+                )
+            if not (
+                isinstance(data__role, str)
+                and data__role == "owner"
+                or isinstance(data__role, str)
+                and data__role == "editor"
+                or isinstance(data__role, str)
+                and data__role == "member"
+            ):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".role must be one of ['owner', 'editor', 'member']"
+                )
+    return data
+
+
+def validate_OrgMemberPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(
+                                [
+                                    "id",
+                                    "username",
+                                    "full_name",
+                                    "type",
+                                    "role",
+                                    "groups",
+                                    "date_joined",
+                                ]
+                            )
+                            - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "id" in data__results_item_keys:
+                            data__results_item_keys.remove("id")
+                            data__results_item__id = data__results_item["id"]
+                            if not isinstance(data__results_item__id, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].id".format(**locals())
+                                    + " must be string"
+                                )
+                        if "username" in data__results_item_keys:
+                            data__results_item_keys.remove("username")
+                            data__results_item__username = data__results_item["username"]
+                            if not isinstance(data__results_item__username, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].username".format(**locals())
+                                    + " must be string"
+                                )
+                        if "full_name" in data__results_item_keys:
+                            data__results_item_keys.remove("full_name")
+                            data__results_item__fullname = data__results_item["full_name"]
+                            if not isinstance(data__results_item__fullname, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].full_name".format(**locals())
+                                    + " must be string"
+                                )
+                        if "type" in data__results_item_keys:
+                            data__results_item_keys.remove("type")
+                            data__results_item__type = data__results_item["type"]
+                            if not isinstance(data__results_item__type, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].type".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__results_item__type, str)
+                                and data__results_item__type == "User"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].type".format(**locals())
+                                    + " must be one of ['User']"
+                                )
+                        if "role" in data__results_item_keys:
+                            data__results_item_keys.remove("role")
+                            data__results_item__role = data__results_item["role"]
+                            if not isinstance(data__results_item__role, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].role".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__results_item__role, str)
+                                and data__results_item__role == "Owner"
+                                or isinstance(data__results_item__role, str)
+                                and data__results_item__role == "Editor"
+                                or isinstance(data__results_item__role, str)
+                                and data__results_item__role == "Member"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].role".format(**locals())
+                                    + " must be one of ['Owner', 'Editor', 'Member']"
+                                )
+                        if "groups" in data__results_item_keys:
+                            data__results_item_keys.remove("groups")
+                            data__results_item__groups = data__results_item["groups"]
+                            if not isinstance(data__results_item__groups, (list, tuple)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].groups".format(**locals())
+                                    + " must be array"
+                                )
+                            data__results_item__groups_is_list = isinstance(
+                                data__results_item__groups, (list, tuple)
+                            )
+                            if data__results_item__groups_is_list:
+                                data__results_item__groups_len = len(data__results_item__groups)
+                                for (
+                                    data__results_item__groups_x,
+                                    data__results_item__groups_item,
+                                ) in enumerate(data__results_item__groups):
+                                    if not isinstance(data__results_item__groups_item, (str)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".results[{data__results_x}].groups[{data__results_item__groups_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                        if "date_joined" in data__results_item_keys:
+                            data__results_item_keys.remove("date_joined")
+                            data__results_item__datejoined = data__results_item["date_joined"]
+                            if not isinstance(data__results_item__datejoined, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].date_joined".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__datejoined, str):
+                                if not custom_formats["date-time"](data__results_item__datejoined):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].date_joined".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+    return data
+
+
+def validate_OrgMemberRoleChange(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["role"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "role" in data_keys:
+            data_keys.remove("role")
+            data__role = data["role"]
+            if not isinstance(data__role, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".role must be string"
+                )
+            if not (
+                isinstance(data__role, str)
+                and data__role == "owner"
+                or isinstance(data__role, str)
+                and data__role == "editor"
+                or isinstance(data__role, str)
+                and data__role == "member"
+            ):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".role must be one of ['owner', 'editor', 'member']"
+                )
+    return data
+
+
+def validate_OrgRole(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if not (
+        isinstance(data, str)
+        and data == "owner"
+        or isinstance(data, str)
+        and data == "editor"
+        or isinstance(data, str)
+        and data == "member"
+    ):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be one of ['owner', 'editor', 'member']"
+        )
+    return data
+
+
+def validate_OrgRoleName(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if not (
+        isinstance(data, str)
+        and data == "Owner"
+        or isinstance(data, str)
+        and data == "Editor"
+        or isinstance(data, str)
+        and data == "Member"
+    ):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be one of ['Owner', 'Editor', 'Member']"
+        )
+    return data
+
+
+def validate_Organization(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["id", "orgname", "created_at"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (int)) or isinstance(data__id, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be integer")
+        if "orgname" in data_keys:
+            data_keys.remove("orgname")
+            data__orgname = data["orgname"]
+            if not isinstance(data__orgname, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".orgname must be string"
+                )
+        if "created_at" in data_keys:
+            data_keys.remove("created_at")
+            data__createdat = data["created_at"]
+            if not isinstance(data__createdat, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".created_at must be string"
+                )
+            if isinstance(data__createdat, str):
+                if not custom_formats["date-time"](data__createdat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".created_at must be date-time"
+                    )
+    return data
+
+
+def validate_OrganizationCreation(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["orgname", "owner"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "orgname" in data_keys:
+            data_keys.remove("orgname")
+            data__orgname = data["orgname"]
+            if not isinstance(data__orgname, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".orgname must be string"
+                )
+            if isinstance(data__orgname, str):
+                if not REGEX_PATTERNS["^[a-z0-9_]{4,30}$"].search(data__orgname):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".orgname must match pattern ^[a-z0-9_]{4,30}$"
+                    )
+        if "owner" in data_keys:
+            data_keys.remove("owner")
+            data__owner = data["owner"]
+            if not isinstance(data__owner, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".owner must be string"
+                )
+            if isinstance(data__owner, str):
+                if not REGEX_PATTERNS["^[a-z0-9_]{4,30}$"].search(data__owner):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".owner must match pattern ^[a-z0-9_]{4,30}$"
+                    )
+    return data
+
+
+def validate_OrphanImage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["id", "last_listed"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be string")
+            if isinstance(data__id, str):
+                if not REGEX_PATTERNS["^[a-f0-9]{64}$"].search(data__id):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".id must match pattern ^[a-f0-9]{64}$"
+                    )
+        if "last_listed" in data_keys:
+            data_keys.remove("last_listed")
+            data__lastlisted = data["last_listed"]
+            if not isinstance(data__lastlisted, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_listed must be string"
+                )
+            if isinstance(data__lastlisted, str):
+                if not custom_formats["date-time"](data__lastlisted):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".last_listed must be date-time"
+                    )
+    return data
+
+
+def validate_OrphanImagePage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(["id", "last_listed"]) - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "id" in data__results_item_keys:
+                            data__results_item_keys.remove("id")
+                            data__results_item__id = data__results_item["id"]
+                            if not isinstance(data__results_item__id, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].id".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__id, str):
+                                if not REGEX_PATTERNS["^[a-f0-9]{64}$"].search(
+                                    data__results_item__id
+                                ):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].id".format(**locals())
+                                        + " must match pattern ^[a-f0-9]{64}$"
+                                    )
+                        if "last_listed" in data__results_item_keys:
+                            data__results_item_keys.remove("last_listed")
+                            data__results_item__lastlisted = data__results_item["last_listed"]
+                            if not isinstance(data__results_item__lastlisted, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_listed".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__lastlisted, str):
+                                if not custom_formats["date-time"](data__results_item__lastlisted):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].last_listed".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+    return data
+
+
 def validate_Password(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    try:
+        if isinstance(data, str):
+            if not REGEX_PATTERNS["^hbi_pat_"].search(data):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + " must match pattern ^hbi_pat_"
+                )
+    except (JsonSchemaValueException, JsonSchemaValuesException):
+        pass
+    else:
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must NOT match a disallowed definition"
+        )
     if isinstance(data, str):
         data_len = len(data)
         if data_len < 5:
@@ -638,6 +4727,20 @@ def validate_RegistrationRules(data, custom_formats={}, name_prefix=None):
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".password must be string"
                 )
+            try:
+                if isinstance(data__password, str):
+                    if not REGEX_PATTERNS["^hbi_pat_"].search(data__password):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".password must match pattern ^hbi_pat_"
+                        )
+            except (JsonSchemaValueException, JsonSchemaValuesException):
+                pass
+            else:
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".password must NOT match a disallowed definition"
+                )
             if isinstance(data__password, str):
                 data__password_len = len(data__password)
                 if data__password_len < 5:
@@ -686,6 +4789,707 @@ def validate_RegistrationRules(data, custom_formats={}, name_prefix=None):
     return data
 
 
+def validate_RepositoryCreation(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["name"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+            if isinstance(data__name, str):
+                data__name_len = len(data__name)
+                if data__name_len > 255:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".name must be shorter than or equal to 255 characters"
+                    )
+                if not REGEX_PATTERNS["^[a-z0-9]+(?:[._-][a-z0-9]+)*$"].search(data__name):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".name must match pattern ^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+                    )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+            if isinstance(data__description, str):
+                data__description_len = len(data__description)
+                if data__description_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".description must be shorter than or equal to 100 characters"
+                    )
+        if "full_description" in data_keys:
+            data_keys.remove("full_description")
+            data__fulldescription = data["full_description"]
+            if not isinstance(data__fulldescription, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".full_description must be string"
+                )
+            if isinstance(data__fulldescription, str):
+                data__fulldescription_len = len(data__fulldescription)
+                if data__fulldescription_len > 25000:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".full_description must be shorter than or equal to 25000 characters"
+                    )
+        if "is_private" in data_keys:
+            data_keys.remove("is_private")
+            data__isprivate = data["is_private"]
+            if not isinstance(data__isprivate, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_private must be boolean"
+                )
+        if "registry" in data_keys:
+            data_keys.remove("registry")
+            data__registry = data["registry"]
+            if not isinstance(data__registry, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".registry must be string"
+                )
+            if isinstance(data__registry, str):
+                data__registry_len = len(data__registry)
+                if data__registry_len > 255:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".registry must be shorter than or equal to 255 characters"
+                    )
+    return data
+
+
+def validate_RepositoryDescription(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len > 100:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 100 characters"
+            )
+    return data
+
+
+def validate_RepositoryFullDescription(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len > 25000:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 25000 characters"
+            )
+    return data
+
+
+def validate_RepositoryGroup(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["group_id", "group_name", "permission"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "group_id" in data_keys:
+            data_keys.remove("group_id")
+            data__groupid = data["group_id"]
+            if not isinstance(data__groupid, (int)) or isinstance(data__groupid, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".group_id must be integer"
+                )
+        if "group_name" in data_keys:
+            data_keys.remove("group_name")
+            data__groupname = data["group_name"]
+            if not isinstance(data__groupname, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".group_name must be string"
+                )
+        if "permission" in data_keys:
+            data_keys.remove("permission")
+            data__permission = data["permission"]
+            if not isinstance(data__permission, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".permission must be string"
+                )
+            if not (
+                isinstance(data__permission, str)
+                and data__permission == "read"
+                or isinstance(data__permission, str)
+                and data__permission == "write"
+                or isinstance(data__permission, str)
+                and data__permission == "admin"
+            ):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".permission must be one of ['read', 'write', 'admin']"
+                )
+    return data
+
+
+def validate_RepositoryGroupGrant(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["group_id", "permission"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "group_id" in data_keys:
+            data_keys.remove("group_id")
+            data__groupid = data["group_id"]
+            if not isinstance(data__groupid, (int)) or isinstance(data__groupid, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".group_id must be integer"
+                )
+            if isinstance(data__groupid, (int, float, Decimal)) and not isinstance(
+                data__groupid, bool
+            ):
+                if data__groupid < 1:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".group_id must be bigger than or equal to 1"
+                    )
+                if data__groupid > 9007199254740991:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".group_id must be smaller than or equal to 9007199254740991"
+                    )
+        if "permission" in data_keys:
+            data_keys.remove("permission")
+            data__permission = data["permission"]
+            if not isinstance(data__permission, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".permission must be string"
+                )
+            if not (
+                isinstance(data__permission, str)
+                and data__permission == "read"
+                or isinstance(data__permission, str)
+                and data__permission == "write"
+                or isinstance(data__permission, str)
+                and data__permission == "admin"
+            ):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".permission must be one of ['read', 'write', 'admin']"
+                )
+    return data
+
+
+def validate_RepositoryGroupPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(["group_id", "group_name", "permission"])
+                            - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "group_id" in data__results_item_keys:
+                            data__results_item_keys.remove("group_id")
+                            data__results_item__groupid = data__results_item["group_id"]
+                            if not isinstance(data__results_item__groupid, (int)) or isinstance(
+                                data__results_item__groupid, bool
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].group_id".format(**locals())
+                                    + " must be integer"
+                                )
+                        if "group_name" in data__results_item_keys:
+                            data__results_item_keys.remove("group_name")
+                            data__results_item__groupname = data__results_item["group_name"]
+                            if not isinstance(data__results_item__groupname, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].group_name".format(**locals())
+                                    + " must be string"
+                                )
+                        if "permission" in data__results_item_keys:
+                            data__results_item_keys.remove("permission")
+                            data__results_item__permission = data__results_item["permission"]
+                            if not isinstance(data__results_item__permission, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].permission".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__results_item__permission, str)
+                                and data__results_item__permission == "read"
+                                or isinstance(data__results_item__permission, str)
+                                and data__results_item__permission == "write"
+                                or isinstance(data__results_item__permission, str)
+                                and data__results_item__permission == "admin"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].permission".format(**locals())
+                                    + " must be one of ['read', 'write', 'admin']"
+                                )
+    return data
+
+
+def validate_RepositoryInfo(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(
+                [
+                    "namespace",
+                    "name",
+                    "description",
+                    "full_description",
+                    "is_private",
+                    "star_count",
+                    "pull_count",
+                    "last_updated",
+                    "date_registered",
+                    "collaborator_count",
+                    "has_starred",
+                    "permissions",
+                ]
+            )
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "namespace" in data_keys:
+            data_keys.remove("namespace")
+            data__namespace = data["namespace"]
+            if not isinstance(data__namespace, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".namespace must be string"
+                )
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+        if "full_description" in data_keys:
+            data_keys.remove("full_description")
+            data__fulldescription = data["full_description"]
+            if not isinstance(data__fulldescription, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".full_description must be string"
+                )
+        if "is_private" in data_keys:
+            data_keys.remove("is_private")
+            data__isprivate = data["is_private"]
+            if not isinstance(data__isprivate, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_private must be boolean"
+                )
+        if "star_count" in data_keys:
+            data_keys.remove("star_count")
+            data__starcount = data["star_count"]
+            if not isinstance(data__starcount, (int)) or isinstance(data__starcount, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".star_count must be integer"
+                )
+            if isinstance(data__starcount, (int, float, Decimal)) and not isinstance(
+                data__starcount, bool
+            ):
+                if data__starcount < 0:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".star_count must be bigger than or equal to 0"
+                    )
+        if "pull_count" in data_keys:
+            data_keys.remove("pull_count")
+            data__pullcount = data["pull_count"]
+            if not isinstance(data__pullcount, (int)) or isinstance(data__pullcount, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".pull_count must be integer"
+                )
+            if isinstance(data__pullcount, (int, float, Decimal)) and not isinstance(
+                data__pullcount, bool
+            ):
+                if data__pullcount < 0:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".pull_count must be bigger than or equal to 0"
+                    )
+        if "last_updated" in data_keys:
+            data_keys.remove("last_updated")
+            data__lastupdated = data["last_updated"]
+            if not isinstance(data__lastupdated, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_updated must be string"
+                )
+            if isinstance(data__lastupdated, str):
+                if not custom_formats["date-time"](data__lastupdated):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".last_updated must be date-time"
+                    )
+        if "date_registered" in data_keys:
+            data_keys.remove("date_registered")
+            data__dateregistered = data["date_registered"]
+            if not isinstance(data__dateregistered, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".date_registered must be string"
+                )
+            if isinstance(data__dateregistered, str):
+                if not custom_formats["date-time"](data__dateregistered):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".date_registered must be date-time"
+                    )
+        if "collaborator_count" in data_keys:
+            data_keys.remove("collaborator_count")
+            data__collaboratorcount = data["collaborator_count"]
+            if not isinstance(data__collaboratorcount, (int)) or isinstance(
+                data__collaboratorcount, bool
+            ):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".collaborator_count must be integer"
+                )
+            if isinstance(data__collaboratorcount, (int, float, Decimal)) and not isinstance(
+                data__collaboratorcount, bool
+            ):
+                if data__collaboratorcount < 0:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".collaborator_count must be bigger than or equal to 0"
+                    )
+        if "has_starred" in data_keys:
+            data_keys.remove("has_starred")
+            data__hasstarred = data["has_starred"]
+            if not isinstance(data__hasstarred, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".has_starred must be boolean"
+                )
+        if "permissions" in data_keys:
+            data_keys.remove("permissions")
+            data__permissions = data["permissions"]
+            if not isinstance(data__permissions, (dict)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".permissions must be object"
+                )
+            data__permissions_is_dict = isinstance(data__permissions, dict)
+            if data__permissions_is_dict:
+                data__permissions__missing_keys = (
+                    set(["read", "write", "admin"]) - data__permissions.keys()
+                )
+                if data__permissions__missing_keys:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".permissions must contain "
+                    )
+                data__permissions_keys = set(data__permissions.keys())
+                if "read" in data__permissions_keys:
+                    data__permissions_keys.remove("read")
+                    data__permissions__read = data__permissions["read"]
+                    if not isinstance(data__permissions__read, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".permissions.read must be boolean"
+                        )
+                if "write" in data__permissions_keys:
+                    data__permissions_keys.remove("write")
+                    data__permissions__write = data__permissions["write"]
+                    if not isinstance(data__permissions__write, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".permissions.write must be boolean"
+                        )
+                if "admin" in data__permissions_keys:
+                    data__permissions_keys.remove("admin")
+                    data__permissions__admin = data__permissions["admin"]
+                    if not isinstance(data__permissions__admin, (bool)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".permissions.admin must be boolean"
+                        )
+    return data
+
+
+def validate_RepositoryListEntry(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(
+                [
+                    "namespace",
+                    "name",
+                    "description",
+                    "is_private",
+                    "star_count",
+                    "pull_count",
+                    "last_updated",
+                    "date_registered",
+                ]
+            )
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "namespace" in data_keys:
+            data_keys.remove("namespace")
+            data__namespace = data["namespace"]
+            if not isinstance(data__namespace, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".namespace must be string"
+                )
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+        if "is_private" in data_keys:
+            data_keys.remove("is_private")
+            data__isprivate = data["is_private"]
+            if not isinstance(data__isprivate, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_private must be boolean"
+                )
+        if "star_count" in data_keys:
+            data_keys.remove("star_count")
+            data__starcount = data["star_count"]
+            if not isinstance(data__starcount, (int)) or isinstance(data__starcount, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".star_count must be integer"
+                )
+            if isinstance(data__starcount, (int, float, Decimal)) and not isinstance(
+                data__starcount, bool
+            ):
+                if data__starcount < 0:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".star_count must be bigger than or equal to 0"
+                    )
+        if "pull_count" in data_keys:
+            data_keys.remove("pull_count")
+            data__pullcount = data["pull_count"]
+            if not isinstance(data__pullcount, (int)) or isinstance(data__pullcount, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".pull_count must be integer"
+                )
+            if isinstance(data__pullcount, (int, float, Decimal)) and not isinstance(
+                data__pullcount, bool
+            ):
+                if data__pullcount < 0:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".pull_count must be bigger than or equal to 0"
+                    )
+        if "last_updated" in data_keys:
+            data_keys.remove("last_updated")
+            data__lastupdated = data["last_updated"]
+            if not isinstance(data__lastupdated, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_updated must be string"
+                )
+            if isinstance(data__lastupdated, str):
+                if not custom_formats["date-time"](data__lastupdated):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".last_updated must be date-time"
+                    )
+        if "date_registered" in data_keys:
+            data_keys.remove("date_registered")
+            data__dateregistered = data["date_registered"]
+            if not isinstance(data__dateregistered, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".date_registered must be string"
+                )
+            if isinstance(data__dateregistered, str):
+                if not custom_formats["date-time"](data__dateregistered):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".date_registered must be date-time"
+                    )
+    return data
+
+
+def validate_RepositoryListedCreation(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["namespace", "name"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "namespace" in data_keys:
+            data_keys.remove("namespace")
+            data__namespace = data["namespace"]
+            if not isinstance(data__namespace, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".namespace must be string"
+                )
+            if isinstance(data__namespace, str):
+                if not REGEX_PATTERNS["^[a-z0-9_]{4,30}$"].search(data__namespace):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".namespace must match pattern ^[a-z0-9_]{4,30}$"
+                    )
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+            if isinstance(data__name, str):
+                data__name_len = len(data__name)
+                if data__name_len > 255:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".name must be shorter than or equal to 255 characters"
+                    )
+                if not REGEX_PATTERNS["^[a-z0-9]+(?:[._-][a-z0-9]+)*$"].search(data__name):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".name must match pattern ^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
+                    )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+            if isinstance(data__description, str):
+                data__description_len = len(data__description)
+                if data__description_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".description must be shorter than or equal to 100 characters"
+                    )
+        if "full_description" in data_keys:
+            data_keys.remove("full_description")
+            data__fulldescription = data["full_description"]
+            if not isinstance(data__fulldescription, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".full_description must be string"
+                )
+            if isinstance(data__fulldescription, str):
+                data__fulldescription_len = len(data__fulldescription)
+                if data__fulldescription_len > 25000:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".full_description must be shorter than or equal to 25000 characters"
+                    )
+        if "is_private" in data_keys:
+            data_keys.remove("is_private")
+            data__isprivate = data["is_private"]
+            if not isinstance(data__isprivate, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_private must be boolean"
+                )
+    return data
+
+
 def validate_RepositoryName(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
@@ -699,6 +5503,580 @@ def validate_RepositoryName(data, custom_formats={}, name_prefix=None):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must match pattern ^[a-z0-9]+(?:[._-][a-z0-9]+)*$"
             )
+    return data
+
+
+def validate_RepositoryPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(
+                                [
+                                    "namespace",
+                                    "name",
+                                    "description",
+                                    "is_private",
+                                    "star_count",
+                                    "pull_count",
+                                    "last_updated",
+                                    "date_registered",
+                                ]
+                            )
+                            - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "namespace" in data__results_item_keys:
+                            data__results_item_keys.remove("namespace")
+                            data__results_item__namespace = data__results_item["namespace"]
+                            if not isinstance(data__results_item__namespace, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].namespace".format(**locals())
+                                    + " must be string"
+                                )
+                        if "name" in data__results_item_keys:
+                            data__results_item_keys.remove("name")
+                            data__results_item__name = data__results_item["name"]
+                            if not isinstance(data__results_item__name, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].name".format(**locals())
+                                    + " must be string"
+                                )
+                        if "description" in data__results_item_keys:
+                            data__results_item_keys.remove("description")
+                            data__results_item__description = data__results_item["description"]
+                            if not isinstance(data__results_item__description, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].description".format(**locals())
+                                    + " must be string"
+                                )
+                        if "is_private" in data__results_item_keys:
+                            data__results_item_keys.remove("is_private")
+                            data__results_item__isprivate = data__results_item["is_private"]
+                            if not isinstance(data__results_item__isprivate, (bool)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].is_private".format(**locals())
+                                    + " must be boolean"
+                                )
+                        if "star_count" in data__results_item_keys:
+                            data__results_item_keys.remove("star_count")
+                            data__results_item__starcount = data__results_item["star_count"]
+                            if not isinstance(data__results_item__starcount, (int)) or isinstance(
+                                data__results_item__starcount, bool
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].star_count".format(**locals())
+                                    + " must be integer"
+                                )
+                            if isinstance(
+                                data__results_item__starcount, (int, float, Decimal)
+                            ) and not isinstance(data__results_item__starcount, bool):
+                                if data__results_item__starcount < 0:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].star_count".format(
+                                            **locals()
+                                        )
+                                        + " must be bigger than or equal to 0"
+                                    )
+                        if "pull_count" in data__results_item_keys:
+                            data__results_item_keys.remove("pull_count")
+                            data__results_item__pullcount = data__results_item["pull_count"]
+                            if not isinstance(data__results_item__pullcount, (int)) or isinstance(
+                                data__results_item__pullcount, bool
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].pull_count".format(**locals())
+                                    + " must be integer"
+                                )
+                            if isinstance(
+                                data__results_item__pullcount, (int, float, Decimal)
+                            ) and not isinstance(data__results_item__pullcount, bool):
+                                if data__results_item__pullcount < 0:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].pull_count".format(
+                                            **locals()
+                                        )
+                                        + " must be bigger than or equal to 0"
+                                    )
+                        if "last_updated" in data__results_item_keys:
+                            data__results_item_keys.remove("last_updated")
+                            data__results_item__lastupdated = data__results_item["last_updated"]
+                            if not isinstance(data__results_item__lastupdated, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_updated".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__lastupdated, str):
+                                if not custom_formats["date-time"](data__results_item__lastupdated):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].last_updated".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+                        if "date_registered" in data__results_item_keys:
+                            data__results_item_keys.remove("date_registered")
+                            data__results_item__dateregistered = data__results_item[
+                                "date_registered"
+                            ]
+                            if not isinstance(data__results_item__dateregistered, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].date_registered".format(
+                                        **locals()
+                                    )
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__dateregistered, str):
+                                if not custom_formats["date-time"](
+                                    data__results_item__dateregistered
+                                ):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].date_registered".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+    return data
+
+
+def validate_RepositoryPageChange(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_keys = set(data.keys())
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
+                )
+            if isinstance(data__description, str):
+                data__description_len = len(data__description)
+                if data__description_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".description must be shorter than or equal to 100 characters"
+                    )
+        if "full_description" in data_keys:
+            data_keys.remove("full_description")
+            data__fulldescription = data["full_description"]
+            if not isinstance(data__fulldescription, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".full_description must be string"
+                )
+            if isinstance(data__fulldescription, str):
+                data__fulldescription_len = len(data__fulldescription)
+                if data__fulldescription_len > 25000:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".full_description must be shorter than or equal to 25000 characters"
+                    )
+    return data
+
+
+def validate_RepositoryPermissions(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["read", "write", "admin"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "read" in data_keys:
+            data_keys.remove("read")
+            data__read = data["read"]
+            if not isinstance(data__read, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".read must be boolean"
+                )
+        if "write" in data_keys:
+            data_keys.remove("write")
+            data__write = data["write"]
+            if not isinstance(data__write, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".write must be boolean"
+                )
+        if "admin" in data_keys:
+            data_keys.remove("admin")
+            data__admin = data["admin"]
+            if not isinstance(data__admin, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".admin must be boolean"
+                )
+    return data
+
+
+def validate_RepositoryPrivacy(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["is_private"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "is_private" in data_keys:
+            data_keys.remove("is_private")
+            data__isprivate = data["is_private"]
+            if not isinstance(data__isprivate, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_private must be boolean"
+                )
+    return data
+
+
+def validate_RepositoryTag(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(["name", "image_id", "last_updated", "tag_last_pushed", "last_updater_username"])
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+        if "image_id" in data_keys:
+            data_keys.remove("image_id")
+            data__imageid = data["image_id"]
+            if not isinstance(data__imageid, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".image_id must be string"
+                )
+            if isinstance(data__imageid, str):
+                if not REGEX_PATTERNS["^[a-f0-9]{64}$"].search(data__imageid):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".image_id must match pattern ^[a-f0-9]{64}$"
+                    )
+        if "last_updated" in data_keys:
+            data_keys.remove("last_updated")
+            data__lastupdated = data["last_updated"]
+            if not isinstance(data__lastupdated, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_updated must be string"
+                )
+            if isinstance(data__lastupdated, str):
+                if not custom_formats["date-time"](data__lastupdated):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".last_updated must be date-time"
+                    )
+        if "tag_last_pushed" in data_keys:
+            data_keys.remove("tag_last_pushed")
+            data__taglastpushed = data["tag_last_pushed"]
+            if not isinstance(data__taglastpushed, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".tag_last_pushed must be string"
+                )
+            if isinstance(data__taglastpushed, str):
+                if not custom_formats["date-time"](data__taglastpushed):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".tag_last_pushed must be date-time"
+                    )
+        if "last_updater_username" in data_keys:
+            data_keys.remove("last_updater_username")
+            data__lastupdaterusername = data["last_updater_username"]
+            if not isinstance(data__lastupdaterusername, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_updater_username must be string or null"
+                )
+    return data
+
+
+def validate_RepositoryTagPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(
+                                [
+                                    "name",
+                                    "image_id",
+                                    "last_updated",
+                                    "tag_last_pushed",
+                                    "last_updater_username",
+                                ]
+                            )
+                            - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "name" in data__results_item_keys:
+                            data__results_item_keys.remove("name")
+                            data__results_item__name = data__results_item["name"]
+                            if not isinstance(data__results_item__name, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].name".format(**locals())
+                                    + " must be string"
+                                )
+                        if "image_id" in data__results_item_keys:
+                            data__results_item_keys.remove("image_id")
+                            data__results_item__imageid = data__results_item["image_id"]
+                            if not isinstance(data__results_item__imageid, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].image_id".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__imageid, str):
+                                if not REGEX_PATTERNS["^[a-f0-9]{64}$"].search(
+                                    data__results_item__imageid
+                                ):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].image_id".format(**locals())
+                                        + " must match pattern ^[a-f0-9]{64}$"
+                                    )
+                        if "last_updated" in data__results_item_keys:
+                            data__results_item_keys.remove("last_updated")
+                            data__results_item__lastupdated = data__results_item["last_updated"]
+                            if not isinstance(data__results_item__lastupdated, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_updated".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__lastupdated, str):
+                                if not custom_formats["date-time"](data__results_item__lastupdated):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].last_updated".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+                        if "tag_last_pushed" in data__results_item_keys:
+                            data__results_item_keys.remove("tag_last_pushed")
+                            data__results_item__taglastpushed = data__results_item[
+                                "tag_last_pushed"
+                            ]
+                            if not isinstance(data__results_item__taglastpushed, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].tag_last_pushed".format(
+                                        **locals()
+                                    )
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__taglastpushed, str):
+                                if not custom_formats["date-time"](
+                                    data__results_item__taglastpushed
+                                ):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].tag_last_pushed".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+                        if "last_updater_username" in data__results_item_keys:
+                            data__results_item_keys.remove("last_updater_username")
+                            data__results_item__lastupdaterusername = data__results_item[
+                                "last_updater_username"
+                            ]
+                            if not isinstance(
+                                data__results_item__lastupdaterusername, (str, NoneType)
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_updater_username".format(
+                                        **locals()
+                                    )
+                                    + " must be string or null"
+                                )
+    return data
+
+
+def validate_RepositoryVisibility(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["namespace", "name", "is_private"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "namespace" in data_keys:
+            data_keys.remove("namespace")
+            data__namespace = data["namespace"]
+            if not isinstance(data__namespace, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".namespace must be string"
+                )
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+        if "is_private" in data_keys:
+            data_keys.remove("is_private")
+            data__isprivate = data["is_private"]
+            if not isinstance(data__isprivate, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".is_private must be boolean"
+                )
     return data
 
 
@@ -720,6 +6098,13 @@ def validate_SearchResult(data, custom_formats={}, name_prefix=None):
             if not isinstance(data__name, (str)):
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".name must be string"
+                )
+        if "description" in data_keys:
+            data_keys.remove("description")
+            data__description = data["description"]
+            if not isinstance(data__description, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".description must be string"
                 )
         if "star_count" in data_keys:
             data_keys.remove("star_count")
@@ -902,6 +6287,16 @@ def validate_SearchResults(data, custom_formats={}, name_prefix=None):
                                     + ".results[{data__results_x}].name".format(**locals())
                                     + " must be string"
                                 )
+                        if "description" in data__results_item_keys:
+                            data__results_item_keys.remove("description")
+                            data__results_item__description = data__results_item["description"]
+                            if not isinstance(data__results_item__description, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].description".format(**locals())
+                                    + " must be string"
+                                )
                         if "star_count" in data__results_item_keys:
                             data__results_item_keys.remove("star_count")
                             data__results_item__starcount = data__results_item["star_count"]
@@ -956,6 +6351,185 @@ def validate_SearchResults(data, custom_formats={}, name_prefix=None):
                                     + ".results[{data__results_x}].is_trusted".format(**locals())
                                     + " must be boolean"
                                 )
+    return data
+
+
+def validate_SignIn(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["username", "password"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "username" in data_keys:
+            data_keys.remove("username")
+            data__username = data["username"]
+            if not isinstance(data__username, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".username must be string"
+                )
+            if isinstance(data__username, str):
+                data__username_len = len(data__username)
+                if data__username_len < 1:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".username must be longer than or equal to 1 characters"
+                    )
+                if data__username_len > 255:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".username must be shorter than or equal to 255 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]+$"].search(data__username):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".username must match pattern ^[^\\x00-\\x1f\\x7f]+$"
+                    )
+        if "password" in data_keys:
+            data_keys.remove("password")
+            data__password = data["password"]
+            if not isinstance(data__password, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".password must be string"
+                )
+            if isinstance(data__password, str):
+                data__password_len = len(data__password)
+                if data__password_len > 1024:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".password must be shorter than or equal to 1024 characters"
+                    )
+    return data
+
+
+def validate_SignedIn(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["token"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "token" in data_keys:
+            data_keys.remove("token")
+            data__token = data["token"]
+            if not isinstance(data__token, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".token must be string"
+                )
+    return data
+
+
+def validate_TagName(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len > 128:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 128 characters"
+            )
+        if not REGEX_PATTERNS["^[A-Za-z0-9_][A-Za-z0-9_.-]*$"].search(data):
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must match pattern ^[A-Za-z0-9_][A-Za-z0-9_.-]*$"
+            )
+    return data
+
+
+def validate_TeamPermission(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if not (
+        isinstance(data, str)
+        and data == "read"
+        or isinstance(data, str)
+        and data == "write"
+        or isinstance(data, str)
+        and data == "admin"
+    ):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be one of ['read', 'write', 'admin']"
+        )
+    return data
+
+
+def validate_TokenGranted(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["access_token"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "access_token" in data_keys:
+            data_keys.remove("access_token")
+            data__accesstoken = data["access_token"]
+            if not isinstance(data__accesstoken, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".access_token must be string"
+                )
+    return data
+
+
+def validate_TokenRequest(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["identifier", "secret"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "identifier" in data_keys:
+            data_keys.remove("identifier")
+            data__identifier = data["identifier"]
+            if not isinstance(data__identifier, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".identifier must be string"
+                )
+            if isinstance(data__identifier, str):
+                data__identifier_len = len(data__identifier)
+                if data__identifier_len < 1:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".identifier must be longer than or equal to 1 characters"
+                    )
+                if data__identifier_len > 255:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".identifier must be shorter than or equal to 255 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]+$"].search(data__identifier):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".identifier must match pattern ^[^\\x00-\\x1f\\x7f]+$"
+                    )
+        if "secret" in data_keys:
+            data_keys.remove("secret")
+            data__secret = data["secret"]
+            if not isinstance(data__secret, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".secret must be string"
+                )
+            if isinstance(data__secret, str):
+                data__secret_len = len(data__secret)
+                if data__secret_len > 1024:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".secret must be shorter than or equal to 1024 characters"
+                    )
     return data
 
 
@@ -1022,6 +6596,20 @@ def validate_UserUpdate(data, custom_formats={}, name_prefix=None):
                 raise JsonSchemaValueException(
                     "" + (name_prefix or "data") + ".password must be string"
                 )
+            try:
+                if isinstance(data__password, str):
+                    if not REGEX_PATTERNS["^hbi_pat_"].search(data__password):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".password must match pattern ^hbi_pat_"
+                        )
+            except (JsonSchemaValueException, JsonSchemaValuesException):
+                pass
+            else:
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".password must NOT match a disallowed definition"
+                )
             if isinstance(data__password, str):
                 data__password_len = len(data__password)
                 if data__password_len < 5:
@@ -1045,7 +6633,1359 @@ def validate_UserUpdate(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s24(data, custom_formats={}, name_prefix=None):
+def validate_Webhook(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(
+                [
+                    "id",
+                    "name",
+                    "active",
+                    "expect_final_callback",
+                    "creator",
+                    "last_updated",
+                    "last_updater",
+                    "hooks",
+                ]
+            )
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (int)) or isinstance(data__id, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be integer")
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+        if "active" in data_keys:
+            data_keys.remove("active")
+            data__active = data["active"]
+            if not isinstance(data__active, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".active must be boolean"
+                )
+        if "expect_final_callback" in data_keys:
+            data_keys.remove("expect_final_callback")
+            data__expectfinalcallback = data["expect_final_callback"]
+            if not isinstance(data__expectfinalcallback, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".expect_final_callback must be boolean"
+                )
+        if "creator" in data_keys:
+            data_keys.remove("creator")
+            data__creator = data["creator"]
+            if not isinstance(data__creator, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".creator must be string"
+                )
+        if "last_updated" in data_keys:
+            data_keys.remove("last_updated")
+            data__lastupdated = data["last_updated"]
+            if not isinstance(data__lastupdated, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_updated must be string"
+                )
+            if isinstance(data__lastupdated, str):
+                if not custom_formats["date-time"](data__lastupdated):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".last_updated must be date-time"
+                    )
+        if "last_updater" in data_keys:
+            data_keys.remove("last_updater")
+            data__lastupdater = data["last_updater"]
+            if not isinstance(data__lastupdater, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_updater must be string"
+                )
+        if "hooks" in data_keys:
+            data_keys.remove("hooks")
+            data__hooks = data["hooks"]
+            if not isinstance(data__hooks, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".hooks must be array"
+                )
+            data__hooks_is_list = isinstance(data__hooks, (list, tuple))
+            if data__hooks_is_list:
+                data__hooks_len = len(data__hooks)
+                for data__hooks_x, data__hooks_item in enumerate(data__hooks):
+                    if not isinstance(data__hooks_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".hooks[{data__hooks_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__hooks_item_is_dict = isinstance(data__hooks_item, dict)
+                    if data__hooks_item_is_dict:
+                        data__hooks_item__missing_keys = (
+                            set(
+                                [
+                                    "id",
+                                    "creator",
+                                    "last_updater",
+                                    "hook_url",
+                                    "date_added",
+                                    "last_updated",
+                                    "active",
+                                    "disabled_reason",
+                                    "secret",
+                                ]
+                            )
+                            - data__hooks_item.keys()
+                        )
+                        if data__hooks_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".hooks[{data__hooks_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__hooks_item_keys = set(data__hooks_item.keys())
+                        if "id" in data__hooks_item_keys:
+                            data__hooks_item_keys.remove("id")
+                            data__hooks_item__id = data__hooks_item["id"]
+                            if not isinstance(data__hooks_item__id, (int)) or isinstance(
+                                data__hooks_item__id, bool
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".hooks[{data__hooks_x}].id".format(**locals())
+                                    + " must be integer"
+                                )
+                        if "creator" in data__hooks_item_keys:
+                            data__hooks_item_keys.remove("creator")
+                            data__hooks_item__creator = data__hooks_item["creator"]
+                            if not isinstance(data__hooks_item__creator, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".hooks[{data__hooks_x}].creator".format(**locals())
+                                    + " must be string"
+                                )
+                        if "last_updater" in data__hooks_item_keys:
+                            data__hooks_item_keys.remove("last_updater")
+                            data__hooks_item__lastupdater = data__hooks_item["last_updater"]
+                            if not isinstance(data__hooks_item__lastupdater, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".hooks[{data__hooks_x}].last_updater".format(**locals())
+                                    + " must be string"
+                                )
+                        if "hook_url" in data__hooks_item_keys:
+                            data__hooks_item_keys.remove("hook_url")
+                            data__hooks_item__hookurl = data__hooks_item["hook_url"]
+                            if not isinstance(data__hooks_item__hookurl, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".hooks[{data__hooks_x}].hook_url".format(**locals())
+                                    + " must be string"
+                                )
+                        if "date_added" in data__hooks_item_keys:
+                            data__hooks_item_keys.remove("date_added")
+                            data__hooks_item__dateadded = data__hooks_item["date_added"]
+                            if not isinstance(data__hooks_item__dateadded, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".hooks[{data__hooks_x}].date_added".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__hooks_item__dateadded, str):
+                                if not custom_formats["date-time"](data__hooks_item__dateadded):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".hooks[{data__hooks_x}].date_added".format(**locals())
+                                        + " must be date-time"
+                                    )
+                        if "last_updated" in data__hooks_item_keys:
+                            data__hooks_item_keys.remove("last_updated")
+                            data__hooks_item__lastupdated = data__hooks_item["last_updated"]
+                            if not isinstance(data__hooks_item__lastupdated, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".hooks[{data__hooks_x}].last_updated".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__hooks_item__lastupdated, str):
+                                if not custom_formats["date-time"](data__hooks_item__lastupdated):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".hooks[{data__hooks_x}].last_updated".format(**locals())
+                                        + " must be date-time"
+                                    )
+                        if "active" in data__hooks_item_keys:
+                            data__hooks_item_keys.remove("active")
+                            data__hooks_item__active = data__hooks_item["active"]
+                            if not isinstance(data__hooks_item__active, (bool)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".hooks[{data__hooks_x}].active".format(**locals())
+                                    + " must be boolean"
+                                )
+                        if "disabled_reason" in data__hooks_item_keys:
+                            data__hooks_item_keys.remove("disabled_reason")
+                            data__hooks_item__disabledreason = data__hooks_item["disabled_reason"]
+                            if not isinstance(data__hooks_item__disabledreason, (str, NoneType)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".hooks[{data__hooks_x}].disabled_reason".format(**locals())
+                                    + " must be string or null"
+                                )
+                        if "secret" in data__hooks_item_keys:
+                            data__hooks_item_keys.remove("secret")
+                            data__hooks_item__secret = data__hooks_item["secret"]
+                            if not isinstance(data__hooks_item__secret, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".hooks[{data__hooks_x}].secret".format(**locals())
+                                    + " must be string"
+                                )
+    return data
+
+
+def validate_WebhookCreation(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["name"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "name" in data_keys:
+            data_keys.remove("name")
+            data__name = data["name"]
+            if not isinstance(data__name, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".name must be string"
+                )
+            if isinstance(data__name, str):
+                data__name_len = len(data__name)
+                if data__name_len < 1:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".name must be longer than or equal to 1 characters"
+                    )
+                if data__name_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".name must be shorter than or equal to 100 characters"
+                    )
+                if not REGEX_PATTERNS["^[^\\x00-\\x1f\\x7f]+$"].search(data__name):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".name must match pattern ^[^\\x00-\\x1f\\x7f]+$"
+                    )
+        if "expect_final_callback" in data_keys:
+            data_keys.remove("expect_final_callback")
+            data__expectfinalcallback = data["expect_final_callback"]
+            if not isinstance(data__expectfinalcallback, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".expect_final_callback must be boolean"
+                )
+    return data
+
+
+def validate_WebhookDelivery(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(
+                [
+                    "id",
+                    "event",
+                    "hook_url",
+                    "created_at",
+                    "outcome",
+                    "attempts",
+                    "last_status",
+                    "last_error",
+                    "last_attempt_at",
+                    "next_attempt_at",
+                ]
+            )
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (int)) or isinstance(data__id, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be integer")
+        if "event" in data_keys:
+            data_keys.remove("event")
+            data__event = data["event"]
+            if not isinstance(data__event, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".event must be string"
+                )
+            if not (
+                isinstance(data__event, str)
+                and data__event == "push"
+                or isinstance(data__event, str)
+                and data__event == "delete"
+                or isinstance(data__event, str)
+                and data__event == "test"
+            ):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".event must be one of ['push', 'delete', 'test']"
+                )
+        if "hook_url" in data_keys:
+            data_keys.remove("hook_url")
+            data__hookurl = data["hook_url"]
+            if not isinstance(data__hookurl, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".hook_url must be string"
+                )
+        if "created_at" in data_keys:
+            data_keys.remove("created_at")
+            data__createdat = data["created_at"]
+            if not isinstance(data__createdat, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".created_at must be string"
+                )
+            if isinstance(data__createdat, str):
+                if not custom_formats["date-time"](data__createdat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".created_at must be date-time"
+                    )
+        if "outcome" in data_keys:
+            data_keys.remove("outcome")
+            data__outcome = data["outcome"]
+            if not isinstance(data__outcome, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".outcome must be string"
+                )
+            if not (
+                isinstance(data__outcome, str)
+                and data__outcome == "pending"
+                or isinstance(data__outcome, str)
+                and data__outcome == "delivered"
+                or isinstance(data__outcome, str)
+                and data__outcome == "failed"
+            ):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".outcome must be one of ['pending', 'delivered', 'failed']"
+                )
+        if "attempts" in data_keys:
+            data_keys.remove("attempts")
+            data__attempts = data["attempts"]
+            if not isinstance(data__attempts, (int)) or isinstance(data__attempts, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".attempts must be integer"
+                )
+            if isinstance(data__attempts, (int, float, Decimal)) and not isinstance(
+                data__attempts, bool
+            ):
+                if data__attempts < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".attempts must be bigger than or equal to 0"
+                    )
+        if "last_status" in data_keys:
+            data_keys.remove("last_status")
+            data__laststatus = data["last_status"]
+            if not isinstance(data__laststatus, (int, NoneType)) or isinstance(
+                data__laststatus, bool
+            ):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_status must be integer or null"
+                )
+        if "last_error" in data_keys:
+            data_keys.remove("last_error")
+            data__lasterror = data["last_error"]
+            if not isinstance(data__lasterror, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_error must be string or null"
+                )
+        if "last_attempt_at" in data_keys:
+            data_keys.remove("last_attempt_at")
+            data__lastattemptat = data["last_attempt_at"]
+            if not isinstance(data__lastattemptat, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_attempt_at must be string or null"
+                )
+            if isinstance(data__lastattemptat, str):
+                if not custom_formats["date-time"](data__lastattemptat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".last_attempt_at must be date-time"
+                    )
+        if "next_attempt_at" in data_keys:
+            data_keys.remove("next_attempt_at")
+            data__nextattemptat = data["next_attempt_at"]
+            if not isinstance(data__nextattemptat, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next_attempt_at must be string or null"
+                )
+            if isinstance(data__nextattemptat, str):
+                if not custom_formats["date-time"](data__nextattemptat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".next_attempt_at must be date-time"
+                    )
+    return data
+
+
+def validate_WebhookDeliveryPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(
+                                [
+                                    "id",
+                                    "event",
+                                    "hook_url",
+                                    "created_at",
+                                    "outcome",
+                                    "attempts",
+                                    "last_status",
+                                    "last_error",
+                                    "last_attempt_at",
+                                    "next_attempt_at",
+                                ]
+                            )
+                            - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "id" in data__results_item_keys:
+                            data__results_item_keys.remove("id")
+                            data__results_item__id = data__results_item["id"]
+                            if not isinstance(data__results_item__id, (int)) or isinstance(
+                                data__results_item__id, bool
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].id".format(**locals())
+                                    + " must be integer"
+                                )
+                        if "event" in data__results_item_keys:
+                            data__results_item_keys.remove("event")
+                            data__results_item__event = data__results_item["event"]
+                            if not isinstance(data__results_item__event, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].event".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__results_item__event, str)
+                                and data__results_item__event == "push"
+                                or isinstance(data__results_item__event, str)
+                                and data__results_item__event == "delete"
+                                or isinstance(data__results_item__event, str)
+                                and data__results_item__event == "test"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].event".format(**locals())
+                                    + " must be one of ['push', 'delete', 'test']"
+                                )
+                        if "hook_url" in data__results_item_keys:
+                            data__results_item_keys.remove("hook_url")
+                            data__results_item__hookurl = data__results_item["hook_url"]
+                            if not isinstance(data__results_item__hookurl, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].hook_url".format(**locals())
+                                    + " must be string"
+                                )
+                        if "created_at" in data__results_item_keys:
+                            data__results_item_keys.remove("created_at")
+                            data__results_item__createdat = data__results_item["created_at"]
+                            if not isinstance(data__results_item__createdat, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].created_at".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__createdat, str):
+                                if not custom_formats["date-time"](data__results_item__createdat):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].created_at".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+                        if "outcome" in data__results_item_keys:
+                            data__results_item_keys.remove("outcome")
+                            data__results_item__outcome = data__results_item["outcome"]
+                            if not isinstance(data__results_item__outcome, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].outcome".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__results_item__outcome, str)
+                                and data__results_item__outcome == "pending"
+                                or isinstance(data__results_item__outcome, str)
+                                and data__results_item__outcome == "delivered"
+                                or isinstance(data__results_item__outcome, str)
+                                and data__results_item__outcome == "failed"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].outcome".format(**locals())
+                                    + " must be one of ['pending', 'delivered', 'failed']"
+                                )
+                        if "attempts" in data__results_item_keys:
+                            data__results_item_keys.remove("attempts")
+                            data__results_item__attempts = data__results_item["attempts"]
+                            if not isinstance(data__results_item__attempts, (int)) or isinstance(
+                                data__results_item__attempts, bool
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].attempts".format(**locals())
+                                    + " must be integer"
+                                )
+                            if isinstance(
+                                data__results_item__attempts, (int, float, Decimal)
+                            ) and not isinstance(data__results_item__attempts, bool):
+                                if data__results_item__attempts < 0:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].attempts".format(**locals())
+                                        + " must be bigger than or equal to 0"
+                                    )
+                        if "last_status" in data__results_item_keys:
+                            data__results_item_keys.remove("last_status")
+                            data__results_item__laststatus = data__results_item["last_status"]
+                            if not isinstance(
+                                data__results_item__laststatus, (int, NoneType)
+                            ) or isinstance(data__results_item__laststatus, bool):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_status".format(**locals())
+                                    + " must be integer or null"
+                                )
+                        if "last_error" in data__results_item_keys:
+                            data__results_item_keys.remove("last_error")
+                            data__results_item__lasterror = data__results_item["last_error"]
+                            if not isinstance(data__results_item__lasterror, (str, NoneType)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_error".format(**locals())
+                                    + " must be string or null"
+                                )
+                        if "last_attempt_at" in data__results_item_keys:
+                            data__results_item_keys.remove("last_attempt_at")
+                            data__results_item__lastattemptat = data__results_item[
+                                "last_attempt_at"
+                            ]
+                            if not isinstance(data__results_item__lastattemptat, (str, NoneType)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_attempt_at".format(
+                                        **locals()
+                                    )
+                                    + " must be string or null"
+                                )
+                            if isinstance(data__results_item__lastattemptat, str):
+                                if not custom_formats["date-time"](
+                                    data__results_item__lastattemptat
+                                ):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].last_attempt_at".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+                        if "next_attempt_at" in data__results_item_keys:
+                            data__results_item_keys.remove("next_attempt_at")
+                            data__results_item__nextattemptat = data__results_item[
+                                "next_attempt_at"
+                            ]
+                            if not isinstance(data__results_item__nextattemptat, (str, NoneType)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].next_attempt_at".format(
+                                        **locals()
+                                    )
+                                    + " must be string or null"
+                                )
+                            if isinstance(data__results_item__nextattemptat, str):
+                                if not custom_formats["date-time"](
+                                    data__results_item__nextattemptat
+                                ):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].next_attempt_at".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+    return data
+
+
+def validate_WebhookEvent(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if not (
+        isinstance(data, str)
+        and data == "push"
+        or isinstance(data, str)
+        and data == "delete"
+        or isinstance(data, str)
+        and data == "test"
+    ):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be one of ['push', 'delete', 'test']"
+        )
+    return data
+
+
+def validate_WebhookHook(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(
+                [
+                    "id",
+                    "creator",
+                    "last_updater",
+                    "hook_url",
+                    "date_added",
+                    "last_updated",
+                    "active",
+                    "disabled_reason",
+                    "secret",
+                ]
+            )
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (int)) or isinstance(data__id, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be integer")
+        if "creator" in data_keys:
+            data_keys.remove("creator")
+            data__creator = data["creator"]
+            if not isinstance(data__creator, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".creator must be string"
+                )
+        if "last_updater" in data_keys:
+            data_keys.remove("last_updater")
+            data__lastupdater = data["last_updater"]
+            if not isinstance(data__lastupdater, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_updater must be string"
+                )
+        if "hook_url" in data_keys:
+            data_keys.remove("hook_url")
+            data__hookurl = data["hook_url"]
+            if not isinstance(data__hookurl, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".hook_url must be string"
+                )
+        if "date_added" in data_keys:
+            data_keys.remove("date_added")
+            data__dateadded = data["date_added"]
+            if not isinstance(data__dateadded, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".date_added must be string"
+                )
+            if isinstance(data__dateadded, str):
+                if not custom_formats["date-time"](data__dateadded):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".date_added must be date-time"
+                    )
+        if "last_updated" in data_keys:
+            data_keys.remove("last_updated")
+            data__lastupdated = data["last_updated"]
+            if not isinstance(data__lastupdated, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".last_updated must be string"
+                )
+            if isinstance(data__lastupdated, str):
+                if not custom_formats["date-time"](data__lastupdated):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".last_updated must be date-time"
+                    )
+        if "active" in data_keys:
+            data_keys.remove("active")
+            data__active = data["active"]
+            if not isinstance(data__active, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".active must be boolean"
+                )
+        if "disabled_reason" in data_keys:
+            data_keys.remove("disabled_reason")
+            data__disabledreason = data["disabled_reason"]
+            if not isinstance(data__disabledreason, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".disabled_reason must be string or null"
+                )
+        if "secret" in data_keys:
+            data_keys.remove("secret")
+            data__secret = data["secret"]
+            if not isinstance(data__secret, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".secret must be string"
+                )
+    return data
+
+
+def validate_WebhookHookChange(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["active"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "active" in data_keys:
+            data_keys.remove("active")
+            data__active = data["active"]
+            if not isinstance(data__active, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".active must be boolean"
+                )
+    return data
+
+
+def validate_WebhookHookCreation(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["hook_url"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "hook_url" in data_keys:
+            data_keys.remove("hook_url")
+            data__hookurl = data["hook_url"]
+            if not isinstance(data__hookurl, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".hook_url must be string"
+                )
+            if isinstance(data__hookurl, str):
+                data__hookurl_len = len(data__hookurl)
+                if data__hookurl_len < 1:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".hook_url must be longer than or equal to 1 characters"
+                    )
+                if data__hookurl_len > 2048:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".hook_url must be shorter than or equal to 2048 characters"
+                    )
+    return data
+
+
+def validate_WebhookOutcome(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if not (
+        isinstance(data, str)
+        and data == "pending"
+        or isinstance(data, str)
+        and data == "delivered"
+        or isinstance(data, str)
+        and data == "failed"
+    ):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be one of ['pending', 'delivered', 'failed']"
+        )
+    return data
+
+
+def validate_WebhookPage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "results"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "results" in data_keys:
+            data_keys.remove("results")
+            data__results = data["results"]
+            if not isinstance(data__results, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".results must be array"
+                )
+            data__results_is_list = isinstance(data__results, (list, tuple))
+            if data__results_is_list:
+                data__results_len = len(data__results)
+                for data__results_x, data__results_item in enumerate(data__results):
+                    if not isinstance(data__results_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".results[{data__results_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__results_item_is_dict = isinstance(data__results_item, dict)
+                    if data__results_item_is_dict:
+                        data__results_item__missing_keys = (
+                            set(
+                                [
+                                    "id",
+                                    "name",
+                                    "active",
+                                    "expect_final_callback",
+                                    "creator",
+                                    "last_updated",
+                                    "last_updater",
+                                    "hooks",
+                                ]
+                            )
+                            - data__results_item.keys()
+                        )
+                        if data__results_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".results[{data__results_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__results_item_keys = set(data__results_item.keys())
+                        if "id" in data__results_item_keys:
+                            data__results_item_keys.remove("id")
+                            data__results_item__id = data__results_item["id"]
+                            if not isinstance(data__results_item__id, (int)) or isinstance(
+                                data__results_item__id, bool
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].id".format(**locals())
+                                    + " must be integer"
+                                )
+                        if "name" in data__results_item_keys:
+                            data__results_item_keys.remove("name")
+                            data__results_item__name = data__results_item["name"]
+                            if not isinstance(data__results_item__name, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].name".format(**locals())
+                                    + " must be string"
+                                )
+                        if "active" in data__results_item_keys:
+                            data__results_item_keys.remove("active")
+                            data__results_item__active = data__results_item["active"]
+                            if not isinstance(data__results_item__active, (bool)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].active".format(**locals())
+                                    + " must be boolean"
+                                )
+                        if "expect_final_callback" in data__results_item_keys:
+                            data__results_item_keys.remove("expect_final_callback")
+                            data__results_item__expectfinalcallback = data__results_item[
+                                "expect_final_callback"
+                            ]
+                            if not isinstance(data__results_item__expectfinalcallback, (bool)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].expect_final_callback".format(
+                                        **locals()
+                                    )
+                                    + " must be boolean"
+                                )
+                        if "creator" in data__results_item_keys:
+                            data__results_item_keys.remove("creator")
+                            data__results_item__creator = data__results_item["creator"]
+                            if not isinstance(data__results_item__creator, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].creator".format(**locals())
+                                    + " must be string"
+                                )
+                        if "last_updated" in data__results_item_keys:
+                            data__results_item_keys.remove("last_updated")
+                            data__results_item__lastupdated = data__results_item["last_updated"]
+                            if not isinstance(data__results_item__lastupdated, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_updated".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__results_item__lastupdated, str):
+                                if not custom_formats["date-time"](data__results_item__lastupdated):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".results[{data__results_x}].last_updated".format(
+                                            **locals()
+                                        )
+                                        + " must be date-time"
+                                    )
+                        if "last_updater" in data__results_item_keys:
+                            data__results_item_keys.remove("last_updater")
+                            data__results_item__lastupdater = data__results_item["last_updater"]
+                            if not isinstance(data__results_item__lastupdater, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].last_updater".format(**locals())
+                                    + " must be string"
+                                )
+                        if "hooks" in data__results_item_keys:
+                            data__results_item_keys.remove("hooks")
+                            data__results_item__hooks = data__results_item["hooks"]
+                            if not isinstance(data__results_item__hooks, (list, tuple)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".results[{data__results_x}].hooks".format(**locals())
+                                    + " must be array"
+                                )
+                            data__results_item__hooks_is_list = isinstance(
+                                data__results_item__hooks, (list, tuple)
+                            )
+                            if data__results_item__hooks_is_list:
+                                data__results_item__hooks_len = len(data__results_item__hooks)
+                                for (
+                                    data__results_item__hooks_x,
+                                    data__results_item__hooks_item,
+                                ) in enumerate(data__results_item__hooks):
+                                    if not isinstance(data__results_item__hooks_item, (dict)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}]".format(
+                                                **locals()
+                                            )
+                                            + " must be object"
+                                        )
+                                    data__results_item__hooks_item_is_dict = isinstance(
+                                        data__results_item__hooks_item, dict
+                                    )
+                                    if data__results_item__hooks_item_is_dict:
+                                        data__results_item__hooks_item__missing_keys = (
+                                            set(
+                                                [
+                                                    "id",
+                                                    "creator",
+                                                    "last_updater",
+                                                    "hook_url",
+                                                    "date_added",
+                                                    "last_updated",
+                                                    "active",
+                                                    "disabled_reason",
+                                                    "secret",
+                                                ]
+                                            )
+                                            - data__results_item__hooks_item.keys()
+                                        )
+                                        if data__results_item__hooks_item__missing_keys:
+                                            raise JsonSchemaValueException(
+                                                ""
+                                                + (name_prefix or "data")
+                                                + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}]".format(
+                                                    **locals()
+                                                )
+                                                + " must contain "
+                                            )
+                                        data__results_item__hooks_item_keys = set(
+                                            data__results_item__hooks_item.keys()
+                                        )
+                                        if "id" in data__results_item__hooks_item_keys:
+                                            data__results_item__hooks_item_keys.remove("id")
+                                            data__results_item__hooks_item__id = (
+                                                data__results_item__hooks_item["id"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__hooks_item__id, (int)
+                                            ) or isinstance(
+                                                data__results_item__hooks_item__id, bool
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].id".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be integer"
+                                                )
+                                        if "creator" in data__results_item__hooks_item_keys:
+                                            data__results_item__hooks_item_keys.remove("creator")
+                                            data__results_item__hooks_item__creator = (
+                                                data__results_item__hooks_item["creator"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__hooks_item__creator, (str)
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].creator".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be string"
+                                                )
+                                        if "last_updater" in data__results_item__hooks_item_keys:
+                                            data__results_item__hooks_item_keys.remove(
+                                                "last_updater"
+                                            )
+                                            data__results_item__hooks_item__lastupdater = (
+                                                data__results_item__hooks_item["last_updater"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__hooks_item__lastupdater, (str)
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].last_updater".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be string"
+                                                )
+                                        if "hook_url" in data__results_item__hooks_item_keys:
+                                            data__results_item__hooks_item_keys.remove("hook_url")
+                                            data__results_item__hooks_item__hookurl = (
+                                                data__results_item__hooks_item["hook_url"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__hooks_item__hookurl, (str)
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].hook_url".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be string"
+                                                )
+                                        if "date_added" in data__results_item__hooks_item_keys:
+                                            data__results_item__hooks_item_keys.remove("date_added")
+                                            data__results_item__hooks_item__dateadded = (
+                                                data__results_item__hooks_item["date_added"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__hooks_item__dateadded, (str)
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].date_added".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be string"
+                                                )
+                                            if isinstance(
+                                                data__results_item__hooks_item__dateadded, str
+                                            ):
+                                                if not custom_formats["date-time"](
+                                                    data__results_item__hooks_item__dateadded
+                                                ):
+                                                    raise JsonSchemaValueException(
+                                                        ""
+                                                        + (name_prefix or "data")
+                                                        + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].date_added".format(
+                                                            **locals()
+                                                        )
+                                                        + " must be date-time"
+                                                    )
+                                        if "last_updated" in data__results_item__hooks_item_keys:
+                                            data__results_item__hooks_item_keys.remove(
+                                                "last_updated"
+                                            )
+                                            data__results_item__hooks_item__lastupdated = (
+                                                data__results_item__hooks_item["last_updated"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__hooks_item__lastupdated, (str)
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].last_updated".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be string"
+                                                )
+                                            if isinstance(
+                                                data__results_item__hooks_item__lastupdated, str
+                                            ):
+                                                if not custom_formats["date-time"](
+                                                    data__results_item__hooks_item__lastupdated
+                                                ):
+                                                    raise JsonSchemaValueException(
+                                                        ""
+                                                        + (name_prefix or "data")
+                                                        + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].last_updated".format(
+                                                            **locals()
+                                                        )
+                                                        + " must be date-time"
+                                                    )
+                                        if "active" in data__results_item__hooks_item_keys:
+                                            data__results_item__hooks_item_keys.remove("active")
+                                            data__results_item__hooks_item__active = (
+                                                data__results_item__hooks_item["active"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__hooks_item__active, (bool)
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].active".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be boolean"
+                                                )
+                                        if "disabled_reason" in data__results_item__hooks_item_keys:
+                                            data__results_item__hooks_item_keys.remove(
+                                                "disabled_reason"
+                                            )
+                                            data__results_item__hooks_item__disabledreason = (
+                                                data__results_item__hooks_item["disabled_reason"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__hooks_item__disabledreason,
+                                                (str, NoneType),
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].disabled_reason".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be string or null"
+                                                )
+                                        if "secret" in data__results_item__hooks_item_keys:
+                                            data__results_item__hooks_item_keys.remove("secret")
+                                            data__results_item__hooks_item__secret = (
+                                                data__results_item__hooks_item["secret"]
+                                            )
+                                            if not isinstance(
+                                                data__results_item__hooks_item__secret, (str)
+                                            ):
+                                                raise JsonSchemaValueException(
+                                                    ""
+                                                    + (name_prefix or "data")
+                                                    + ".results[{data__results_x}].hooks[{data__results_item__hooks_x}].secret".format(
+                                                        **locals()
+                                                    )
+                                                    + " must be string"
+                                                )
+    return data
+
+
+def validate_s99(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (int)) or isinstance(data, bool):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
+    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+        if data < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be bigger than or equal to 1"
+            )
+        if data > 1000000:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be smaller than or equal to 1000000"
+            )
+    return data
+
+
+def validate_s100(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (int)) or isinstance(data, bool):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
+    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+        if data < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be bigger than or equal to 1"
+            )
+        if data > 100:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be smaller than or equal to 100"
+            )
+    return data
+
+
+def validate_s101(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (int)) or isinstance(data, bool):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
+    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+        if data < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be bigger than or equal to 1"
+            )
+        if data > 9007199254740991:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be smaller than or equal to 9007199254740991"
+            )
+    return data
+
+
+def validate_s102(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        if not custom_formats["uuid"](data):
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be uuid")
+    return data
+
+
+def validate_s103(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (int)) or isinstance(data, bool):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
+    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+        if data < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be bigger than or equal to 1"
+            )
+        if data > 2147483647:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be smaller than or equal to 2147483647"
+            )
+    return data
+
+
+def validate_s104(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -1065,7 +8005,7 @@ def validate_s24(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s25(data, custom_formats={}, name_prefix=None):
+def validate_s105(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if not (isinstance(data, str) and data == "true" or isinstance(data, str) and data == "false"):
@@ -1075,7 +8015,7 @@ def validate_s25(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s26(data, custom_formats={}, name_prefix=None):
+def validate_s106(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -1087,7 +8027,7 @@ def validate_s26(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s27(data, custom_formats={}, name_prefix=None):
+def validate_s107(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -1102,7 +8042,48 @@ def validate_s27(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s28(data, custom_formats={}, name_prefix=None):
+def validate_s108(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be longer than or equal to 1 characters"
+            )
+        if data_len > 48:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 48 characters"
+            )
+    return data
+
+
+def validate_s109(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be longer than or equal to 1 characters"
+            )
+        if data_len > 255:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 255 characters"
+            )
+    return data
+
+
+def validate_s110(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        if not custom_formats["date-time"](data):
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be date-time")
+    return data
+
+
+def validate_s111(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -1110,19 +8091,309 @@ def validate_s28(data, custom_formats={}, name_prefix=None):
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must be bigger than or equal to 1"
             )
-        if data > 1000000:
+        if data > 10000:
             raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must be smaller than or equal to 1000000"
+                "" + (name_prefix or "data") + " must be smaller than or equal to 10000"
             )
     return data
 
 
+def validate_s112(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if not (
+        isinstance(data, str)
+        and data == "name"
+        or isinstance(data, str)
+        and data == "-name"
+        or isinstance(data, str)
+        and data == "last_updated"
+        or isinstance(data, str)
+        and data == "-last_updated"
+        or isinstance(data, str)
+        and data == "pull_count"
+        or isinstance(data, str)
+        and data == "-pull_count"
+    ):
+        raise JsonSchemaValueException(
+            ""
+            + (name_prefix or "data")
+            + " must be one of ['name', '-name', 'last_updated', '-last_updated', 'pull_count', '-pull_count']"
+        )
+    return data
+
+
 SCHEMAS = {
+    "AccessToken": {
+        "properties": {
+            "client_id": {"type": "string"},
+            "created_at": {"format": "date-time", "type": "string"},
+            "creator_ip": {"type": "string"},
+            "creator_ua": {"type": "string"},
+            "expires_at": {"format": "date-time", "nullable": True, "type": "string"},
+            "generated_by": {"type": "string"},
+            "is_active": {"type": "boolean"},
+            "last_used": {"format": "date-time", "nullable": True, "type": "string"},
+            "scopes": {
+                "items": {
+                    "enum": ["repo:admin", "repo:write", "repo:read", "repo:public_read"],
+                    "type": "string",
+                },
+                "type": "array",
+            },
+            "token": {"type": "string"},
+            "token_label": {"type": "string"},
+            "uuid": {"format": "uuid", "type": "string"},
+        },
+        "required": [
+            "uuid",
+            "client_id",
+            "creator_ip",
+            "creator_ua",
+            "created_at",
+            "last_used",
+            "generated_by",
+            "is_active",
+            "token",
+            "token_label",
+            "scopes",
+            "expires_at",
+        ],
+        "type": "object",
+    },
+    "AccessTokenChange": {
+        "minProperties": 1,
+        "properties": {
+            "is_active": {"type": "boolean"},
+            "token_label": {
+                "maxLength": 100,
+                "minLength": 1,
+                "pattern": "^[^\\x00-\\x1f\\x7f]*$",
+                "type": "string",
+            },
+        },
+        "type": "object",
+    },
+    "AccessTokenCreation": {
+        "properties": {
+            "expires_at": {"format": "date-time", "nullable": True, "type": "string"},
+            "scopes": {
+                "items": {
+                    "enum": ["repo:admin", "repo:write", "repo:read", "repo:public_read"],
+                    "type": "string",
+                },
+                "maxItems": 4,
+                "minItems": 1,
+                "type": "array",
+            },
+            "token_label": {
+                "maxLength": 100,
+                "minLength": 1,
+                "pattern": "^[^\\x00-\\x1f\\x7f]*$",
+                "type": "string",
+            },
+        },
+        "required": ["token_label", "scopes"],
+        "type": "object",
+    },
+    "AccessTokenPage": {
+        "properties": {
+            "active_count": {"minimum": 0, "type": "integer"},
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "client_id": {"type": "string"},
+                        "created_at": {"format": "date-time", "type": "string"},
+                        "creator_ip": {"type": "string"},
+                        "creator_ua": {"type": "string"},
+                        "expires_at": {"format": "date-time", "nullable": True, "type": "string"},
+                        "generated_by": {"type": "string"},
+                        "is_active": {"type": "boolean"},
+                        "last_used": {"format": "date-time", "nullable": True, "type": "string"},
+                        "scopes": {
+                            "items": {
+                                "enum": [
+                                    "repo:admin",
+                                    "repo:write",
+                                    "repo:read",
+                                    "repo:public_read",
+                                ],
+                                "type": "string",
+                            },
+                            "type": "array",
+                        },
+                        "token": {"type": "string"},
+                        "token_label": {"type": "string"},
+                        "uuid": {"format": "uuid", "type": "string"},
+                    },
+                    "required": [
+                        "uuid",
+                        "client_id",
+                        "creator_ip",
+                        "creator_ua",
+                        "created_at",
+                        "last_used",
+                        "generated_by",
+                        "is_active",
+                        "token",
+                        "token_label",
+                        "scopes",
+                        "expires_at",
+                    ],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "active_count", "next", "previous", "results"],
+        "type": "object",
+    },
+    "AccessTokenScope": {
+        "enum": ["repo:admin", "repo:write", "repo:read", "repo:public_read"],
+        "type": "string",
+    },
+    "AuditAction": {
+        "properties": {
+            "description": {"type": "string"},
+            "label": {"type": "string"},
+            "name": {"type": "string"},
+        },
+        "required": ["name", "label", "description"],
+        "type": "object",
+    },
+    "AuditActionGroup": {
+        "properties": {
+            "actions": {
+                "items": {
+                    "properties": {
+                        "description": {"type": "string"},
+                        "label": {"type": "string"},
+                        "name": {"type": "string"},
+                    },
+                    "required": ["name", "label", "description"],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+            "label": {"type": "string"},
+        },
+        "required": ["label", "actions"],
+        "type": "object",
+    },
+    "AuditActions": {
+        "properties": {
+            "actions": {
+                "additionalProperties": {
+                    "properties": {
+                        "actions": {
+                            "items": {
+                                "properties": {
+                                    "description": {"type": "string"},
+                                    "label": {"type": "string"},
+                                    "name": {"type": "string"},
+                                },
+                                "required": ["name", "label", "description"],
+                                "type": "object",
+                            },
+                            "type": "array",
+                        },
+                        "label": {"type": "string"},
+                    },
+                    "required": ["label", "actions"],
+                    "type": "object",
+                },
+                "type": "object",
+            }
+        },
+        "required": ["actions"],
+        "type": "object",
+    },
+    "AuditLogEvent": {
+        "properties": {
+            "account": {"type": "string"},
+            "action": {"type": "string"},
+            "action_description": {"type": "string"},
+            "actor": {"type": "string"},
+            "data": {"additionalProperties": {"type": "string"}, "type": "object"},
+            "name": {"type": "string"},
+            "timestamp": {"format": "date-time", "type": "string"},
+        },
+        "required": [
+            "account",
+            "action",
+            "name",
+            "actor",
+            "data",
+            "timestamp",
+            "action_description",
+        ],
+        "type": "object",
+    },
+    "AuditLogPage": {
+        "properties": {
+            "logs": {
+                "items": {
+                    "properties": {
+                        "account": {"type": "string"},
+                        "action": {"type": "string"},
+                        "action_description": {"type": "string"},
+                        "actor": {"type": "string"},
+                        "data": {"additionalProperties": {"type": "string"}, "type": "object"},
+                        "name": {"type": "string"},
+                        "timestamp": {"format": "date-time", "type": "string"},
+                    },
+                    "required": [
+                        "account",
+                        "action",
+                        "name",
+                        "actor",
+                        "data",
+                        "timestamp",
+                        "action_description",
+                    ],
+                    "type": "object",
+                },
+                "type": "array",
+            }
+        },
+        "required": ["logs"],
+        "type": "object",
+    },
     "Checksum": {
         "maxLength": 512,
         "minLength": 1,
         "pattern": "^[A-Za-z0-9+._:-]+$",
         "type": "string",
+    },
+    "Collaborator": {
+        "properties": {"user": {"type": "string"}},
+        "required": ["user"],
+        "type": "object",
+    },
+    "CollaboratorAddition": {
+        "properties": {"user": {"pattern": "^[a-z0-9_]{4,30}$", "type": "string"}},
+        "required": ["user"],
+        "type": "object",
+    },
+    "CollaboratorPage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {"user": {"type": "string"}},
+                    "required": ["user"],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "next", "previous", "results"],
+        "type": "object",
     },
     "Email": {
         "format": "email",
@@ -1133,6 +8404,47 @@ SCHEMAS = {
     "EmailConfirmed": {"enum": ["Email confirmed"], "type": "string"},
     "Empty": {"enum": [""], "type": "string"},
     "Error": {"properties": {"error": {"type": "string"}}, "required": ["error"], "type": "object"},
+    "GroupDescription": {"maxLength": 255, "pattern": "^[^\\x00]*$", "type": "string"},
+    "GroupMember": {
+        "properties": {
+            "date_joined": {"format": "date-time", "type": "string"},
+            "full_name": {"type": "string"},
+            "id": {"type": "string"},
+            "type": {"enum": ["User"], "type": "string"},
+            "username": {"type": "string"},
+        },
+        "required": ["id", "username", "full_name", "type", "date_joined"],
+        "type": "object",
+    },
+    "GroupMemberAddition": {
+        "properties": {"member": {"pattern": "^[a-z0-9_]{4,30}$", "type": "string"}},
+        "required": ["member"],
+        "type": "object",
+    },
+    "GroupMemberPage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "date_joined": {"format": "date-time", "type": "string"},
+                        "full_name": {"type": "string"},
+                        "id": {"type": "string"},
+                        "type": {"enum": ["User"], "type": "string"},
+                        "username": {"type": "string"},
+                    },
+                    "required": ["id", "username", "full_name", "type", "date_joined"],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "next", "previous", "results"],
+        "type": "object",
+    },
+    "GroupName": {"pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$", "type": "string"},
     "ImageEntry": {
         "properties": {
             "Tag": {"maxLength": 128, "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", "type": "string"},
@@ -1199,12 +8511,463 @@ SCHEMAS = {
         },
         "type": "array",
     },
+    "LayerAccess": {
+        "additionalProperties": False,
+        "properties": {"access": {"type": "boolean"}},
+        "required": ["access"],
+        "type": "object",
+    },
     "Namespace": {"pattern": "^[a-z0-9_]{4,30}$", "type": "string"},
     "Ok": {"enum": ["OK"], "type": "string"},
+    "OrgAccessToken": {
+        "properties": {
+            "created_at": {"format": "date-time", "type": "string"},
+            "created_by": {"type": "string"},
+            "description": {"type": "string"},
+            "expires_at": {"format": "date-time", "nullable": True, "type": "string"},
+            "id": {"format": "uuid", "type": "string"},
+            "is_active": {"type": "boolean"},
+            "label": {"type": "string"},
+            "last_used_at": {"format": "date-time", "nullable": True, "type": "string"},
+            "resources": {
+                "items": {
+                    "properties": {
+                        "path": {
+                            "maxLength": 286,
+                            "pattern": "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$",
+                            "type": "string",
+                        },
+                        "scopes": {
+                            "items": {"enum": ["repo-pull", "repo-push"], "type": "string"},
+                            "maxItems": 2,
+                            "minItems": 1,
+                            "type": "array",
+                        },
+                        "type": {"enum": ["TYPE_REPO"], "type": "string"},
+                    },
+                    "required": ["type", "path", "scopes"],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": [
+            "id",
+            "label",
+            "description",
+            "created_by",
+            "is_active",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "resources",
+        ],
+        "type": "object",
+    },
+    "OrgAccessTokenChange": {
+        "minProperties": 1,
+        "properties": {
+            "description": {
+                "maxLength": 255,
+                "pattern": "^[^\\x00-\\x1f\\x7f]*$",
+                "type": "string",
+            },
+            "is_active": {"type": "boolean"},
+            "label": {
+                "maxLength": 100,
+                "minLength": 1,
+                "pattern": "^[^\\x00-\\x1f\\x7f]*$",
+                "type": "string",
+            },
+            "resources": {
+                "items": {
+                    "properties": {
+                        "path": {
+                            "maxLength": 286,
+                            "pattern": "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$",
+                            "type": "string",
+                        },
+                        "scopes": {
+                            "items": {"enum": ["repo-pull", "repo-push"], "type": "string"},
+                            "maxItems": 2,
+                            "minItems": 1,
+                            "type": "array",
+                        },
+                        "type": {"enum": ["TYPE_REPO"], "type": "string"},
+                    },
+                    "required": ["type", "path", "scopes"],
+                    "type": "object",
+                },
+                "maxItems": 100,
+                "minItems": 1,
+                "type": "array",
+            },
+        },
+        "type": "object",
+    },
+    "OrgAccessTokenCreated": {
+        "properties": {
+            "created_at": {"format": "date-time", "type": "string"},
+            "created_by": {"type": "string"},
+            "description": {"type": "string"},
+            "expires_at": {"format": "date-time", "nullable": True, "type": "string"},
+            "id": {"format": "uuid", "type": "string"},
+            "is_active": {"type": "boolean"},
+            "label": {"type": "string"},
+            "last_used_at": {"format": "date-time", "nullable": True, "type": "string"},
+            "resources": {
+                "items": {
+                    "properties": {
+                        "path": {
+                            "maxLength": 286,
+                            "pattern": "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$",
+                            "type": "string",
+                        },
+                        "scopes": {
+                            "items": {"enum": ["repo-pull", "repo-push"], "type": "string"},
+                            "maxItems": 2,
+                            "minItems": 1,
+                            "type": "array",
+                        },
+                        "type": {"enum": ["TYPE_REPO"], "type": "string"},
+                    },
+                    "required": ["type", "path", "scopes"],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+            "token": {"type": "string"},
+        },
+        "required": [
+            "id",
+            "label",
+            "description",
+            "created_by",
+            "is_active",
+            "created_at",
+            "expires_at",
+            "last_used_at",
+            "resources",
+            "token",
+        ],
+        "type": "object",
+    },
+    "OrgAccessTokenCreation": {
+        "properties": {
+            "description": {
+                "maxLength": 255,
+                "pattern": "^[^\\x00-\\x1f\\x7f]*$",
+                "type": "string",
+            },
+            "expires_at": {"format": "date-time", "nullable": True, "type": "string"},
+            "label": {
+                "maxLength": 100,
+                "minLength": 1,
+                "pattern": "^[^\\x00-\\x1f\\x7f]*$",
+                "type": "string",
+            },
+            "resources": {
+                "items": {
+                    "properties": {
+                        "path": {
+                            "maxLength": 286,
+                            "pattern": "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$",
+                            "type": "string",
+                        },
+                        "scopes": {
+                            "items": {"enum": ["repo-pull", "repo-push"], "type": "string"},
+                            "maxItems": 2,
+                            "minItems": 1,
+                            "type": "array",
+                        },
+                        "type": {"enum": ["TYPE_REPO"], "type": "string"},
+                    },
+                    "required": ["type", "path", "scopes"],
+                    "type": "object",
+                },
+                "maxItems": 100,
+                "minItems": 1,
+                "type": "array",
+            },
+        },
+        "required": ["label", "resources"],
+        "type": "object",
+    },
+    "OrgAccessTokenDescription": {
+        "maxLength": 255,
+        "pattern": "^[^\\x00-\\x1f\\x7f]*$",
+        "type": "string",
+    },
+    "OrgAccessTokenLabel": {
+        "maxLength": 100,
+        "minLength": 1,
+        "pattern": "^[^\\x00-\\x1f\\x7f]*$",
+        "type": "string",
+    },
+    "OrgAccessTokenPage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "created_at": {"format": "date-time", "type": "string"},
+                        "created_by": {"type": "string"},
+                        "description": {"type": "string"},
+                        "expires_at": {"format": "date-time", "nullable": True, "type": "string"},
+                        "id": {"format": "uuid", "type": "string"},
+                        "is_active": {"type": "boolean"},
+                        "label": {"type": "string"},
+                        "last_used_at": {"format": "date-time", "nullable": True, "type": "string"},
+                        "resources": {
+                            "items": {
+                                "properties": {
+                                    "path": {
+                                        "maxLength": 286,
+                                        "pattern": "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$",
+                                        "type": "string",
+                                    },
+                                    "scopes": {
+                                        "items": {
+                                            "enum": ["repo-pull", "repo-push"],
+                                            "type": "string",
+                                        },
+                                        "maxItems": 2,
+                                        "minItems": 1,
+                                        "type": "array",
+                                    },
+                                    "type": {"enum": ["TYPE_REPO"], "type": "string"},
+                                },
+                                "required": ["type", "path", "scopes"],
+                                "type": "object",
+                            },
+                            "type": "array",
+                        },
+                    },
+                    "required": [
+                        "id",
+                        "label",
+                        "description",
+                        "created_by",
+                        "is_active",
+                        "created_at",
+                        "expires_at",
+                        "last_used_at",
+                        "resources",
+                    ],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+            "total": {"minimum": 0, "type": "integer"},
+        },
+        "required": ["total", "count", "next", "previous", "results"],
+        "type": "object",
+    },
+    "OrgAccessTokenResource": {
+        "properties": {
+            "path": {
+                "maxLength": 286,
+                "pattern": "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$",
+                "type": "string",
+            },
+            "scopes": {
+                "items": {"enum": ["repo-pull", "repo-push"], "type": "string"},
+                "maxItems": 2,
+                "minItems": 1,
+                "type": "array",
+            },
+            "type": {"enum": ["TYPE_REPO"], "type": "string"},
+        },
+        "required": ["type", "path", "scopes"],
+        "type": "object",
+    },
+    "OrgAccessTokenResources": {
+        "items": {
+            "properties": {
+                "path": {
+                    "maxLength": 286,
+                    "pattern": "^(?:[a-z0-9_]{4,30}/[a-z0-9]+(?:[._-][a-z0-9]+)*|\\*/\\*/public)$",
+                    "type": "string",
+                },
+                "scopes": {
+                    "items": {"enum": ["repo-pull", "repo-push"], "type": "string"},
+                    "maxItems": 2,
+                    "minItems": 1,
+                    "type": "array",
+                },
+                "type": {"enum": ["TYPE_REPO"], "type": "string"},
+            },
+            "required": ["type", "path", "scopes"],
+            "type": "object",
+        },
+        "maxItems": 100,
+        "minItems": 1,
+        "type": "array",
+    },
+    "OrgAccessTokenScope": {"enum": ["repo-pull", "repo-push"], "type": "string"},
+    "OrgGroup": {
+        "properties": {
+            "description": {"type": "string"},
+            "id": {"type": "integer"},
+            "member_count": {"minimum": 0, "type": "integer"},
+            "name": {"type": "string"},
+            "uuid": {"format": "uuid", "type": "string"},
+        },
+        "required": ["id", "uuid", "name", "description", "member_count"],
+        "type": "object",
+    },
+    "OrgGroupChange": {
+        "minProperties": 1,
+        "properties": {
+            "description": {"maxLength": 255, "pattern": "^[^\\x00]*$", "type": "string"},
+            "name": {"pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$", "type": "string"},
+        },
+        "type": "object",
+    },
+    "OrgGroupCreation": {
+        "properties": {
+            "description": {"maxLength": 255, "pattern": "^[^\\x00]*$", "type": "string"},
+            "name": {"pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$", "type": "string"},
+        },
+        "required": ["name"],
+        "type": "object",
+    },
+    "OrgGroupPage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "description": {"type": "string"},
+                        "id": {"type": "integer"},
+                        "member_count": {"minimum": 0, "type": "integer"},
+                        "name": {"type": "string"},
+                        "uuid": {"format": "uuid", "type": "string"},
+                    },
+                    "required": ["id", "uuid", "name", "description", "member_count"],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "next", "previous", "results"],
+        "type": "object",
+    },
+    "OrgMember": {
+        "properties": {
+            "date_joined": {"format": "date-time", "type": "string"},
+            "full_name": {"type": "string"},
+            "groups": {"items": {"type": "string"}, "type": "array"},
+            "id": {"type": "string"},
+            "role": {"enum": ["Owner", "Editor", "Member"], "type": "string"},
+            "type": {"enum": ["User"], "type": "string"},
+            "username": {"type": "string"},
+        },
+        "required": ["id", "username", "full_name", "type", "role", "groups", "date_joined"],
+        "type": "object",
+    },
+    "OrgMemberAddition": {
+        "properties": {
+            "member": {"pattern": "^[a-z0-9_]{4,30}$", "type": "string"},
+            "role": {"enum": ["owner", "editor", "member"], "type": "string"},
+        },
+        "required": ["member"],
+        "type": "object",
+    },
+    "OrgMemberPage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "date_joined": {"format": "date-time", "type": "string"},
+                        "full_name": {"type": "string"},
+                        "groups": {"items": {"type": "string"}, "type": "array"},
+                        "id": {"type": "string"},
+                        "role": {"enum": ["Owner", "Editor", "Member"], "type": "string"},
+                        "type": {"enum": ["User"], "type": "string"},
+                        "username": {"type": "string"},
+                    },
+                    "required": [
+                        "id",
+                        "username",
+                        "full_name",
+                        "type",
+                        "role",
+                        "groups",
+                        "date_joined",
+                    ],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "next", "previous", "results"],
+        "type": "object",
+    },
+    "OrgMemberRoleChange": {
+        "properties": {"role": {"enum": ["owner", "editor", "member"], "type": "string"}},
+        "required": ["role"],
+        "type": "object",
+    },
+    "OrgRole": {"enum": ["owner", "editor", "member"], "type": "string"},
+    "OrgRoleName": {"enum": ["Owner", "Editor", "Member"], "type": "string"},
+    "Organization": {
+        "properties": {
+            "created_at": {"format": "date-time", "type": "string"},
+            "id": {"type": "integer"},
+            "orgname": {"type": "string"},
+        },
+        "required": ["id", "orgname", "created_at"],
+        "type": "object",
+    },
+    "OrganizationCreation": {
+        "properties": {
+            "orgname": {"pattern": "^[a-z0-9_]{4,30}$", "type": "string"},
+            "owner": {"pattern": "^[a-z0-9_]{4,30}$", "type": "string"},
+        },
+        "required": ["orgname", "owner"],
+        "type": "object",
+    },
+    "OrphanImage": {
+        "properties": {
+            "id": {"pattern": "^[a-f0-9]{64}$", "type": "string"},
+            "last_listed": {"format": "date-time", "type": "string"},
+        },
+        "required": ["id", "last_listed"],
+        "type": "object",
+    },
+    "OrphanImagePage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "id": {"pattern": "^[a-f0-9]{64}$", "type": "string"},
+                        "last_listed": {"format": "date-time", "type": "string"},
+                    },
+                    "required": ["id", "last_listed"],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "next", "previous", "results"],
+        "type": "object",
+    },
     "Password": {
         "format": "password",
         "maxLength": 1024,
         "minLength": 5,
+        "not": {"pattern": "^hbi_pat_"},
         "pattern": "^[^\\x00-\\x1f\\x7f]*$",
         "type": "string",
     },
@@ -1245,6 +9008,7 @@ SCHEMAS = {
                 "format": "password",
                 "maxLength": 1024,
                 "minLength": 5,
+                "not": {"pattern": "^hbi_pat_"},
                 "pattern": "^[^\\x00-\\x1f\\x7f]*$",
                 "type": "string",
             },
@@ -1253,13 +9017,257 @@ SCHEMAS = {
         "required": ["username", "password", "email"],
         "type": "object",
     },
+    "RepositoryCreation": {
+        "properties": {
+            "description": {"maxLength": 100, "type": "string"},
+            "full_description": {"maxLength": 25000, "type": "string"},
+            "is_private": {"type": "boolean"},
+            "name": {
+                "maxLength": 255,
+                "pattern": "^[a-z0-9]+(?:[._-][a-z0-9]+)*$",
+                "type": "string",
+            },
+            "registry": {"maxLength": 255, "type": "string"},
+        },
+        "required": ["name"],
+        "type": "object",
+    },
+    "RepositoryDescription": {"maxLength": 100, "type": "string"},
+    "RepositoryFullDescription": {"maxLength": 25000, "type": "string"},
+    "RepositoryGroup": {
+        "properties": {
+            "group_id": {"type": "integer"},
+            "group_name": {"type": "string"},
+            "permission": {"enum": ["read", "write", "admin"], "type": "string"},
+        },
+        "required": ["group_id", "group_name", "permission"],
+        "type": "object",
+    },
+    "RepositoryGroupGrant": {
+        "properties": {
+            "group_id": {"maximum": 9007199254740991, "minimum": 1, "type": "integer"},
+            "permission": {"enum": ["read", "write", "admin"], "type": "string"},
+        },
+        "required": ["group_id", "permission"],
+        "type": "object",
+    },
+    "RepositoryGroupPage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "group_id": {"type": "integer"},
+                        "group_name": {"type": "string"},
+                        "permission": {"enum": ["read", "write", "admin"], "type": "string"},
+                    },
+                    "required": ["group_id", "group_name", "permission"],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "next", "previous", "results"],
+        "type": "object",
+    },
+    "RepositoryInfo": {
+        "properties": {
+            "collaborator_count": {"minimum": 0, "type": "integer"},
+            "date_registered": {"format": "date-time", "type": "string"},
+            "description": {"type": "string"},
+            "full_description": {"type": "string"},
+            "has_starred": {"type": "boolean"},
+            "is_private": {"type": "boolean"},
+            "last_updated": {"format": "date-time", "type": "string"},
+            "name": {"type": "string"},
+            "namespace": {"type": "string"},
+            "permissions": {
+                "properties": {
+                    "admin": {"type": "boolean"},
+                    "read": {"type": "boolean"},
+                    "write": {"type": "boolean"},
+                },
+                "required": ["read", "write", "admin"],
+                "type": "object",
+            },
+            "pull_count": {"minimum": 0, "type": "integer"},
+            "star_count": {"minimum": 0, "type": "integer"},
+        },
+        "required": [
+            "namespace",
+            "name",
+            "description",
+            "full_description",
+            "is_private",
+            "star_count",
+            "pull_count",
+            "last_updated",
+            "date_registered",
+            "collaborator_count",
+            "has_starred",
+            "permissions",
+        ],
+        "type": "object",
+    },
+    "RepositoryListEntry": {
+        "properties": {
+            "date_registered": {"format": "date-time", "type": "string"},
+            "description": {"type": "string"},
+            "is_private": {"type": "boolean"},
+            "last_updated": {"format": "date-time", "type": "string"},
+            "name": {"type": "string"},
+            "namespace": {"type": "string"},
+            "pull_count": {"minimum": 0, "type": "integer"},
+            "star_count": {"minimum": 0, "type": "integer"},
+        },
+        "required": [
+            "namespace",
+            "name",
+            "description",
+            "is_private",
+            "star_count",
+            "pull_count",
+            "last_updated",
+            "date_registered",
+        ],
+        "type": "object",
+    },
+    "RepositoryListedCreation": {
+        "properties": {
+            "description": {"maxLength": 100, "type": "string"},
+            "full_description": {"maxLength": 25000, "type": "string"},
+            "is_private": {"type": "boolean"},
+            "name": {
+                "maxLength": 255,
+                "pattern": "^[a-z0-9]+(?:[._-][a-z0-9]+)*$",
+                "type": "string",
+            },
+            "namespace": {"pattern": "^[a-z0-9_]{4,30}$", "type": "string"},
+        },
+        "required": ["namespace", "name"],
+        "type": "object",
+    },
     "RepositoryName": {
         "maxLength": 255,
         "pattern": "^[a-z0-9]+(?:[._-][a-z0-9]+)*$",
         "type": "string",
     },
+    "RepositoryPage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "date_registered": {"format": "date-time", "type": "string"},
+                        "description": {"type": "string"},
+                        "is_private": {"type": "boolean"},
+                        "last_updated": {"format": "date-time", "type": "string"},
+                        "name": {"type": "string"},
+                        "namespace": {"type": "string"},
+                        "pull_count": {"minimum": 0, "type": "integer"},
+                        "star_count": {"minimum": 0, "type": "integer"},
+                    },
+                    "required": [
+                        "namespace",
+                        "name",
+                        "description",
+                        "is_private",
+                        "star_count",
+                        "pull_count",
+                        "last_updated",
+                        "date_registered",
+                    ],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "next", "previous", "results"],
+        "type": "object",
+    },
+    "RepositoryPageChange": {
+        "properties": {
+            "description": {"maxLength": 100, "type": "string"},
+            "full_description": {"maxLength": 25000, "type": "string"},
+        },
+        "type": "object",
+    },
+    "RepositoryPermissions": {
+        "properties": {
+            "admin": {"type": "boolean"},
+            "read": {"type": "boolean"},
+            "write": {"type": "boolean"},
+        },
+        "required": ["read", "write", "admin"],
+        "type": "object",
+    },
+    "RepositoryPrivacy": {
+        "properties": {"is_private": {"type": "boolean"}},
+        "required": ["is_private"],
+        "type": "object",
+    },
+    "RepositoryTag": {
+        "properties": {
+            "image_id": {"pattern": "^[a-f0-9]{64}$", "type": "string"},
+            "last_updated": {"format": "date-time", "type": "string"},
+            "last_updater_username": {"nullable": True, "type": "string"},
+            "name": {"type": "string"},
+            "tag_last_pushed": {"format": "date-time", "type": "string"},
+        },
+        "required": [
+            "name",
+            "image_id",
+            "last_updated",
+            "tag_last_pushed",
+            "last_updater_username",
+        ],
+        "type": "object",
+    },
+    "RepositoryTagPage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "image_id": {"pattern": "^[a-f0-9]{64}$", "type": "string"},
+                        "last_updated": {"format": "date-time", "type": "string"},
+                        "last_updater_username": {"nullable": True, "type": "string"},
+                        "name": {"type": "string"},
+                        "tag_last_pushed": {"format": "date-time", "type": "string"},
+                    },
+                    "required": [
+                        "name",
+                        "image_id",
+                        "last_updated",
+                        "tag_last_pushed",
+                        "last_updater_username",
+                    ],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "next", "previous", "results"],
+        "type": "object",
+    },
+    "RepositoryVisibility": {
+        "properties": {
+            "is_private": {"type": "boolean"},
+            "name": {"type": "string"},
+            "namespace": {"type": "string"},
+        },
+        "required": ["namespace", "name", "is_private"],
+        "type": "object",
+    },
     "SearchResult": {
         "properties": {
+            "description": {"type": "string"},
             "is_automated": {"type": "boolean"},
             "is_official": {"type": "boolean"},
             "is_trusted": {"type": "boolean"},
@@ -1286,6 +9294,7 @@ SCHEMAS = {
             "results": {
                 "items": {
                     "properties": {
+                        "description": {"type": "string"},
                         "is_automated": {"type": "boolean"},
                         "is_official": {"type": "boolean"},
                         "is_trusted": {"type": "boolean"},
@@ -1308,6 +9317,44 @@ SCHEMAS = {
         "required": ["query", "num_results", "num_pages", "page", "page_size", "results"],
         "type": "object",
     },
+    "SignIn": {
+        "properties": {
+            "password": {"format": "password", "maxLength": 1024, "type": "string"},
+            "username": {
+                "maxLength": 255,
+                "minLength": 1,
+                "pattern": "^[^\\x00-\\x1f\\x7f]+$",
+                "type": "string",
+            },
+        },
+        "required": ["username", "password"],
+        "type": "object",
+    },
+    "SignedIn": {
+        "properties": {"token": {"type": "string"}},
+        "required": ["token"],
+        "type": "object",
+    },
+    "TagName": {"maxLength": 128, "pattern": "^[A-Za-z0-9_][A-Za-z0-9_.-]*$", "type": "string"},
+    "TeamPermission": {"enum": ["read", "write", "admin"], "type": "string"},
+    "TokenGranted": {
+        "properties": {"access_token": {"type": "string"}},
+        "required": ["access_token"],
+        "type": "object",
+    },
+    "TokenRequest": {
+        "properties": {
+            "identifier": {
+                "maxLength": 255,
+                "minLength": 1,
+                "pattern": "^[^\\x00-\\x1f\\x7f]+$",
+                "type": "string",
+            },
+            "secret": {"format": "password", "maxLength": 1024, "type": "string"},
+        },
+        "required": ["identifier", "secret"],
+        "type": "object",
+    },
     "UserCreated": {"enum": ["User Created"], "type": "string"},
     "UserExists": {"enum": ["Username or email already exists"], "type": "string"},
     "UserUpdate": {
@@ -1323,51 +9370,385 @@ SCHEMAS = {
                 "format": "password",
                 "maxLength": 1024,
                 "minLength": 5,
+                "not": {"pattern": "^hbi_pat_"},
                 "pattern": "^[^\\x00-\\x1f\\x7f]*$",
                 "type": "string",
             },
         },
         "type": "object",
     },
-    "s24": {"maxLength": 128, "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$", "type": "string"},
-    "s25": {"enum": ["true", "false"], "type": "string"},
-    "s26": {"maxLength": 255, "type": "string"},
-    "s27": {"default": 25, "maximum": 100, "minimum": 1, "type": "integer"},
-    "s28": {"default": 1, "maximum": 1000000, "minimum": 1, "type": "integer"},
+    "Webhook": {
+        "properties": {
+            "active": {"type": "boolean"},
+            "creator": {"type": "string"},
+            "expect_final_callback": {"type": "boolean"},
+            "hooks": {
+                "items": {
+                    "properties": {
+                        "active": {"type": "boolean"},
+                        "creator": {"type": "string"},
+                        "date_added": {"format": "date-time", "type": "string"},
+                        "disabled_reason": {"nullable": True, "type": "string"},
+                        "hook_url": {"type": "string"},
+                        "id": {"type": "integer"},
+                        "last_updated": {"format": "date-time", "type": "string"},
+                        "last_updater": {"type": "string"},
+                        "secret": {"type": "string"},
+                    },
+                    "required": [
+                        "id",
+                        "creator",
+                        "last_updater",
+                        "hook_url",
+                        "date_added",
+                        "last_updated",
+                        "active",
+                        "disabled_reason",
+                        "secret",
+                    ],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+            "id": {"type": "integer"},
+            "last_updated": {"format": "date-time", "type": "string"},
+            "last_updater": {"type": "string"},
+            "name": {"type": "string"},
+        },
+        "required": [
+            "id",
+            "name",
+            "active",
+            "expect_final_callback",
+            "creator",
+            "last_updated",
+            "last_updater",
+            "hooks",
+        ],
+        "type": "object",
+    },
+    "WebhookCreation": {
+        "properties": {
+            "expect_final_callback": {"default": False, "type": "boolean"},
+            "name": {
+                "maxLength": 100,
+                "minLength": 1,
+                "pattern": "^[^\\x00-\\x1f\\x7f]+$",
+                "type": "string",
+            },
+        },
+        "required": ["name"],
+        "type": "object",
+    },
+    "WebhookDelivery": {
+        "properties": {
+            "attempts": {"minimum": 0, "type": "integer"},
+            "created_at": {"format": "date-time", "type": "string"},
+            "event": {"enum": ["push", "delete", "test"], "type": "string"},
+            "hook_url": {"type": "string"},
+            "id": {"type": "integer"},
+            "last_attempt_at": {"format": "date-time", "nullable": True, "type": "string"},
+            "last_error": {"nullable": True, "type": "string"},
+            "last_status": {"nullable": True, "type": "integer"},
+            "next_attempt_at": {"format": "date-time", "nullable": True, "type": "string"},
+            "outcome": {"enum": ["pending", "delivered", "failed"], "type": "string"},
+        },
+        "required": [
+            "id",
+            "event",
+            "hook_url",
+            "created_at",
+            "outcome",
+            "attempts",
+            "last_status",
+            "last_error",
+            "last_attempt_at",
+            "next_attempt_at",
+        ],
+        "type": "object",
+    },
+    "WebhookDeliveryPage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "attempts": {"minimum": 0, "type": "integer"},
+                        "created_at": {"format": "date-time", "type": "string"},
+                        "event": {"enum": ["push", "delete", "test"], "type": "string"},
+                        "hook_url": {"type": "string"},
+                        "id": {"type": "integer"},
+                        "last_attempt_at": {
+                            "format": "date-time",
+                            "nullable": True,
+                            "type": "string",
+                        },
+                        "last_error": {"nullable": True, "type": "string"},
+                        "last_status": {"nullable": True, "type": "integer"},
+                        "next_attempt_at": {
+                            "format": "date-time",
+                            "nullable": True,
+                            "type": "string",
+                        },
+                        "outcome": {"enum": ["pending", "delivered", "failed"], "type": "string"},
+                    },
+                    "required": [
+                        "id",
+                        "event",
+                        "hook_url",
+                        "created_at",
+                        "outcome",
+                        "attempts",
+                        "last_status",
+                        "last_error",
+                        "last_attempt_at",
+                        "next_attempt_at",
+                    ],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "next", "previous", "results"],
+        "type": "object",
+    },
+    "WebhookEvent": {"enum": ["push", "delete", "test"], "type": "string"},
+    "WebhookHook": {
+        "properties": {
+            "active": {"type": "boolean"},
+            "creator": {"type": "string"},
+            "date_added": {"format": "date-time", "type": "string"},
+            "disabled_reason": {"nullable": True, "type": "string"},
+            "hook_url": {"type": "string"},
+            "id": {"type": "integer"},
+            "last_updated": {"format": "date-time", "type": "string"},
+            "last_updater": {"type": "string"},
+            "secret": {"type": "string"},
+        },
+        "required": [
+            "id",
+            "creator",
+            "last_updater",
+            "hook_url",
+            "date_added",
+            "last_updated",
+            "active",
+            "disabled_reason",
+            "secret",
+        ],
+        "type": "object",
+    },
+    "WebhookHookChange": {
+        "properties": {"active": {"type": "boolean"}},
+        "required": ["active"],
+        "type": "object",
+    },
+    "WebhookHookCreation": {
+        "properties": {"hook_url": {"maxLength": 2048, "minLength": 1, "type": "string"}},
+        "required": ["hook_url"],
+        "type": "object",
+    },
+    "WebhookOutcome": {"enum": ["pending", "delivered", "failed"], "type": "string"},
+    "WebhookPage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+            "results": {
+                "items": {
+                    "properties": {
+                        "active": {"type": "boolean"},
+                        "creator": {"type": "string"},
+                        "expect_final_callback": {"type": "boolean"},
+                        "hooks": {
+                            "items": {
+                                "properties": {
+                                    "active": {"type": "boolean"},
+                                    "creator": {"type": "string"},
+                                    "date_added": {"format": "date-time", "type": "string"},
+                                    "disabled_reason": {"nullable": True, "type": "string"},
+                                    "hook_url": {"type": "string"},
+                                    "id": {"type": "integer"},
+                                    "last_updated": {"format": "date-time", "type": "string"},
+                                    "last_updater": {"type": "string"},
+                                    "secret": {"type": "string"},
+                                },
+                                "required": [
+                                    "id",
+                                    "creator",
+                                    "last_updater",
+                                    "hook_url",
+                                    "date_added",
+                                    "last_updated",
+                                    "active",
+                                    "disabled_reason",
+                                    "secret",
+                                ],
+                                "type": "object",
+                            },
+                            "type": "array",
+                        },
+                        "id": {"type": "integer"},
+                        "last_updated": {"format": "date-time", "type": "string"},
+                        "last_updater": {"type": "string"},
+                        "name": {"type": "string"},
+                    },
+                    "required": [
+                        "id",
+                        "name",
+                        "active",
+                        "expect_final_callback",
+                        "creator",
+                        "last_updated",
+                        "last_updater",
+                        "hooks",
+                    ],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+        },
+        "required": ["count", "next", "previous", "results"],
+        "type": "object",
+    },
+    "s100": {"default": 10, "maximum": 100, "minimum": 1, "type": "integer"},
+    "s101": {"maximum": 9007199254740991, "minimum": 1, "type": "integer"},
+    "s102": {"format": "uuid", "type": "string"},
+    "s103": {"format": "int32", "maximum": 2147483647, "minimum": 1, "type": "integer"},
+    "s104": {"maxLength": 128, "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$", "type": "string"},
+    "s105": {"enum": ["true", "false"], "type": "string"},
+    "s106": {"maxLength": 255, "type": "string"},
+    "s107": {"default": 25, "maximum": 100, "minimum": 1, "type": "integer"},
+    "s108": {"maxLength": 48, "minLength": 1, "type": "string"},
+    "s109": {"maxLength": 255, "minLength": 1, "type": "string"},
+    "s110": {"format": "date-time", "type": "string"},
+    "s111": {"default": 1, "maximum": 10000, "minimum": 1, "type": "integer"},
+    "s112": {
+        "default": "name",
+        "enum": ["name", "-name", "last_updated", "-last_updated", "pull_count", "-pull_count"],
+        "type": "string",
+    },
+    "s99": {"default": 1, "maximum": 1000000, "minimum": 1, "type": "integer"},
 }
 
 COMPONENTS = {
+    "AccessToken": "AccessToken",
+    "AccessTokenChange": "AccessTokenChange",
+    "AccessTokenCreation": "AccessTokenCreation",
+    "AccessTokenPage": "AccessTokenPage",
+    "AccessTokenScope": "AccessTokenScope",
+    "AuditAction": "AuditAction",
+    "AuditActionGroup": "AuditActionGroup",
+    "AuditActions": "AuditActions",
+    "AuditLogEvent": "AuditLogEvent",
+    "AuditLogPage": "AuditLogPage",
     "Checksum": "Checksum",
+    "Collaborator": "Collaborator",
+    "CollaboratorAddition": "CollaboratorAddition",
+    "CollaboratorPage": "CollaboratorPage",
     "Email": "Email",
     "EmailConfirmed": "EmailConfirmed",
     "Empty": "Empty",
     "Error": "Error",
+    "GroupDescription": "GroupDescription",
+    "GroupMember": "GroupMember",
+    "GroupMemberAddition": "GroupMemberAddition",
+    "GroupMemberPage": "GroupMemberPage",
+    "GroupName": "GroupName",
     "ImageEntry": "ImageEntry",
     "ImageId": "ImageId",
     "ImageList": "ImageList",
     "ImageRecord": "ImageRecord",
     "ImageRecordList": "ImageRecordList",
+    "LayerAccess": "LayerAccess",
     "Namespace": "Namespace",
     "Ok": "Ok",
+    "OrgAccessToken": "OrgAccessToken",
+    "OrgAccessTokenChange": "OrgAccessTokenChange",
+    "OrgAccessTokenCreated": "OrgAccessTokenCreated",
+    "OrgAccessTokenCreation": "OrgAccessTokenCreation",
+    "OrgAccessTokenDescription": "OrgAccessTokenDescription",
+    "OrgAccessTokenLabel": "OrgAccessTokenLabel",
+    "OrgAccessTokenPage": "OrgAccessTokenPage",
+    "OrgAccessTokenResource": "OrgAccessTokenResource",
+    "OrgAccessTokenResources": "OrgAccessTokenResources",
+    "OrgAccessTokenScope": "OrgAccessTokenScope",
+    "OrgGroup": "OrgGroup",
+    "OrgGroupChange": "OrgGroupChange",
+    "OrgGroupCreation": "OrgGroupCreation",
+    "OrgGroupPage": "OrgGroupPage",
+    "OrgMember": "OrgMember",
+    "OrgMemberAddition": "OrgMemberAddition",
+    "OrgMemberPage": "OrgMemberPage",
+    "OrgMemberRoleChange": "OrgMemberRoleChange",
+    "OrgRole": "OrgRole",
+    "OrgRoleName": "OrgRoleName",
+    "Organization": "Organization",
+    "OrganizationCreation": "OrganizationCreation",
+    "OrphanImage": "OrphanImage",
+    "OrphanImagePage": "OrphanImagePage",
     "Password": "Password",
     "Ping": "Ping",
     "Readiness": "Readiness",
     "Registration": "Registration",
     "RegistrationError": "RegistrationError",
     "RegistrationRules": "RegistrationRules",
+    "RepositoryCreation": "RepositoryCreation",
+    "RepositoryDescription": "RepositoryDescription",
+    "RepositoryFullDescription": "RepositoryFullDescription",
+    "RepositoryGroup": "RepositoryGroup",
+    "RepositoryGroupGrant": "RepositoryGroupGrant",
+    "RepositoryGroupPage": "RepositoryGroupPage",
+    "RepositoryInfo": "RepositoryInfo",
+    "RepositoryListEntry": "RepositoryListEntry",
+    "RepositoryListedCreation": "RepositoryListedCreation",
     "RepositoryName": "RepositoryName",
+    "RepositoryPage": "RepositoryPage",
+    "RepositoryPageChange": "RepositoryPageChange",
+    "RepositoryPermissions": "RepositoryPermissions",
+    "RepositoryPrivacy": "RepositoryPrivacy",
+    "RepositoryTag": "RepositoryTag",
+    "RepositoryTagPage": "RepositoryTagPage",
+    "RepositoryVisibility": "RepositoryVisibility",
     "SearchResult": "SearchResult",
     "SearchResults": "SearchResults",
+    "SignIn": "SignIn",
+    "SignedIn": "SignedIn",
+    "TagName": "TagName",
+    "TeamPermission": "TeamPermission",
+    "TokenGranted": "TokenGranted",
+    "TokenRequest": "TokenRequest",
     "UserCreated": "UserCreated",
     "UserExists": "UserExists",
     "UserUpdate": "UserUpdate",
     "Username": "Namespace",
+    "Webhook": "Webhook",
+    "WebhookCreation": "WebhookCreation",
+    "WebhookDelivery": "WebhookDelivery",
+    "WebhookDeliveryPage": "WebhookDeliveryPage",
+    "WebhookEvent": "WebhookEvent",
+    "WebhookHook": "WebhookHook",
+    "WebhookHookChange": "WebhookHookChange",
+    "WebhookHookCreation": "WebhookHookCreation",
+    "WebhookOutcome": "WebhookOutcome",
+    "WebhookPage": "WebhookPage",
 }
 
 SECURITY_SCHEMES = {
     "basicAuth": {"function": "server.checkers.basic_account", "type": "basic"},
+    "bearerAuth": {"function": "server.checkers.bearer_account", "type": "bearer"},
     "dockerToken": {
+        "challenge": "Token",
         "function": "server.checkers.docker_token",
+        "in": "header",
+        "name": "Authorization",
+        "type": "apiKey",
+    },
+    "legacyJwt": {
+        "challenge": "JWT",
+        "function": "server.checkers.legacy_bearer_account",
         "in": "header",
         "name": "Authorization",
         "type": "apiKey",
@@ -1435,6 +9816,1824 @@ OPERATIONS = [
         "template": "/v1/users/",
     },
     {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "OrganizationCreation",
+            "required": True,
+            "schema": "OrganizationCreation",
+        },
+        "method": "POST",
+        "operation_id": "orgs.create",
+        "parameters": [],
+        "responses": {
+            201: {"media_types": ["application/json"], "schema": "Organization"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "members.page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrgMemberPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/members",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "OrgMemberAddition",
+            "required": True,
+            "schema": "OrgMemberAddition",
+        },
+        "method": "POST",
+        "operation_id": "members.add",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            }
+        ],
+        "responses": {
+            201: {"media_types": ["application/json"], "schema": "OrgMember"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/members",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "OrgMemberRoleChange",
+            "required": True,
+            "schema": "OrgMemberRoleChange",
+        },
+        "method": "PUT",
+        "operation_id": "members.update",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "username",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "username",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrgMember"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/members/{username}",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "members.remove",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "username",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "username",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/members/{username}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "groups.page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "username",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "username",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrgGroupPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/groups",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "OrgGroupCreation",
+            "required": True,
+            "schema": "OrgGroupCreation",
+        },
+        "method": "POST",
+        "operation_id": "groups.create",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            }
+        ],
+        "responses": {
+            201: {"media_types": ["application/json"], "schema": "OrgGroup"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/groups",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "groups.get",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "group_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "group_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "GroupName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrgGroup"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/groups/{group_name}",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "OrgGroupCreation",
+            "required": True,
+            "schema": "OrgGroupCreation",
+        },
+        "method": "PUT",
+        "operation_id": "groups.replace",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "group_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "group_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "GroupName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrgGroup"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/groups/{group_name}",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "groups.delete",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "group_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "group_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "GroupName",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/groups/{group_name}",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "OrgGroupChange",
+            "required": True,
+            "schema": "OrgGroupChange",
+        },
+        "method": "PATCH",
+        "operation_id": "groups.update",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "group_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "group_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "GroupName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrgGroup"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/groups/{group_name}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "groups.members_page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "group_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "group_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "GroupName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "GroupMemberPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/groups/{group_name}/members",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "GroupMemberAddition",
+            "required": True,
+            "schema": "GroupMemberAddition",
+        },
+        "method": "POST",
+        "operation_id": "groups.add_member",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "group_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "group_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "GroupName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "GroupMember"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/groups/{group_name}/members",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "groups.remove_member",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "group_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "group_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "GroupName",
+            },
+            {
+                "argument": "username",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "username",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/groups/{group_name}/members/{username}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "repository_groups.page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryGroupPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/groups",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "RepositoryGroupGrant",
+            "required": True,
+            "schema": "RepositoryGroupGrant",
+        },
+        "method": "POST",
+        "operation_id": "repository_groups.create",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryGroup"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/groups",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "repository_groups.delete",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "group_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "group_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s101",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/groups/{group_id}",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "orgs.delete",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            }
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "org_access_tokens.page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrgAccessTokenPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/access-tokens",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "OrgAccessTokenCreation",
+            "required": True,
+            "schema": "OrgAccessTokenCreation",
+        },
+        "method": "POST",
+        "operation_id": "org_access_tokens.create",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            }
+        ],
+        "responses": {
+            201: {"media_types": ["application/json"], "schema": "OrgAccessTokenCreated"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/access-tokens",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "org_access_tokens.get",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "access_token_id",
+                "array": None,
+                "convert": None,
+                "format": "uuid",
+                "location": "path",
+                "model": None,
+                "name": "access_token_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s102",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrgAccessToken"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/access-tokens/{access_token_id}",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "org_access_tokens.delete",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "access_token_id",
+                "array": None,
+                "convert": None,
+                "format": "uuid",
+                "location": "path",
+                "model": None,
+                "name": "access_token_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s102",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/access-tokens/{access_token_id}",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "OrgAccessTokenChange",
+            "required": True,
+            "schema": "OrgAccessTokenChange",
+        },
+        "method": "PATCH",
+        "operation_id": "org_access_tokens.update",
+        "parameters": [
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "access_token_id",
+                "array": None,
+                "convert": None,
+                "format": "uuid",
+                "location": "path",
+                "model": None,
+                "name": "access_token_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s102",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrgAccessToken"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/access-tokens/{access_token_id}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "webhooks.page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "WebhookPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/webhooks",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "WebhookCreation",
+            "required": True,
+            "schema": "WebhookCreation",
+        },
+        "method": "POST",
+        "operation_id": "webhooks.create",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            201: {"media_types": ["application/json"], "schema": "Webhook"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/webhooks",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "webhooks.page_as_listed",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "WebhookPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/repositories/webhooks",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "webhooks.get",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "webhook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "webhook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "Webhook"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/webhooks/{webhook_id}",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "webhooks.delete",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "webhook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "webhook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/webhooks/{webhook_id}",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "WebhookHookCreation",
+            "required": True,
+            "schema": "WebhookHookCreation",
+        },
+        "method": "POST",
+        "operation_id": "webhooks.create_hook",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "webhook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "webhook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+        ],
+        "responses": {
+            201: {"media_types": ["application/json"], "schema": "WebhookHook"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/webhooks/{webhook_id}/hooks",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "webhooks.delete_hook",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "webhook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "webhook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+            {
+                "argument": "hook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "hook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/webhooks/{webhook_id}/hooks/{hook_id}",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "WebhookHookChange",
+            "required": True,
+            "schema": "WebhookHookChange",
+        },
+        "method": "PATCH",
+        "operation_id": "webhooks.update_hook",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "webhook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "webhook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+            {
+                "argument": "hook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "hook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "WebhookHook"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/webhooks/{webhook_id}/hooks/{hook_id}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "webhooks.deliveries",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "webhook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "webhook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+            {
+                "argument": "hook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "hook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "WebhookDeliveryPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/webhooks/{webhook_id}/hooks/{hook_id}/deliveries",
+    },
+    {
+        "body": None,
+        "method": "POST",
+        "operation_id": "webhooks.test_hook",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "webhook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "webhook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+            {
+                "argument": "hook_id",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "hook_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s103",
+            },
+        ],
+        "responses": {
+            202: {"media_types": ["application/json"], "schema": "WebhookDelivery"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/webhooks/{webhook_id}/hooks/{hook_id}/test",
+    },
+    {
         "body": None,
         "method": "GET",
         "operation_id": "users.confirm",
@@ -1450,7 +11649,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s24",
+                "schema": "s104",
             }
         ],
         "responses": {
@@ -1552,7 +11751,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s25",
+                "schema": "s105",
             },
         ],
         "responses": {
@@ -1611,7 +11810,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s25",
+                "schema": "s105",
             },
         ],
         "responses": {
@@ -1662,7 +11861,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s25",
+                "schema": "s105",
             },
         ],
         "responses": {
@@ -1708,7 +11907,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s25",
+                "schema": "s105",
             },
         ],
         "responses": {
@@ -1765,7 +11964,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s25",
+                "schema": "s105",
             },
         ],
         "responses": {
@@ -1863,7 +12062,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s25",
+                "schema": "s105",
             },
         ],
         "responses": {
@@ -1995,6 +12194,105 @@ OPERATIONS = [
     {
         "body": None,
         "method": "GET",
+        "operation_id": "tokens.layer_access",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "image_id",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "image_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "ImageId",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "LayerAccess"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["dockerToken", []]]],
+        "template": "/v1/repositories/{namespace}/{repository}/layer/{image_id}/access",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "tokens.layer_access_library",
+        "parameters": [
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "image_id",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "image_id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "ImageId",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "LayerAccess"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["dockerToken", []]]],
+        "template": "/v1/repositories/{repository}/layer/{image_id}/access",
+    },
+    {
+        "body": None,
+        "method": "GET",
         "operation_id": "search.query",
         "parameters": [
             {
@@ -2008,7 +12306,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s26",
+                "schema": "s106",
             },
             {
                 "argument": "n",
@@ -2021,7 +12319,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s27",
+                "schema": "s107",
             },
             {
                 "argument": "page",
@@ -2034,7 +12332,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s28",
+                "schema": "s99",
             },
         ],
         "responses": {
@@ -2046,5 +12344,1508 @@ OPERATIONS = [
         },
         "security": [[["basicAuth", []]], []],
         "template": "/v1/search",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "SignIn",
+            "required": True,
+            "schema": "SignIn",
+        },
+        "method": "POST",
+        "operation_id": "signin.login",
+        "parameters": [],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "SignedIn"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            429: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [],
+        "template": "/v2/users/login",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "TokenRequest",
+            "required": True,
+            "schema": "TokenRequest",
+        },
+        "method": "POST",
+        "operation_id": "signin.token",
+        "parameters": [],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "TokenGranted"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            429: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [],
+        "template": "/v2/auth/token",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "access_tokens.page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "AccessTokenPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/access-tokens",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "AccessTokenCreation",
+            "required": True,
+            "schema": "AccessTokenCreation",
+        },
+        "method": "POST",
+        "operation_id": "access_tokens.create",
+        "parameters": [],
+        "responses": {
+            201: {"media_types": ["application/json"], "schema": "AccessToken"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/access-tokens",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "access_tokens.get",
+        "parameters": [
+            {
+                "argument": "uuid",
+                "array": None,
+                "convert": None,
+                "format": "uuid",
+                "location": "path",
+                "model": None,
+                "name": "uuid",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s102",
+            }
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "AccessToken"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/access-tokens/{uuid}",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "access_tokens.delete",
+        "parameters": [
+            {
+                "argument": "uuid",
+                "array": None,
+                "convert": None,
+                "format": "uuid",
+                "location": "path",
+                "model": None,
+                "name": "uuid",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s102",
+            }
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/access-tokens/{uuid}",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "AccessTokenChange",
+            "required": True,
+            "schema": "AccessTokenChange",
+        },
+        "method": "PATCH",
+        "operation_id": "access_tokens.update",
+        "parameters": [
+            {
+                "argument": "uuid",
+                "array": None,
+                "convert": None,
+                "format": "uuid",
+                "location": "path",
+                "model": None,
+                "name": "uuid",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s102",
+            }
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "AccessToken"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/access-tokens/{uuid}",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "RepositoryPrivacy",
+            "required": True,
+            "schema": "RepositoryPrivacy",
+        },
+        "method": "POST",
+        "operation_id": "sharing.privacy",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryVisibility"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/privacy",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "sharing.collaborators",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "CollaboratorPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/collaborators",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "CollaboratorAddition",
+            "required": True,
+            "schema": "CollaboratorAddition",
+        },
+        "method": "POST",
+        "operation_id": "sharing.add_collaborator",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            201: {"media_types": ["application/json"], "schema": "Collaborator"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/collaborators",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "sharing.remove_collaborator",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "username",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "username",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/collaborators/{username}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "auditlogs.page",
+        "parameters": [
+            {
+                "argument": "action",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "action",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s108",
+            },
+            {
+                "argument": "name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "name",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s109",
+            },
+            {
+                "argument": "actor",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "actor",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s109",
+            },
+            {
+                "argument": "from_",
+                "array": None,
+                "convert": None,
+                "format": "date-time",
+                "location": "query",
+                "model": None,
+                "name": "from",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s110",
+            },
+            {
+                "argument": "to",
+                "array": None,
+                "convert": None,
+                "format": "date-time",
+                "location": "query",
+                "model": None,
+                "name": "to",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s110",
+            },
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s111",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s107",
+            },
+            {
+                "argument": "account",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "account",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "AuditLogPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/auditlogs/{account}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "auditlogs.actions",
+        "parameters": [
+            {
+                "argument": "account",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "account",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            }
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "AuditActions"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/auditlogs/{account}/actions",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "pages.page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "name",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s106",
+            },
+            {
+                "argument": "ordering",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "ordering",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s112",
+            },
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]], []],
+        "template": "/v2/namespaces/{namespace}/repositories",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "RepositoryCreation",
+            "required": True,
+            "schema": "RepositoryCreation",
+        },
+        "method": "POST",
+        "operation_id": "pages.create",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            }
+        ],
+        "responses": {
+            201: {"media_types": ["application/json"], "schema": "RepositoryInfo"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/namespaces/{namespace}/repositories",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "pages.info",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryInfo"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]], []],
+        "template": "/v2/namespaces/{namespace}/repositories/{repository}",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "RepositoryListedCreation",
+            "required": True,
+            "schema": "RepositoryListedCreation",
+        },
+        "method": "POST",
+        "operation_id": "pages.create_listed",
+        "parameters": [],
+        "responses": {
+            201: {"media_types": ["application/json"], "schema": "RepositoryInfo"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "pages.page_listed",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "name",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s106",
+            },
+            {
+                "argument": "ordering",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "ordering",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s112",
+            },
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]], []],
+        "template": "/v2/repositories/{namespace}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "pages.get",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryInfo"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]], []],
+        "template": "/v2/repositories/{namespace}/{repository}",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "pages.delete",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            202: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "RepositoryPageChange",
+            "required": True,
+            "schema": "RepositoryPageChange",
+        },
+        "method": "PATCH",
+        "operation_id": "pages.update",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryInfo"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}",
+    },
+    {
+        "body": None,
+        "method": "POST",
+        "operation_id": "pages.star",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/stars",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "pages.unstar",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/stars",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "pages.page_of_user",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "name",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s106",
+            },
+            {
+                "argument": "ordering",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "ordering",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s112",
+            },
+            {
+                "argument": "username",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "username",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]], []],
+        "template": "/v2/users/{username}/repositories",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "pages.starred",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "username",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "username",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]], []],
+        "template": "/v2/users/{username}/repositories/starred",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "tags.page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryTagPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]], []],
+        "template": "/v2/namespaces/{namespace}/repositories/{repository}/tags",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "tags.get",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "tag",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "tag",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "TagName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryTag"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]], []],
+        "template": "/v2/namespaces/{namespace}/repositories/{repository}/tags/{tag}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "tags.repository_page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "RepositoryTagPage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]], []],
+        "template": "/v2/repositories/{namespace}/{repository}/tags",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "tags.delete",
+        "parameters": [
+            {
+                "argument": "namespace",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "namespace",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+            {
+                "argument": "repository",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "repository",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "RepositoryName",
+            },
+            {
+                "argument": "tag",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "tag",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "TagName",
+            },
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/repositories/{namespace}/{repository}/tags/{tag}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "orphans.page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s99",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s100",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrphanImagePage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/images/orphans",
     },
 ]

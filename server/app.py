@@ -22,6 +22,7 @@ from connexion.options import SwaggerUIOptions
 from connexion.resolver import RelativeResolver, Resolver
 from connexion.utils import get_function_from_name
 from prometheus_client import start_http_server
+from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.formparsers import MultiPartException
 from starlette.requests import ClientDisconnect
@@ -76,6 +77,10 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
     @asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:
         await state.start()
+        # Only a serving process delivers webhooks (not an operator's command's state).
+        await state.deliveries.start()
+        await state.pulls.start()
+        await state.audit_pruning.start()
         logger.info(
             "hubindex %s started: engine %s, database %s",
             VERSION,
@@ -103,8 +108,9 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
         swagger_ui_options=SwaggerUIOptions(
             swagger_ui_path="/docs",
             # No call to the public validator badge: the page works offline. Operation ids are
-            # shown, since they name the handlers.
-            swagger_ui_config={"validatorUrl": None, "displayOperationId": True},
+            # hidden (Swagger UI's default): a row shows method, path and summary; the id names a
+            # handler of ours and a function of the Python client, whose samples site/ shows.
+            swagger_ui_config={"validatorUrl": None, "displayOperationId": False},
         ),
     )
 
@@ -182,8 +188,7 @@ def _domain_error(_request: ConnexionRequest, error: Exception) -> ConnexionResp
 def _problem(_request: ConnexionRequest, problem: Exception) -> ConnexionResponse:
     """Connexion's own errors (validation, content type) as ``{"error": ...}``."""
     assert isinstance(problem, ProblemException)
-    # jsonschema's message goes on with the schema and the instance, over several lines.
-    message = str(problem.detail or problem.title).split("\n", 1)[0]
+    message = reference.problem_message(problem)
     if problem.status == 401:  # Connexion's security handlers: answered as hubindex's own
         return _domain_error(_request, AuthenticationFailed(message))
     return _for_connexion(error_response(problem.status, message, problem.headers))
@@ -222,9 +227,12 @@ def _for_connexion(response: Response) -> ConnexionResponse:
         mimetype=response.media_type,
         content_type=response.media_type,
         body=response.body,
-        headers={
-            name: value
-            for name, value in response.headers.items()
-            if name not in ("content-length", "content-type")
-        },
+        # Headers, not a dict: a 401's challenges are fields of the same name.
+        headers=MutableHeaders(
+            raw=[
+                (name, value)
+                for name, value in response.headers.raw
+                if name not in (b"content-length", b"content-type")
+            ]
+        ),
     )

@@ -7,16 +7,28 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any, TypeVar
 
-from server.auth import Identity
+from sqlalchemy.engine import make_url
+
+from server.auth import Identity, RepositoryName
 from server.cache import GenerationCache
-from server.http.credentials import Credential
-from server.services.account_changes import AccountChangeLimits, Kind
+from server.http.credentials import Credential, TokenCredential
+from server.services.access_tokens import AccessTokenService
+from server.services.account_changes import AccountChangeLimits, Kind, RecentRefusals
 from server.services.accounts import AccountService, DatabaseAccountService
+from server.services.audit import AuditLog
+from server.services.audit_pruning import AuditPruner
 from server.services.authentication import Authentication
+from server.services.bearer import BearerTokens
 from server.services.guesses import GuessesInFlight
 from server.services.logins import LoginThrottle
 from server.services.mail import LogMailer, Mailer, SmtpMailer
+from server.services.org_access_tokens import OrgAccessTokenService
+from server.services.organizations import OrganizationService
+from server.services.orphans import OrphanService
+from server.services.pages import RepositoryPages
 from server.services.passwords import Passwords
+from server.services.permissions import Permissions
+from server.services.pulls import PullCounter
 from server.services.readiness import ReadinessCheck
 from server.services.repositories import DatabaseRepositoryService, RepositoryService
 from server.services.search import (
@@ -27,11 +39,17 @@ from server.services.search import (
     SqliteSearcher,
     ThreadedSearchService,
 )
+from server.services.sharing import Sharing
+from server.services.tags import TagService
+from server.services.teams import TeamService
 from server.services.tokens import SigningKeyCache, TokenService
+from server.services.webhook_outbox import Outbox
+from server.services.webhooks import WebhookService
 from server.settings import Settings
 from server.storage.database import Database, DatabaseSession
 from server.storage.migrations import heads
 from server.storage.threaded import SqliteReader, SqliteWriter
+from server.webhooks.worker import DeliveryRules, DeliveryWorker
 
 T = TypeVar("T")
 
@@ -66,13 +84,20 @@ class Services:
                 "email": settings.new_emails_per_address,
             },
             window=timedelta(seconds=settings.account_change_window_seconds),
+            refusals=self._state.account_change_refusals,
         )
+
+    def refuse_if_refused_lately(self, kind: Kind, address: str) -> None:
+        """TooManyAccountChanges if ``address`` was refused ``kind`` lately and still would be
+        (server.services.account_changes.RecentRefusals): from memory, no database."""
+        self._state.account_change_refusals.check(kind, address)
 
     async def admit_account_change(self, kind: Kind, address: str) -> None:
         """Count a registration or a new address from ``address`` against its limit
         (TooManyAccountChanges past it), in a unit of work of its own, committed whatever
         becomes of the change. This unit's transaction is ended first: call it before anything
-        in this unit writes."""
+        in this unit writes. An address refused a moment ago is refused again at once."""
+        self._state.account_change_refusals.check(kind, address)
         await self._session.rollback()
         async with self._state.unit_of_work(writes=True) as services:
             await services.account_change_limits.admit(kind, address)
@@ -84,7 +109,48 @@ class Services:
             max_images=self._state.settings.max_images_per_repository,
             reader=self._state.sqlite_reader,
             writer=self._state.sqlite_writer,
+            private_by_default=self._state.settings.default_privacy == "private",
         )
+
+    @cached_property
+    def pages(self) -> RepositoryPages:
+        return RepositoryPages(self._session)
+
+    def count_pull(self, repository: RepositoryName) -> None:
+        """Count a pull of ``repository``, written with this process's next batch."""
+        self._state.pulls.count(repository)
+
+    @cached_property
+    def webhooks(self) -> WebhookService:
+        return WebhookService(self._session)
+
+    @cached_property
+    def outbox(self) -> Outbox:
+        return Outbox(self._session)
+
+    @cached_property
+    def audit(self) -> AuditLog:
+        return AuditLog(self._session)
+
+    async def audit_apart(
+        self,
+        account: str,
+        action: str,
+        *,
+        actor: str,
+        name: str = "",
+        data: dict[str, str] | None = None,
+    ) -> None:
+        """An event that rides with no change of this unit (a sign-in, which only reads):
+        written in a unit of its own, committed at once. This unit's transaction is ended
+        first: call it after this unit's reads, never in a unit that writes."""
+        await self._session.rollback()
+        async with self._state.unit_of_work(writes=True) as services:
+            await services.audit.record(account, action, actor=actor, name=name, data=data)
+
+    def deliver_soon(self) -> None:
+        """Wake this process's delivery worker (after a commit that queued deliveries)."""
+        self._state.deliveries.wake()
 
     @cached_property
     def search(self) -> SearchService:
@@ -99,9 +165,46 @@ class Services:
         return CachedSearchService(self._session, searches, cache, counter)
 
     @cached_property
+    def permissions(self) -> Permissions:
+        return Permissions(self._session)
+
+    @cached_property
+    def sharing(self) -> Sharing:
+        return Sharing(self._session)
+
+    @cached_property
+    def tags(self) -> TagService:
+        return TagService(self._session)
+
+    @cached_property
+    def orphans(self) -> OrphanService:
+        return OrphanService(self._session)
+
+    @cached_property
     def tokens(self) -> TokenService:
         keys, ttl = self._state.signing_key, self._state.settings.token_ttl_seconds
         return TokenService(self._session, keys, ttl)
+
+    @cached_property
+    def access_tokens(self) -> AccessTokenService:
+        return AccessTokenService(self._session, self._state.signing_key)
+
+    @cached_property
+    def org_access_tokens(self) -> OrgAccessTokenService:
+        return OrgAccessTokenService(self._session, self._state.signing_key)
+
+    @cached_property
+    def bearer(self) -> BearerTokens:
+        keys, ttl = self._state.signing_key, self._state.settings.bearer_ttl_seconds
+        return BearerTokens(self._session, keys, self.access_tokens, ttl)
+
+    @cached_property
+    def organizations(self) -> OrganizationService:
+        return OrganizationService(self._session)
+
+    @cached_property
+    def teams(self) -> TeamService:
+        return TeamService(self._session)
 
     @cached_property
     def logins(self) -> LoginThrottle:
@@ -128,6 +231,9 @@ class Services:
         return Authentication(
             self._session,
             tokens=self.tokens,
+            access_tokens=self.access_tokens,
+            org_access_tokens=self.org_access_tokens,
+            bearer=self.bearer,
             logins=self.logins,
             guesses=state.guesses,
             passwords=state.passwords,
@@ -135,8 +241,14 @@ class Services:
             unit_of_work=state.unit_of_work,
         )
 
-    async def identify(self, credential: Credential | None, address: str) -> Identity:
-        """Who presented ``credential`` (see :meth:`Authentication.identify`)."""
+    async def identify(
+        self, credential: Credential | None, address: str, *, writes: bool = True
+    ) -> Identity:
+        """Who presented ``credential`` (see :meth:`Authentication.identify`). A token goes
+        straight to the token service: it needs none of the logins' machinery, and the
+        registry's checks are the index's hottest path."""
+        if isinstance(credential, TokenCredential):
+            return await self.tokens.verify(credential, cached=self.cached, writes=writes)
         return await self.authentication.identify(credential, address)
 
     async def cached(
@@ -161,10 +273,7 @@ class Services:
         """
         state = self._state
         cache = state.read_cache
-        database = state.database
-        counter = None
-        if cache is not None:
-            counter = database.decision_counter() if decides else database.change_counter()
+        counter = state.counter(decides=decides)
         if cache is None or counter is None:
             return await compute()
         # The counter first: see GenerationCache.
@@ -216,6 +325,7 @@ class AppState:
             SmtpMailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogMailer()
         )
         self.signing_key = SigningKeyCache()
+        self.account_change_refusals = RecentRefusals()
         self.guesses = GuessesInFlight()
         entries = settings.search_cache_entries
         self.search_cache = SearchResultCache(entries) if entries else None
@@ -229,6 +339,35 @@ class AppState:
         # its memory stays bounded (a few times the largest list the limit allows).
         self.large_answers: GenerationCache[Hashable, Any] = GenerationCache(LARGE_ANSWERS)
         self.computing: dict[tuple[int, Hashable], asyncio.Future[Any]] = {}
+        self.deliveries = DeliveryWorker(
+            self._outbox_unit,
+            DeliveryRules(
+                allow_private=settings.webhooks_allow_private_addresses,
+                timeout_seconds=settings.webhooks_timeout_seconds,
+                max_attempts=settings.webhooks_max_attempts,
+                retry_cap_seconds=settings.webhooks_retry_max_seconds,
+                disable_after=settings.webhooks_disable_after,
+            ),
+            single=make_url(settings.database_url).get_backend_name() == "sqlite",
+        )
+        self.pulls = PullCounter(lambda: self.unit_of_work(writes=True))
+        self.audit_pruning = AuditPruner(self._audit_unit, settings.audit_retention_days)
+
+    def counter(self, *, decides: bool) -> int | None:
+        """The change counter the read cache keeps answers under (see Services.cached);
+        None: nothing may be kept (no cache, or no counter that can be trusted here)."""
+        if self.read_cache is None:
+            return None
+        database = self.database
+        return database.decision_counter() if decides else database.change_counter()
+
+    def kept(self, key: Hashable, *, decides: bool) -> Any | None:
+        """What Services.cached keeps under ``key`` while the database has not changed since
+        it was computed; None if nothing. Asks no unit of work (nor session) for it."""
+        counter = self.counter(decides=decides)
+        if counter is None or self.read_cache is None:
+            return None
+        return self.read_cache.get(counter, key)
 
     @asynccontextmanager
     async def unit_of_work(self, *, writes: bool) -> AsyncIterator[Services]:
@@ -239,7 +378,20 @@ class AppState:
     async def start(self) -> None:
         await self.database.start()
 
+    @asynccontextmanager
+    async def _outbox_unit(self, *, writes: bool = True) -> AsyncIterator[Outbox]:
+        async with self.unit_of_work(writes=writes) as services:
+            yield services.outbox
+
+    @asynccontextmanager
+    async def _audit_unit(self) -> AsyncIterator[AuditLog]:
+        async with self.unit_of_work(writes=True) as services:
+            yield services.audit
+
     async def close(self) -> None:
+        await self.audit_pruning.close()
+        await self.deliveries.close()
+        await self.pulls.close()
         if self.sqlite_searcher is not None:
             self.sqlite_searcher.close()
         if self.sqlite_reader is not None:

@@ -55,6 +55,10 @@ class UserExists(InvalidRequest):
 class AuthenticationFailed(HubIndexError):
     """Credentials are missing, malformed or wrong."""
 
+    # The WWW-Authenticate challenges of the operation that refused, which the engine answering
+    # it sets (server/http/challenges.py); none: the default one. Services leave it alone.
+    challenges: tuple[str, ...] = ()
+
 
 class PermissionDenied(HubIndexError):
     """The caller is known but may not do this."""

@@ -254,5 +254,8 @@ def logging_config(level: str, log_format: str) -> dict[str, Any]:
             "uvicorn.error": {"handlers": [], "propagate": True},
             "uvicorn.access": {"handlers": [], "propagate": False},
             ACCESS_LOGGER: {"handlers": ["default"], "propagate": False},
+            # Alembic names each of its plugins at INFO when it is imported, which the
+            # commands do once the logging is set up: nothing an operator needs.
+            "alembic.runtime.plugins": {"level": "WARNING"},
         },
     }

@@ -70,6 +70,18 @@ class Settings(BaseSettings):
     token_ttl_seconds: int = Field(
         3600, ge=1, description="How long an access token handed out in X-Docker-Token is valid."
     )
+    default_privacy: Literal["public", "private"] = Field(
+        "public",
+        description="Whether a repository is created public or private (its owner changes it"
+        " with POST /v2/repositories/{namespace}/{repository}/privacy).",
+    )
+    bearer_ttl_seconds: int = Field(
+        600,
+        ge=1,
+        le=86_400,
+        description="How long a signed token of the management API (POST /v2/users/login,"
+        " POST /v2/auth/token) is valid.",
+    )
     registry_endpoints: Annotated[list[str], NoDecode] = Field(
         default_factory=list,
         description="Comma-separated host[:port] of the registries, for X-Docker-Endpoints."
@@ -138,8 +150,9 @@ class Settings(BaseSettings):
         ge=0,
         description="New password hashes (registrations, password changes) that may wait"
         " beyond those running (one per HUBINDEX_ARGON2_PARALLELISM cores, at least one); one"
-        " more is refused at once with 503 and"
-        " Retry-After. They run below logins' password checks, which never wait for them.",
+        " more waits up to 1 s for a place, then is refused with 503 and Retry-After. They"
+        " run below logins' password checks, which never wait for them, and none begins"
+        " while a check runs.",
     )
     search_cache_entries: int = Field(
         1000,
@@ -220,6 +233,37 @@ class Settings(BaseSettings):
         False,
         description="Check every response against the spec (a non-conforming one becomes a 500);"
         " for development and tests.",
+    )
+    webhooks_allow_private_addresses: bool = Field(
+        False,
+        description="Let webhooks call loopback, link-local and private addresses (checked when a"
+        " hook is created and at every delivery); off: only public addresses.",
+    )
+    webhooks_timeout_seconds: float = Field(
+        10.0, gt=0, le=60, description="How long one webhook delivery attempt may take."
+    )
+    webhooks_max_attempts: int = Field(
+        15,
+        ge=1,
+        le=100,
+        description="Attempts per webhook delivery before it is given up (the waits between"
+        " them double from 1 s up to HUBINDEX_WEBHOOKS_RETRY_MAX_SECONDS, with jitter).",
+    )
+    webhooks_retry_max_seconds: float = Field(
+        3600.0, ge=1, description="Longest wait between two attempts of a webhook delivery."
+    )
+    webhooks_disable_after: int = Field(
+        5,
+        ge=0,
+        description="Disable a hook when this many of its deliveries in a row were given up;"
+        " 0: never.",
+    )
+    audit_retention_days: int = Field(
+        365,
+        ge=0,
+        le=36500,
+        description="Days an audit log event is kept; older ones are pruned by every serving"
+        " process, a bounded batch at a time. 0: kept for ever.",
     )
 
     @field_validator("smtp_url")

@@ -39,11 +39,10 @@ from server.app import create_app
 from server.cli.accounts import create_user
 from server.http.connections import BoundedHttpToolsProtocol
 from server.settings import Settings
+from tests.hashing import FAST_HASHING
 
 HUBINDEX = Path(sys.executable).parent / "hubindex"
 CONFIRM_LINK = re.compile(r"https?://\S+/v1/users/confirm\?code=[A-Za-z0-9_-]+")
-# Cheap argon2id for tests; production keeps the strong defaults.
-FAST_HASHING = {"argon2_time_cost": 1, "argon2_memory_kib": 64, "argon2_parallelism": 1}
 # The addresses whose X-Forwarded-For uvicorn trusts by default (FORWARDED_ALLOW_IPS unset).
 UVICORN_TRUSTED = "127.0.0.1,::1"
 # No request of a test takes this long; the bound only ends a test that would hang.

@@ -66,3 +66,62 @@ async def check_library(request: Request, state: AppState, *, repository: str) -
             repository=repository,
         )
     return check_library_operation.respond(result)
+
+
+layer_access_operation = Operation(
+    operation_id="tokens.layer_access",
+    handler=find_handler("server.handlers.tokens", "layer_access"),
+    security=(("dockerToken",),),
+    writes=False,
+    responses={
+        200: models.LayerAccess,
+        400: models.Error,
+        401: models.Error,
+        403: models.Error,
+        404: models.Error,
+        503: models.Error,
+    },
+)
+
+
+async def layer_access(
+    request: Request, state: AppState, *, namespace: str, repository: str, image_id: str
+) -> Response:
+    """GET /v1/repositories/{namespace}/{repository}/layer/{image_id}/access: Check whether a push may build on a layer."""
+    async with layer_access_operation.call(request, state) as call:
+        result = await layer_access_operation.handler(  # type: ignore[misc]
+            call,
+            namespace=namespace,
+            repository=repository,
+            image_id=image_id,
+        )
+    return layer_access_operation.respond(result)
+
+
+layer_access_library_operation = Operation(
+    operation_id="tokens.layer_access_library",
+    handler=find_handler("server.handlers.tokens", "layer_access_library"),
+    security=(("dockerToken",),),
+    writes=False,
+    responses={
+        200: models.LayerAccess,
+        400: models.Error,
+        401: models.Error,
+        403: models.Error,
+        404: models.Error,
+        503: models.Error,
+    },
+)
+
+
+async def layer_access_library(
+    request: Request, state: AppState, *, repository: str, image_id: str
+) -> Response:
+    """GET /v1/repositories/{repository}/layer/{image_id}/access: Check whether a push to a library repository may build on a layer."""
+    async with layer_access_library_operation.call(request, state) as call:
+        result = await layer_access_library_operation.handler(  # type: ignore[misc]
+            call,
+            repository=repository,
+            image_id=image_id,
+        )
+    return layer_access_library_operation.respond(result)

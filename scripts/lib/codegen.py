@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,12 +108,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--check", action="store_true", help="diff instead of writing")
     args = parser.parse_args(argv)
     text = ""
-    # datamodel-codegen reads the spec itself and takes a third of the run: started first, it
-    # works on the second core while the spec is validated (what it writes is used only then).
+    # datamodel-codegen reads the spec itself and takes a third of the run: started once the
+    # spec is a valid OpenAPI document, it works on the second core while the rest is checked
+    # and the glue rendered. Not before: a spec refused by then (YAML, a dangling $ref, the
+    # validator) would have paid for a process killed half-way (tests/generator refuses many).
     models = _ModelsInBackground()
     try:
         text = _read(SPEC)
-        files = render(load_spec(text), models)
+        files = render(load_spec(text, valid=models.start), models)
     except SpecError as error:
         print(f"scripts/generate: {located(error, text)}", file=sys.stderr)
         return 2
@@ -136,8 +138,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def load_spec(text: str) -> dict[str, Any]:
-    """The spec, validated by openapi-spec-validator and by building a Connexion app from it."""
+def load_spec(text: str, valid: Callable[[], None] | None = None) -> dict[str, Any]:
+    """The spec, validated by openapi-spec-validator and by building a Connexion app from it;
+    ``valid`` is called once the validator has accepted it, before the slower checks."""
     try:
         # libyaml when it is there (a tenth of the time); PyYAML's own words for an error.
         spec = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))  # noqa: S506
@@ -159,6 +162,8 @@ def load_spec(text: str) -> dict[str, Any]:
     _check_refs(spec)
     _check_operation_ids(spec)
     _validate(spec)
+    if valid is not None:
+        valid()
     # Examples against their schemas, links against the operations: what the validator cannot.
     for at, message in spec_consistency.problems(spec):
         raise SpecError(message, at)
@@ -432,11 +437,17 @@ def _models_command(
 
 
 class _ModelsInBackground:
-    """``_models`` in a process of its own, started now, into a scratch directory."""
+    """``_models`` in a process of its own, started by ``start`` (or at the latest by
+    ``result``), into a scratch directory."""
 
     def __init__(self) -> None:
         self.scratch = Path(tempfile.mkdtemp(prefix="hubindex-models-"))
         self.output = self.scratch / "models.py"
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
+        if self.process is not None:
+            return
         self.process = subprocess.Popen(  # noqa: S603 - our own tool from the virtualenv
             [str(part) for part in _models_command(SPEC, self.output, HEADER)],
             cwd=ROOT,
@@ -447,6 +458,8 @@ class _ModelsInBackground:
         )
 
     def result(self) -> str:
+        self.start()
+        assert self.process is not None
         _, errors = self.process.communicate()
         if self.process.returncode != 0:
             lines = errors.strip().splitlines() or ["no output"]
@@ -454,11 +467,12 @@ class _ModelsInBackground:
         return self.output.read_text(encoding="utf-8")
 
     def close(self) -> None:
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
-        if self.process.stderr is not None:
-            self.process.stderr.close()
+        if self.process is not None:
+            if self.process.poll() is None:
+                self.process.kill()
+            self.process.wait()
+            if self.process.stderr is not None:
+                self.process.stderr.close()
         shutil.rmtree(self.scratch, ignore_errors=True)
 
 
@@ -567,6 +581,9 @@ CHECKER_EXTENSIONS = {
     "apiKey": "x-apikeyInfoFunc",
 }
 API_KEY_LOCATIONS = ("header", "query", "cookie")
+# The word of the challenge a 401 answers for an API key (none: hubindex's ApiKey challenge).
+CHALLENGE_EXTENSION = "x-hubindex-challenge"
+_AUTH_SCHEME = re.compile(r"[A-Za-z0-9!#$%&'*+.^_`|~-]+")
 _DOTTED = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)+")
 
 
@@ -609,8 +626,29 @@ def security_schemes(spec: dict[str, Any]) -> dict[str, dict[str, str]]:
         entry = {"type": kind, "function": function}
         if kind == "apiKey":
             entry |= {"in": scheme["in"], "name": scheme["name"]}
+        if CHALLENGE_EXTENSION in scheme:
+            entry["challenge"] = _challenge_word(name, kind, scheme[CHALLENGE_EXTENSION], place)
         schemes[name] = entry
     return schemes
+
+
+def _challenge_word(name: str, kind: str, word: Any, place: tuple[str | int, ...]) -> str:
+    """The auth-scheme a 401 challenges an API key with (server/http/challenges.py): an HTTP
+    token (RFC 9110 11.1), such as the word read before the key in ``Authorization``."""
+    at = (*place, CHALLENGE_EXTENSION)
+    if kind != "apiKey":
+        raise SpecError(
+            f"security scheme {name!r}: {CHALLENGE_EXTENSION} is for apiKey schemes (an http"
+            f" {kind} scheme's challenge is {kind.capitalize()})",
+            at,
+        )
+    if not isinstance(word, str) or not _AUTH_SCHEME.fullmatch(word):
+        raise SpecError(
+            f"security scheme {name!r}: {CHALLENGE_EXTENSION} must be one authentication scheme"
+            f" word, such as Token (letters, digits and !#$%&'*+.^_`|~-), not {word!r}",
+            at,
+        )
+    return word
 
 
 @functools.cache
@@ -1201,9 +1239,15 @@ def _placeholder_format(_value: Any) -> bool:
     return True
 
 
-def _without_prose(node: Any) -> Any:
+def _without_prose(node: Any, *, names: bool = False) -> Any:
+    """``node`` without its prose keywords. The keys of ``properties`` (``names``) are
+    property names, kept whatever they are: a property may be called ``description``."""
     if isinstance(node, dict):
-        return {k: _without_prose(v) for k, v in node.items() if k not in _PROSE}
+        return {
+            k: _without_prose(v, names=k == "properties" and not names)
+            for k, v in node.items()
+            if names or k not in _PROSE
+        }
     if isinstance(node, list):
         return [_without_prose(v) for v in node]
     return node

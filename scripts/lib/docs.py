@@ -50,6 +50,36 @@ INLINE_LOGO = (
     "%3Ctext x='0' y='12' font-family='sans-serif' font-size='12' fill='%23555'%3ERedocly"
     "%3C/text%3E%3C/svg%3E"
 )
+# "Your index" above Redoc, the field that sets the address the page's samples call; page.js
+# (run just before Redoc starts) makes it work. Redoc 3 shows servers but cannot edit them.
+PAGE_JS = Path(__file__).resolve().parent / "page.js"
+REDOC_CONTAINER = '<div id="redoc">'
+REDOC_START = "hydrate(__redoc_definition, __redoc_options, document.getElementById('redoc'));"
+INDEX_BOX = """<form id="hubindex-index" aria-label="Your index">
+<style>
+#hubindex-index { position: fixed; top: 0; left: 0; right: 0; z-index: 1000;
+  box-sizing: border-box; height: 45px; display: flex; gap: 8px; align-items: center;
+  padding: 8px 16px; background: #fff; border-bottom: 1px solid #ddd; font: 14px sans-serif; }
+body { padding-top: 45px; }
+/* Redoc's sidebar sticks to the window's top: below the bar instead. */
+#redoc div:has(> div > [data-component-name="Menu/Menu"]) {
+  top: 45px !important; height: calc(100vh - 45px) !important; }
+#hubindex-index input { flex: 0 1 24em; padding: 4px 6px; font: 14px monospace; }
+#hubindex-index button { padding: 4px 10px; border: 1px solid #888; border-radius: 4px;
+  background: #f4f4f4; font: 14px sans-serif; cursor: pointer; }
+#hubindex-index-note { color: #b00020; }
+#hubindex-index button, #hubindex-index input { color: #111; }
+html.dark #hubindex-index { background: #1f1f23; color: #eee; border-color: #444; }
+html.dark #hubindex-index button, html.dark #hubindex-index input {
+  background: #2c2c31; color: #eee; border: 1px solid #666; }
+</style>
+<label for="hubindex-index-url"><strong>Your index</strong></label>
+<input id="hubindex-index-url" name="index" type="text" inputmode="url" spellcheck="false"
+  autocomplete="url">
+<button type="submit">Use it in the samples</button>
+<span id="hubindex-index-note" role="status"></span>
+</form>
+"""
 # Hosts the built page must not name at all: the logo's CDN and web fonts. (The bundle names
 # other addresses, such as an icon CDN for features this spec does not use; the browser test,
 # tests/docs, is what proves that the page loads nothing.)
@@ -335,7 +365,20 @@ def build_page(public_json: str) -> str:
         if result.returncode != 0 or not output.is_file():
             raise DocsError(f"redocly build-docs failed:\n{result.stdout}{result.stderr}")
         page = output.read_text(encoding="utf-8")
-    return offline(page)
+    return with_index_box(offline(page))
+
+
+def with_index_box(page: str) -> str:
+    """The Redoc page with "Your index" above it and page.js run before Redoc starts."""
+    for anchor in (REDOC_CONTAINER, REDOC_START):
+        if page.count(anchor) != 1:
+            raise DocsError(
+                f"the Redoc page no longer has {anchor!r} once: update REDOC_CONTAINER and "
+                "REDOC_START in scripts/lib/docs.py"
+            )
+    script = PAGE_JS.read_text(encoding="utf-8")
+    page = page.replace(REDOC_CONTAINER, INDEX_BOX + REDOC_CONTAINER)
+    return page.replace(REDOC_START, f"{script}\n{REDOC_START}")
 
 
 def offline(page: str) -> str:
@@ -357,8 +400,13 @@ def offline(page: str) -> str:
 
 def _stamp(spec_path: Path, out: Path) -> str:
     digest = hashlib.sha256(str(out.resolve()).encode())
-    ours = [Path(__file__).with_name(name) for name in ("docs.py", "samples.py", "spec_changes.py")]
-    for path in (spec_path, *ours, REDOCLY_CONFIG, ROOT / "package-lock.json"):
+    ours = [
+        Path(__file__).with_name(name)
+        for name in ("docs.py", "samples.py", "python_samples.py", "page.js", "spec_changes.py")
+    ]
+    # The Python samples name what generated/client holds: its manifest changes with it.
+    client = ROOT / "generated" / "sources.sha256"
+    for path in (spec_path, *ours, client, REDOCLY_CONFIG, ROOT / "package-lock.json"):
         digest.update(path.read_bytes() if path.is_file() else b"-")
     return digest.hexdigest() + "\n"
 

@@ -42,6 +42,7 @@ CACHE = ROOT / "build" / "spec-changes"
 # No usage data or error reports sent, whatever the machine can reach.
 OPTIC_ENV = {"OPTIC_TELEMETRY_LEVEL": "off"}
 _OPERATION = re.compile(r"^[x✔] (?P<name>(?:GET|PUT|POST|DELETE|PATCH|HEAD|OPTIONS|TRACE) \S+):")
+NO_CHANGES = "No changes to the published API."
 _RULE = re.compile(r"^\s*x \[(?P<rule>[^\]]+)\] (?P<message>.+)$")
 
 
@@ -66,17 +67,20 @@ class Report:
 
 def compare(base: dict[str, Any], head: dict[str, Any]) -> Report:
     """Optic's report on the published forms of ``base`` and ``head``."""
-    if not OPTIC.exists():
-        raise ChangesError(f"{OPTIC.relative_to(ROOT)} is missing: run scripts/lib/node-tools")
     sides = [public_spec(base), public_spec(head)]
     # Optic forgives every break when the major version moved; the rule here is applied to what
     # Optic reports with the versions made equal (main), so the breaks are always listed.
     sides[1]["info"] = {**sides[1].get("info", {}), "version": _version(base)}
     key = hashlib.sha256(json.dumps(sides, sort_keys=True).encode()).hexdigest()
     cached = CACHE / f"{key}.json"
-    if cached.is_file():
+    if sides[0] == sides[1]:
+        # Nothing published changed (the usual check between releases): nothing for Optic to
+        # judge, and no Node.js tools to install for it.
+        text, operations = NO_CHANGES, []
+    elif cached.is_file():
         text, operations = json.loads(cached.read_text(encoding="utf-8"))
     else:
+        _install_optic()
         with tempfile.TemporaryDirectory(prefix="hubindex-changes-") as folder:
             paths = [Path(folder) / "base.json", Path(folder) / "head.json"]
             for path, side in zip(paths, sides, strict=True):
@@ -92,6 +96,16 @@ def compare(base: dict[str, Any], head: dict[str, Any]) -> Report:
         operations=operations,
         breaking=dict(_breaking(text)),
     )
+
+
+def _install_optic() -> None:
+    """Optic from package-lock.json (scripts/lib/node-tools: npm ci, once per lock file)."""
+    installed = subprocess.run(  # noqa: S603 - our own script
+        [str(ROOT / "scripts" / "lib" / "node-tools")], capture_output=True, text=True, check=False
+    )
+    if installed.returncode != 0 or not OPTIC.exists():
+        lines = installed.stderr.strip().splitlines() or [f"{OPTIC.relative_to(ROOT)} is missing"]
+        raise ChangesError(f"cannot install Optic (scripts/lib/node-tools): {lines[-1]}")
 
 
 def _version(spec: dict[str, Any]) -> str:

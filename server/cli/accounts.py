@@ -79,6 +79,13 @@ def _state(account: AccountSummary) -> str:
     return "disabled" if any(confirmed for _, confirmed in account.emails) else "unconfirmed"
 
 
+def run_in_unit(
+    settings: Settings, work: Callable[[Services], Awaitable[T]], *, writes: bool = True
+) -> T:
+    """``work`` in a unit of work of its own, committed when it returns."""
+    return _run(settings, work, writes=writes)
+
+
 def _run(settings: Settings, work: Callable[[Services], Awaitable[T]], *, writes: bool = True) -> T:
     async def run() -> T:
         state = AppState(settings)

@@ -1,11 +1,14 @@
-"""``hubindex db upgrade``, ``backup`` and ``restore``: the database's schema and copies."""
+"""``hubindex db upgrade``, ``backup`` and ``restore``: the database's schema and copies.
+
+Each imports its work (Alembic, SQLAlchemy) when it runs, not when the command line is parsed."""
 
 import argparse
+from typing import TYPE_CHECKING
 
-from server.cli import backups
 from server.cli.report import Commands, say
-from server.settings import Settings
-from server.storage.migrations import upgrade
+
+if TYPE_CHECKING:
+    from server.settings import Settings
 
 
 def add_commands(commands: Commands) -> None:
@@ -35,24 +38,30 @@ def add_commands(commands: Commands) -> None:
         command.set_defaults(run=run)
 
 
-def _upgrade(_args: argparse.Namespace, settings: Settings) -> int:
+def _upgrade(_args: argparse.Namespace, settings: "Settings") -> int:
     if not _apply_migrations(settings):
         say("the database is up to date: no migration was pending")
     return 0
 
 
-def _backup(args: argparse.Namespace, settings: Settings) -> int:
+def _backup(args: argparse.Namespace, settings: "Settings") -> int:
+    from server.cli import backups
+
     say(backups.backup(settings.database_url, args.path))
     return 0
 
 
-def _restore(args: argparse.Namespace, settings: Settings) -> int:
+def _restore(args: argparse.Namespace, settings: "Settings") -> int:
+    from server.cli import backups
+
     say(backups.restore(settings.database_url, args.path))
     _apply_migrations(settings)
     return 0
 
 
-def _apply_migrations(settings: Settings) -> list[str]:
+def _apply_migrations(settings: "Settings") -> list[str]:
+    from server.storage.migrations import upgrade
+
     applied = upgrade(settings.database_url)
     for migration in applied:
         say(f"applied migration {migration}")

@@ -1,25 +1,34 @@
 """The ``hubindex`` command: parse the command line, run the command, report a failure in one
-line. The commands are in modules of their own: ``serve``, ``database`` (migrations, backup,
-restore) and ``users``."""
+line. The commands are in modules of their own: ``serve_options`` (``serve``, whose work is
+``serve``), ``database`` (migrations, backup, restore), ``users``, ``orgs``, ``images`` and
+``audit``.
+
+Only the command line is imported to parse it: a command imports what it needs when it runs
+(the app, SQLAlchemy, Alembic), so ``--help`` and ``--version`` answer at once, and a
+command that does not serve loads none of the request path."""
 
 import argparse
 import logging.config
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from sqlalchemy.exc import DBAPIError
-
-from server.cli import database, serve, users
+from server.cli import audit, database, images, orgs, serve_options, users
 from server.cli.report import fail
-from server.errors import HubIndexError
-from server.logs import logging_config
-from server.settings import ENV_PREFIX, ConfigurationError, Settings, load_settings, masked
-from server.storage.engines import DatabaseURLError
 from server.version import VERSION
+
+if TYPE_CHECKING:
+    from sqlalchemy.exc import DBAPIError
+
+    from server.settings import Settings
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    from server.errors import HubIndexError
+    from server.logs import logging_config
+    from server.settings import ConfigurationError, load_settings
+
     try:
         settings = load_settings()
         if getattr(args, "log_format", None):
@@ -28,10 +37,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.run(args, settings)
     except ConfigurationError as error:
         return fail(f"configuration error: {error}", 2)
-    except (HubIndexError, DatabaseURLError) as error:
+    except HubIndexError as error:
         return fail(str(error), 1)
-    except DBAPIError as error:
+    # An except clause names its classes only when an exception reaches it: SQLAlchemy is
+    # imported by the commands that use a database, not for ``config``.
+    except _database_url_error() as error:
+        return fail(str(error), 1)
+    except _database_error() as error:
         return fail(f"database error: {str(error.orig).splitlines()[0]}", 1)
+
+
+def _database_url_error() -> type[Exception]:
+    from server.storage.engines import DatabaseURLError
+
+    return DatabaseURLError
+
+
+def _database_error() -> "type[DBAPIError]":
+    from sqlalchemy.exc import DBAPIError
+
+    return DBAPIError
 
 
 def parser() -> argparse.ArgumentParser:
@@ -42,15 +67,20 @@ def parser() -> argparse.ArgumentParser:
     )
     command.add_argument("--version", action="version", version=f"hubindex {VERSION}")
     commands = command.add_subparsers(title="commands", required=True, metavar="COMMAND")
-    serve.add_commands(commands)
+    serve_options.add_commands(commands)
     config = commands.add_parser("config", help="print the effective configuration, secrets masked")
     config.set_defaults(run=_config)
     database.add_commands(commands)
     users.add_commands(commands)
+    orgs.add_commands(commands)
+    images.add_commands(commands)
+    audit.add_commands(commands)
     return command
 
 
-def _config(_args: argparse.Namespace, settings: Settings) -> int:
+def _config(_args: argparse.Namespace, settings: "Settings") -> int:
+    from server.settings import ENV_PREFIX, masked
+
     for name, value in masked(settings).items():
         print(f"{ENV_PREFIX}{name.upper()}={value}")
     return 0

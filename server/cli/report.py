@@ -3,12 +3,13 @@
 import argparse
 import sys
 from collections.abc import Callable
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
 
-from server.settings import Settings
+if TYPE_CHECKING:
+    from server.settings import Settings
 
 # A command: what it was given on the command line and the settings; its exit status.
-Command = Callable[[argparse.Namespace, Settings], int]
+Command: TypeAlias = "Callable[[argparse.Namespace, Settings], int]"
 # The ``add_subparsers`` of a parser, where each module adds its commands.
 Commands: TypeAlias = "argparse._SubParsersAction[argparse.ArgumentParser]"
 

@@ -1,4 +1,6 @@
-"""``hubindex serve``: check what would fail at start in one line, then hand over to uvicorn."""
+"""``hubindex serve``: check what would fail at start in one line, then hand over to uvicorn.
+
+Its command line is ``serve_options``, which imports this module only when it serves."""
 
 import argparse
 import errno
@@ -11,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import uvicorn
 
-from server.cli.report import Commands, fail
+from server.cli.report import fail
 from server.errors import UsageError
 from server.http.connections import BoundedHttpToolsProtocol
 from server.http.responses import error_response
@@ -34,43 +36,6 @@ RELOAD_INCLUDES = ("*.py", "sources.sha256")
 
 # Files a process opens besides its connections: the database, logs, the metrics port, argon2.
 SPARE_FILES = 256
-
-
-def add_commands(commands: Commands) -> None:
-    serve = commands.add_parser("serve", help="serve the index over HTTP")
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=int, default=5000, help="port to listen on (5000)")
-    serve.add_argument(
-        "--no-migrate",
-        action="store_true",
-        help="do not apply pending database migrations at start (refuse to start instead)",
-    )
-    serve.add_argument(
-        "--workers",
-        type=int,
-        default=1,
-        help="worker processes (1); more than one needs PostgreSQL, where they share the work",
-    )
-    serve.add_argument(
-        "--forwarded-allow-ips",
-        metavar="ADDRESSES",
-        help="comma-separated addresses (or *) of the proxies whose X-Forwarded-For and"
-        " X-Forwarded-Proto are trusted; the client address, which the login limits count"
-        " by, is then the one the proxy names (uvicorn's option; default: 127.0.0.1,::1,"
-        " or $FORWARDED_ALLOW_IPS)",
-    )
-    serve.add_argument(
-        "--log-format",
-        choices=["text", "json"],
-        help="one readable line, or one JSON object, per log event (HUBINDEX_LOG_FORMAT)",
-    )
-    serve.add_argument(
-        "--reload",
-        action="store_true",
-        help="for development: serve again, in a new process, after each change of server/,"
-        " generated/ or the spec (one worker)",
-    )
-    serve.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace, settings: Settings) -> int:
@@ -177,9 +142,19 @@ def create_app_for_reload() -> "ASGIApp":
     return _unavailable(stale)
 
 
+# How long a thread may hold the interpreter while another waits for it (Python's default:
+# 5 ms). Large bodies are parsed, checked and built on worker threads and large writes encoded
+# on one (in slices, server.http.body); each time the event loop's thread comes back from the
+# kernel (a socket, epoll) it waits for the interpreter, up to this long, and a request does
+# that several times. Measured with the writers' attack of scripts/stress (SQLite, 1,000
+# repositories): see docs/performance.md.
+SWITCH_INTERVAL_SECONDS = 0.0005
+
+
 def _app() -> "ASGIApp":
     from server.app import create_app_from_environment  # Connexion: only when serving
 
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     return create_app_from_environment()
 
 
@@ -198,7 +173,8 @@ def _stale_tree() -> str | None:
         return f"the installed package is damaged: {stale}; install hubindex again"
     if not is_checkout():
         return None  # the proof reads the handlers' source: only a checkout has it
-    misfits = proof.problems(ROOT, proof.generated_files(ROOT / freshness.GENERATED))
+    tree = proof.generated_files(ROOT / freshness.GENERATED)
+    misfits = proof.proven_clean(ROOT, tree, ROOT / proof.CACHE)
     if misfits:
         more = f" (and {len(misfits) - 1} more)" if len(misfits) > 1 else ""
         return f"generated/ does not fit the handlers: {misfits[0]}{more}"

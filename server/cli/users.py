@@ -3,20 +3,20 @@
 Each row names the command, its help, its options beyond the username, and what it does: a
 function of the parsed arguments and the settings that returns what to print: one
 ``hubindex:`` line, or a report (a table, an account). The work itself
-(the accounts service, in a unit of work of its own) is ``server.cli.accounts``.
+(the accounts service, in a unit of work of its own) is ``server.cli.accounts``, imported with
+the rules it checks when a command runs, not when the command line is parsed.
 """
 
 import argparse
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from generated import models
-from server.cli import accounts
 from server.cli.report import Command, Commands, say
-from server.handlers.call import BodyRules
-from server.settings import Settings
+
+if TYPE_CHECKING:
+    from server.settings import Settings
 
 # An option: its flags and add_argument's keywords.
 Option = tuple[tuple[str, ...], dict[str, Any]]
@@ -44,14 +44,18 @@ class UsersCommand:
     name: str
     help: str
     # What it prints, given the arguments and the settings: ``hubindex: ...`` lines, or a table.
-    does: Callable[[argparse.Namespace, Settings], str]
+    does: Callable[[argparse.Namespace, "Settings"], str]
     options: tuple[Option, ...] = ()
     aliases: tuple[str, ...] = ()  # other names of the same command
     takes_username: bool = True
     report: bool = False  # its output is a table or an account, not one ``hubindex:`` line
 
 
-def _create(args: argparse.Namespace, settings: Settings) -> str:
+def _create(args: argparse.Namespace, settings: "Settings") -> str:
+    from generated import models
+    from server.cli import accounts
+    from server.handlers.call import BodyRules
+
     # The rules of a registration over HTTP, in its words, naming the field alone.
     registration = BodyRules(models.RegistrationRules, prefix="").parse(
         {"username": args.name, "email": args.email, "password": _password()}
@@ -66,7 +70,11 @@ def _create(args: argparse.Namespace, settings: Settings) -> str:
     return f"created {'administrator' if args.admin else 'account'} {registration.username}"
 
 
-def _set_password(args: argparse.Namespace, settings: Settings) -> str:
+def _set_password(args: argparse.Namespace, settings: "Settings") -> str:
+    from generated import models
+    from server.cli import accounts
+    from server.handlers.call import BodyRules
+
     # The rules of a password change over HTTP, in its words.
     checked = BodyRules(models.UserUpdate, prefix="").parse({"password": _password()})
     assert checked.password is not None
@@ -74,19 +82,37 @@ def _set_password(args: argparse.Namespace, settings: Settings) -> str:
     return f"set the password of {args.name}"
 
 
-def _enable(args: argparse.Namespace, settings: Settings) -> str:
+def _enable(args: argparse.Namespace, settings: "Settings") -> str:
+    from server.cli import accounts
+
     accounts.set_active(settings, args.name, True)
     return f"enabled {args.name}"
 
 
-def _disable(args: argparse.Namespace, settings: Settings) -> str:
+def _disable(args: argparse.Namespace, settings: "Settings") -> str:
+    from server.cli import accounts
+
     accounts.set_active(settings, args.name, False)
     return f"disabled {args.name}: its logins and tokens are refused"
 
 
-def _delete(args: argparse.Namespace, settings: Settings) -> str:
+def _delete(args: argparse.Namespace, settings: "Settings") -> str:
+    from server.cli import accounts
+
     accounts.delete_user(settings, args.name)
     return f"deleted {args.name}"
+
+
+def _list(_args: argparse.Namespace, settings: "Settings") -> str:
+    from server.cli import accounts
+
+    return accounts.listing(accounts.summaries(settings))
+
+
+def _show(args: argparse.Namespace, settings: "Settings") -> str:
+    from server.cli import accounts
+
+    return accounts.details(accounts.summaries(settings, args.name)[0])
 
 
 def _password() -> str:
@@ -98,14 +124,14 @@ COMMANDS = (
     UsersCommand(
         "list",
         "every account, one a line",
-        lambda _args, settings: accounts.listing(accounts.summaries(settings)),
+        _list,
         takes_username=False,
         report=True,
     ),
     UsersCommand(
         "show",
         "an account: addresses, state, role, repositories",
-        lambda args, settings: accounts.details(accounts.summaries(settings, args.name)[0]),
+        _show,
         report=True,
     ),
     UsersCommand("disable", "refuse the account's logins and tokens, at once", _disable),
@@ -134,7 +160,7 @@ def add_commands(commands: Commands) -> None:
 
 
 def _runner(command: UsersCommand) -> Command:
-    def run(args: argparse.Namespace, settings: Settings) -> int:
+    def run(args: argparse.Namespace, settings: "Settings") -> int:
         output = command.does(args, settings)
         if command.report:
             print(output, end="")

@@ -28,9 +28,10 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.composition import AppState
-from server.errors import HubIndexError
+from server.errors import AuthenticationFailed, HubIndexError
 from server.http.access_log import REQUEST_INFO
 from server.http.body import FORM_SCOPE_KEY, Body, parse_body
+from server.http.challenges import Challenges, challenged
 from server.http.formats import typed
 from server.http.forms import Field, Form, close_files
 from server.http.parameters import (
@@ -60,6 +61,7 @@ class CompiledOperation:
     parameters: tuple[Parameter, ...]
     body: Body | None
     security: OperationSecurity | None  # None: the operation needs no credentials
+    challenges: Challenges  # what its 401 carries in WWW-Authenticate
     # By status, range (2XX) or default: what the spec documents.
     responses: Mapping[int | str, "Documented"]
 
@@ -211,6 +213,8 @@ class Dispatcher:
         request = Request(scope, receive)
         try:
             response = await operation.answer(request, self.state, path_values)
+        except AuthenticationFailed as error:
+            return response_for(challenged(error, operation.challenges.of_request(scope)))
         except HubIndexError as error:
             return response_for(error)
         except Exception:
@@ -231,7 +235,8 @@ def load_operations(
     operationId, its glue found by ``resolve``; a body built as its model of ``models``
     (without it, passed as JSON)."""
     schemas = compiled.SCHEMAS
-    schemes = load_schemes(getattr(compiled, "SECURITY_SCHEMES", {}))
+    entries = getattr(compiled, "SECURITY_SCHEMES", {})
+    schemes = load_schemes(entries)
 
     def builder(model: str) -> Callable[[Any], Any]:
         if models is None:
@@ -244,6 +249,7 @@ def load_operations(
     operations = {}
     for operation in compiled.OPERATIONS:
         body = operation["body"]
+        challenges = Challenges.of(operation["security"], entries)
         operations[operation["operation_id"]] = CompiledOperation(
             operation_id=operation["operation_id"],
             template=operation["template"],
@@ -262,7 +268,8 @@ def load_operations(
                 kinds=body["kinds"],
                 form=None if body["fields"] is None else form_of(body["fields"]),
             ),
-            security=OperationSecurity.of(operation["security"], schemes),
+            security=OperationSecurity.of(operation["security"], schemes, challenges),
+            challenges=challenges,
             responses={
                 status: Documented(
                     tuple(response["media_types"]),

@@ -25,6 +25,7 @@ from types import ModuleType
 from typing import Any
 
 from connexion import context
+from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest
 from connexion.middleware.security import SecurityAPI, SecurityMiddleware, SecurityOperation
 from connexion.utils import is_null
@@ -33,10 +34,11 @@ from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from server.composition import AppState
-from server.errors import InvalidRequest
+from server.errors import AuthenticationFailed, InvalidRequest
 from server.http import formats
 from server.http.access_log import REQUEST_INFO
 from server.http.body import FORM_KIND, JSON_KIND, MULTIPART_KIND, TEXT_KIND, parse_body
+from server.http.challenges import Challenges, challenged
 from server.http.forms import text_body
 from server.http.parameters import build_object
 from server.http.security import STATE, VERIFIED, first_presented
@@ -153,6 +155,7 @@ def adapters(
         made[operation_id] = _adapter(
             operation_id,
             template=operation["template"],
+            challenges=Challenges.of(operation["security"], compiled.SECURITY_SCHEMES),
             glue=resolve(operation_id),
             state=state,
             passed=frozenset(passed),
@@ -178,6 +181,7 @@ def _adapter(
     operation_id: str,
     *,
     template: str,
+    challenges: Challenges,
     glue: Glue,
     state: AppState,
     passed: frozenset[str],
@@ -215,6 +219,9 @@ def _adapter(
                     typed = parameter.typed
                     arguments[parameter.argument] = raw if typed is None else typed(raw)
             return await glue(request, state, **arguments)
+        except AuthenticationFailed as error:  # the handler's own (authentication required)
+            challenged(error, challenges.of_request(scope))
+            raise
         finally:
             for upload in uploads:
                 await upload.close()
@@ -250,6 +257,13 @@ class _Operation(SecurityOperation):
         if not self.security:
             return self.security_handler_factory.security_passthrough
         factory = self.security_handler_factory
+        # What a 401 carries, from the table scripts/generate compiled, as the fast engine
+        # reads it (the spec Connexion loaded is the one generated beside it).
+        from generated.requests import SECURITY_SCHEMES
+
+        challenges = Challenges.of(
+            [list(requirement.items()) for requirement in self.security], SECURITY_SCHEMES
+        )
         checks = []
         used: set[str] = set()
         for requirement in self.security:
@@ -261,7 +275,7 @@ class _Operation(SecurityOperation):
                 reader = factory.parse_security_scheme(self.security_schemes[name], scopes)
                 if reader is None:  # scripts/generate refuses such a scheme
                     raise RuntimeError(f"security scheme {name!r} has no checker Connexion reads")
-                readers[name] = reader
+                readers[name] = challenges.watching(name, reader)
             if len(readers) == 1:
                 checks.extend(readers.values())
             else:
@@ -272,11 +286,26 @@ class _Operation(SecurityOperation):
         )
 
         async def verify(request: ConnexionRequest) -> None:
-            claims = await first_presented(checks, anonymous, reads_authorization, request)
+            try:
+                claims = await first_presented(checks, anonymous, reads_authorization, request)
+            except AuthenticationFailed as error:
+                challenged(error, challenges.of_request(request.scope))
+                raise
+            except ProblemException as problem:  # a refusal of Connexion's own readers
+                if problem.status != 401:
+                    raise
+                refusal = AuthenticationFailed(problem_message(problem))
+                raise challenged(refusal, challenges.of_request(request.scope)) from problem
             request.context.update({"user": claims.get("sub"), "token_info": claims})
             request.scope[VERIFIED] = claims
 
         return verify
+
+
+def problem_message(problem: ProblemException) -> str:
+    """A Connexion error's message in one line (jsonschema's goes on with the schema and the
+    instance, over several)."""
+    return str(problem.detail or problem.title).split("\n", 1)[0]
 
 
 def _reads_authorization(scheme: dict[str, Any]) -> bool:

@@ -3,11 +3,15 @@
 import math
 
 from generated import models
+from server.auth import caller_id, reads_private
 from server.handlers.call import Call
+from server.services.search import Viewer
 
 
 async def query(call: Call, *, q: str, n: int, page: int) -> models.SearchResults:
-    found = await call.services.search.search(q, page=page, per_page=n)
+    identity = call.identity
+    viewer = Viewer(caller_id(identity), reads_private(identity))
+    found = await call.services.search.search(q, page=page, per_page=n, viewer=viewer)
     return models.SearchResults(
         query=q,
         num_results=found.total,
@@ -18,7 +22,7 @@ async def query(call: Call, *, q: str, n: int, page: int) -> models.SearchResult
             models.SearchResult(
                 name=hit.name,
                 description=hit.description,
-                star_count=0,
+                star_count=hit.star_count,
                 is_official=hit.is_official,
                 is_automated=False,
                 is_trusted=False,

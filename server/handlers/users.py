@@ -3,8 +3,9 @@
 from urllib.parse import urlencode
 
 from generated import models
-from server.auth import Account, authorize_account
+from server.auth import Account, OrgToken, authorize_account
 from server.errors import AuthenticationFailed, UserExists
+from server.handlers._audit import signed_in
 from server.handlers.call import BodyRules, Call, Reply
 from server.services.accounts import Confirmation
 
@@ -19,21 +20,29 @@ async def register(call: Call, *, body: models.Registration) -> models.UserCreat
     # mistyped password may be short.
     if await accounts.taken(body.username, body.email):
         raise UserExists()
-    fields = {"username": body.username, "password": body.password.get_secret_value()}
-    new = _NEW_ACCOUNT.parse({**fields, "email": body.email})
-    # Only now, with nothing of it taken and every field good, is it counted: an existing
-    # account's `docker login` is never refused by the registration limit.
-    await call.services.admit_account_change("registration", call.address)
-    confirmation = await accounts.register(
-        new.username, new.password.get_secret_value(), str(new.email)
-    )
+    # What follows costs the index an argon2 hash: a flood of it is refused before the rules
+    # are judged and before anything is counted or written. An address refused lately is
+    # refused again from memory; then a place among the hashes is kept for this one (waiting
+    # up to a second for it: the refusals of a flood come no faster than that).
+    call.services.refuse_if_refused_lately("registration", call.address)
+    async with accounts.hashing_place() as place:
+        fields = {"username": body.username, "password": body.password.get_secret_value()}
+        new = _NEW_ACCOUNT.parse({**fields, "email": body.email})
+        # Only now, with nothing of it taken and every field good, is it counted: an existing
+        # account's `docker login` is never refused by the registration limit.
+        await call.services.admit_account_change("registration", call.address)
+        confirmation = await accounts.register(
+            new.username, new.password.get_secret_value(), str(new.email), place
+        )
     _mail_after_commit(call, confirmation)
     return models.UserCreated("User Created")
 
 
 async def login(call: Call) -> models.Ok:
-    if not isinstance(call.identity, Account):
+    # An organization access token signs in as its organization (`docker login -u ORG`).
+    if not isinstance(call.identity, Account | OrgToken):
         raise AuthenticationFailed("authentication required")
+    await signed_in(call, call.identity, "v1")
     return models.Ok("OK")
 
 

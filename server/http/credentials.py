@@ -25,7 +25,15 @@ class TokenCredential:
     access: str
 
 
-Credential = BasicCredential | TokenCredential
+@dataclass(frozen=True, slots=True)
+class BearerCredential:
+    """``Authorization: Bearer <jwt>`` (or ``JWT <jwt>``): a signed token of the management
+    API."""
+
+    token: str = field(repr=False)
+
+
+Credential = BasicCredential | TokenCredential | BearerCredential
 
 
 def parse_token(text: str) -> TokenCredential:

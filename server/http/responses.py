@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from starlette.responses import Response
 
 from server import errors
+from server.http.challenges import DEFAULT as DEFAULT_CHALLENGES
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +26,6 @@ STATUS_BY_ERROR: Mapping[type[errors.HubIndexError], int] = {
     errors.Unavailable: 503,
     errors.NotImplementedYet: 501,
 }
-
-BASIC_CHALLENGE = {"WWW-Authenticate": 'Basic realm="hubindex"'}
 
 
 def documented_key(status: int, documented: Mapping[int | str, object]) -> int | str | None:
@@ -66,8 +65,12 @@ def response_for(error: errors.HubIndexError) -> Response:
         # Docker 1.x compares this body byte for byte, then falls back to logging in.
         return json_response(error.message, status)
     headers: dict[str, str] = {}
-    if status == 401:
-        headers.update(BASIC_CHALLENGE)
     if isinstance(error, errors.TooManyRequests | errors.Unavailable):
         headers["Retry-After"] = str(error.retry_after_seconds)
-    return error_response(status, error.message, headers)
+    response = error_response(status, error.message, headers)
+    if status == 401:
+        # One field per challenge: the operation's schemes' (server/http/challenges.py).
+        challenges = getattr(error, "challenges", ()) or DEFAULT_CHALLENGES
+        for challenge in challenges:
+            response.headers.append("WWW-Authenticate", challenge)
+    return response

@@ -38,6 +38,7 @@ from starlette.requests import Request
 from starlette.types import Scope
 
 from server.errors import AuthenticationFailed
+from server.http.challenges import Challenges
 
 # What a scheme's reading answers when the request does not carry it (Connexion's own value).
 NOT_PRESENTED: Any = NO_VALUE
@@ -250,15 +251,21 @@ class OperationSecurity:
 
     @classmethod
     def of(
-        cls, requirements: Sequence[Sequence[Sequence[Any]]], schemes: Mapping[str, Scheme]
+        cls,
+        requirements: Sequence[Sequence[Sequence[Any]]],
+        schemes: Mapping[str, Scheme],
+        challenges: Challenges,
     ) -> "OperationSecurity | None":
         """``requirements``: the alternatives, each a list of (scheme name, scopes); None for
-        an operation without security."""
+        an operation without security. A Bearer scheme's refusal is marked for ``challenges``."""
         if not requirements:
             return None
         checks: list[Check] = []
         for requirement in requirements:
-            readers = [(name, schemes[name].reader(list(scopes))) for name, scopes in requirement]
+            readers = [
+                (name, challenges.watching(name, schemes[name].reader(list(scopes))))
+                for name, scopes in requirement
+            ]
             if len(readers) == 1:
                 checks.append(readers[0][1])
             elif readers:

@@ -5,17 +5,25 @@ address the sender need not own. So one client address may make ``per_address[ki
 kind within the window; past that, TooManyAccountChanges (429) until the oldest leaves it.
 
 Counted in the database, so that every process serving it counts together, and counted when
-admitted, in a unit of work of its own: a registration refused later (its hashing overloaded,
-its name taken by a concurrent one) still counted. Only what would change something is counted:
-a registration of a taken username or email answers "Username or email already exists" before
-it is admitted (server.handlers.users), so `docker login` of an existing account never meets
-this limit.
+admitted, in a unit of work of its own: a registration refused later (its name taken by a
+concurrent one) still counted. Only what would change something is counted: a registration of a
+taken username or email answers "Username or email already exists" before it is admitted
+(server.handlers.users), so `docker login` of an existing account never meets this limit; nor is
+one refused because the password hashes are busy (it keeps its place among them first).
 
 Concurrent admissions of one address are serialised: on SQLite by the write lock every writing
 unit takes first, on PostgreSQL by a transaction-scoped advisory lock on the (kind, address).
+
+A refusal is remembered by the process (:class:`RecentRefusals`) until the moment the oldest
+change counted leaves the window: till then the count cannot fall below the limit, whatever
+other processes do (they can only add to it), so the same refusal is answered again without a
+unit of work. A flood from one address past its limit then costs no write lock, no statement.
 """
 
 import hashlib
+import time
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Literal
 
@@ -43,13 +51,51 @@ _REFUSALS = {
 }
 
 
+class RecentRefusals:
+    """The (kind, address) pairs refused lately, each until its oldest counted change leaves the
+    window; at most ``max_entries`` (the oldest noted forgotten first: the database decides
+    for them again)."""
+
+    def __init__(
+        self, max_entries: int = 10_000, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self._max = max_entries
+        self._clock = clock
+        self._until: OrderedDict[tuple[str, str], float] = OrderedDict()
+
+    def check(self, kind: Kind, address: str) -> None:
+        """TooManyAccountChanges if ``address`` was refused ``kind`` and still would be."""
+        key = (kind, address[:64])
+        until = self._until.get(key)
+        if until is None:
+            return
+        wait = until - self._clock()
+        if wait <= 0:
+            del self._until[key]
+            return
+        raise TooManyAccountChanges(_REFUSALS[kind], _retry_after(wait))
+
+    def note(self, kind: Kind, address: str, wait: float) -> None:
+        key = (kind, address[:64])
+        self._until[key] = self._clock() + wait
+        self._until.move_to_end(key)
+        while len(self._until) > self._max:
+            self._until.popitem(last=False)
+
+
 class AccountChangeLimits:
     def __init__(
-        self, session: DatabaseSession, *, per_address: dict[Kind, int], window: timedelta
+        self,
+        session: DatabaseSession,
+        *,
+        per_address: dict[Kind, int],
+        window: timedelta,
+        refusals: RecentRefusals | None = None,
     ) -> None:
         self._session = session
         self._per_address = per_address
         self._window = window
+        self._refusals = refusals
 
     async def admit(self, kind: Kind, address: str) -> None:
         """Count one ``kind`` of change from ``address``, or TooManyAccountChanges when the
@@ -66,9 +112,16 @@ class AccountChangeLimits:
         count, oldest = (await self._session.execute(_RECENT, recent)).one()
         if count >= limit:
             oldest = oldest if oldest.tzinfo else oldest.replace(tzinfo=UTC)  # SQLite: naive UTC
-            wait = (oldest + self._window - now).total_seconds()
-            raise TooManyAccountChanges(_REFUSALS[kind], max(1, int(wait) + 1))
+            # From this moment, not the statements' start: the memo must not outlast the count.
+            wait = (oldest + self._window - datetime.now(UTC)).total_seconds()
+            if self._refusals is not None:
+                self._refusals.note(kind, address, wait)
+            raise TooManyAccountChanges(_REFUSALS[kind], _retry_after(wait))
         await self._session.execute(_RECORD, {"kind": kind, "address": address, "made_at": now})
+
+
+def _retry_after(wait: float) -> int:
+    return max(1, int(wait) + 1)
 
 
 def _lock_key(kind: str, address: str) -> int:

@@ -2,11 +2,25 @@
 
 import hashlib
 import secrets
+from collections.abc import AsyncIterator
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from sqlalchemy import ColumnElement, delete, func, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    delete,
+    exists,
+    func,
+    insert,
+    literal,
+    not_,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from server.auth import LIBRARY
@@ -16,11 +30,50 @@ from server.errors import (
     NotFound,
     UserExists,
 )
-from server.services.passwords import Passwords
+from server.services.organizations import last_owned
+from server.services.passwords import HashPlace, Passwords
 from server.storage.database import DatabaseSession
-from server.storage.tables import Email, EmailConfirmation, Repository, User
+from server.storage.prepared import plain_read, prepared
+from server.storage.tables import Email, EmailConfirmation, Namespace, Repository, User
 
 RESERVED_USERNAMES = frozenset({LIBRARY})
+
+_users = User.__table__
+_emails = Email.__table__
+_namespaces = Namespace.__table__
+_confirmations = EmailConfirmation.__table__
+# Whether an address counts (as _counts, at :now): confirmed, or its code not expired yet.
+_address_counts = or_(
+    _emails.c.confirmed,
+    exists().where(
+        _confirmations.c.email_id == _emails.c.id,
+        _confirmations.c.expires_at > bindparam("now"),
+    ),
+)
+# Whether a username or an address that counts is an account's. Every registration asks it
+# first, those a flood sends in vain too: a prepared statement, not an ORM query built, keyed
+# and compiled anew each time (about half the loop's time of a refused registration).
+_TAKEN = plain_read(
+    prepared(
+        select(literal(1)).where(
+            or_(
+                # A name is taken by a user or an organization alike (migration 0012).
+                exists().where(_namespaces.c.name == bindparam("username")),
+                exists().where(_users.c.username == bindparam("username")),
+                exists().where(_emails.c.address == bindparam("email"), _address_counts),
+            )
+        )
+    )
+)
+# A new account's rows, in Core: the ORM's unit of work cost more of the loop than the rest of
+# a registration's statements together.
+_FORGET_EXPIRED = prepared(
+    delete(_emails).where(_emails.c.address == bindparam("address"), not_(_address_counts))
+)
+_ADD_USER = insert(_users).returning(_users.c.id)
+_ADD_EMAIL = insert(_emails).returning(_emails.c.id)
+_ADD_NAMESPACE = insert(_namespaces)
+_ADD_CONFIRMATION = insert(_confirmations)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +100,16 @@ class AccountService(Protocol):
     async def taken(self, username: str, email: str) -> bool:
         """Whether an account has this username, or this email address (in any case)."""
 
-    async def register(self, username: str, password: str, email: str) -> Confirmation | None:
+    def hashing_place(self) -> AbstractAsyncContextManager[HashPlace]:
+        """A place among the password hashes for a new account (Passwords.place: waiting up to
+        a second for one, else Overloaded), given back unless ``register`` used it. This
+        unit's transaction is ended first (nothing is held while waiting): take it before
+        anything is counted or written, so that a flood past the hashes' bound is refused for
+        the price of the lookup alone."""
+
+    async def register(
+        self, username: str, password: str, email: str, place: HashPlace | None = None
+    ) -> Confirmation | None:
         """Create an account; the confirmation to mail, or None when none is required.
 
         What the unit of work did before (a lookup) is rolled back first: the password is
@@ -108,19 +170,29 @@ class DatabaseAccountService:
 
     async def taken(self, username: str, email: str) -> bool:
         # Any text may be looked up, but PostgreSQL refuses a NUL in a query's text: a value
-        # that holds one is no account's (the rules of a registration refuse it).
-        matches = []
-        if "\x00" not in username:
-            matches.append(User.username == username)
-        if "\x00" not in email:
-            owners = select(Email.user_id).where(Email.address == email.lower(), _counts())
-            matches.append(User.id.in_(owners))
-        if not matches:
+        # that holds one is no account's (the rules of a registration refuse it), nor is "".
+        values = {
+            "username": "" if "\x00" in username else username,
+            "email": "" if "\x00" in email else email.lower(),
+            "now": datetime.now(UTC),
+        }
+        if not (values["username"] or values["email"]):
             return False
-        found = await self._session.scalar(select(User.id).where(or_(*matches)).limit(1))
+        found = (await self._session.execute(_TAKEN, values)).first()
         return found is not None
 
-    async def register(self, username: str, password: str, email: str) -> Confirmation | None:
+    @asynccontextmanager
+    async def hashing_place(self) -> AsyncIterator[HashPlace]:
+        await self._session.rollback()
+        place = await self._passwords.place()
+        try:
+            yield place
+        finally:
+            self._passwords.give_back(place)
+
+    async def register(
+        self, username: str, password: str, email: str, place: HashPlace | None = None
+    ) -> Confirmation | None:
         if username in RESERVED_USERNAMES:
             raise InvalidRequest(f"username: {username!r} is reserved")
         # On SQLite a writing unit's first statement (the lookup) took the write lock, which
@@ -128,45 +200,57 @@ class DatabaseAccountService:
         # A registration of the same name in between is still refused, by the unique index.
         await self._session.rollback()
         user = await self._add_user(
-            username, email, password, active=not self._confirmation_required, admin=False
+            username,
+            email,
+            password,
+            active=not self._confirmation_required,
+            admin=False,
+            place=place,
         )
         if not self._confirmation_required:
             return None
-        return await self._new_confirmation(user.emails[0])
+        return await self._new_confirmation(*user)
 
     async def create(self, username: str, email: str, password: str, *, admin: bool) -> None:
         await self._add_user(username, email, password, active=True, admin=admin)
 
     async def _add_user(
-        self, username: str, email: str, password: str, *, active: bool, admin: bool
-    ) -> User:
-        password_hash = await self._passwords.hash(password)
+        self,
+        username: str,
+        email: str,
+        password: str,
+        *,
+        active: bool,
+        admin: bool,
+        place: HashPlace | None = None,
+    ) -> tuple[int, str]:
+        """The new account's address: its id and its text."""
+        password_hash = await self._passwords.hash(password, place)
         await self._forget_expired(email)
-        user = User(
-            username=username,
-            password_hash=password_hash,
-            is_active=active,
-            is_admin=admin,
-            emails=[Email(address=email.lower(), confirmed=active)],
-        )
-        self._session.add(user)
+        address = email.lower()
+        user = {
+            "username": username,
+            "password_hash": password_hash,
+            "is_active": active,
+            "is_admin": admin,
+        }
         try:
-            await self._session.flush()
+            user_id = (await self._session.execute(_ADD_USER, user)).scalar_one()
+            # The name's own row: its key refuses a name an organization holds, too.
+            named = {"name": username, "user_id": user_id, "organization_id": None}
+            await self._session.execute(_ADD_NAMESPACE, named)
+            added = {"user_id": user_id, "address": address, "confirmed": active}
+            email_id = (await self._session.execute(_ADD_EMAIL, added)).scalar_one()
         except IntegrityError:
             raise UserExists() from None
-        return user
+        return email_id, address
 
-    async def _new_confirmation(self, email: Email) -> Confirmation:
+    async def _new_confirmation(self, email_id: int, address: str) -> Confirmation:
         code = secrets.token_urlsafe(32)
-        self._session.add(
-            EmailConfirmation(
-                code_hash=_digest(code),
-                email_id=email.id,
-                expires_at=datetime.now(UTC) + self._confirmation_ttl,
-            )
-        )
-        await self._session.flush()
-        return Confirmation(email.address, code)
+        expires_at = datetime.now(UTC) + self._confirmation_ttl
+        confirmation = {"code_hash": _digest(code), "email_id": email_id, "expires_at": expires_at}
+        await self._session.execute(_ADD_CONFIRMATION, confirmation)
+        return Confirmation(address, code)
 
     async def confirm(self, code: str) -> None:
         # Deleting the row is what makes the code single-use, also under concurrent clicks.
@@ -223,13 +307,13 @@ class DatabaseAccountService:
             await self._session.flush()
         except IntegrityError:
             raise Conflict("email: that address belongs to an account already") from None
-        return await self._new_confirmation(address)
+        return await self._new_confirmation(address.id, address.address)
 
     async def _forget_expired(self, email: str) -> None:
         """An unconfirmed address whose code has expired belongs to no one any more: its row
         goes, so that the address can be registered or added again."""
         await self._session.execute(
-            delete(Email).where(Email.address == email.lower(), not_(_counts()))
+            _FORGET_EXPIRED, {"address": email.lower(), "now": datetime.now(UTC)}
         )
 
     async def activate(self, username: str) -> None:
@@ -295,6 +379,13 @@ class DatabaseAccountService:
             raise Conflict(
                 f"user {username} owns {owned} repositories: delete them first, or disable"
                 " the account instead"
+            )
+        user_id = await self._session.scalar(select(User.id).where(User.username == username))
+        last = await last_owned(self._session, user_id) if user_id is not None else []
+        if last:
+            raise Conflict(
+                f"user {username} is the last owner of {', '.join(last)}: make another member"
+                " an owner, or delete the organization, first"
             )
         deleted = await self._session.execute(delete(User).where(User.username == username))
         if deleted.rowcount == 0:

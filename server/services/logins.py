@@ -153,6 +153,11 @@ class LoginThrottle:
         self._window = window
         self._known_for = known_for
 
+    @property
+    def window(self) -> timedelta:
+        """How long a failure counts."""
+        return self._window
+
     async def attempt(self, username: str, address: str) -> LoginAttempt:
         """The account of ``username`` and the failures that count at ``address``."""
         now = datetime.now(UTC)
@@ -207,6 +212,11 @@ class LoginThrottle:
         now = datetime.now(UTC)
         await self._session.execute(_EXPIRE, {"before": now - self._window})
         await self._session.execute(_RECORD, {**_key(username, address), "failed_at": now})
+
+    async def record_address_failure(self, address: str) -> None:
+        """A wrong secret that counts against the client address alone (a personal access
+        token that is no one's): under the empty username, which no account has."""
+        await self.record_failure("", address)
 
     async def record_success(self, username: str, address: str, password_hash: str) -> None:
         """After a correct password: the pair's failures are cleared (not the address's nor the

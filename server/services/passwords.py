@@ -14,9 +14,15 @@ one password against one hash share a single verification instead.
 
 Logins never wait behind new hashes (registrations, password changes): checks and hashes run
 on pools of their own, the hashes' at the lowest priority (server.workers), so the scheduler
-gives a login's check the cores first. New hashes are bounded: past ``hashes_waiting`` beyond
-those running, a new one is refused at once (Overloaded, 503 with Retry-After) instead of
-queueing without end.
+gives a login's check the cores first; and a new hash does not start while a check runs (it
+waits for the checks to end, up to ``HASH_YIELDS_SECONDS``), so that a login shares the cores
+at most with a hash that had begun before it. New hashes are bounded: ``hashes_waiting`` may
+wait beyond those running; one more waits for a place up to ``ROOM_WAIT_SECONDS`` (as long as
+the Retry-After it would be told), then is refused (Overloaded, 503 with Retry-After), as is
+one that finds ``ROOM_WAITERS`` times the bound waiting for a place already. Holding those
+refusals back is what bounds a flood's cost: a client that sends the next registration as soon
+as one is refused gets at most one refusal a second per connection, instead of keeping the
+event loop (and itself) busy with refusals the logins' checks then share the cores with.
 """
 
 import asyncio
@@ -24,15 +30,24 @@ import hashlib
 import hmac
 import os
 import secrets
+import threading
 import time
-from collections import OrderedDict
+from collections import OrderedDict, deque
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from server.errors import Overloaded
 from server.workers import LOWEST, WorkerThreads
+
+# How long a new hash waits for a place among those ``hashes_waiting`` before it is refused.
+ROOM_WAIT_SECONDS = 1.0
+# How many may wait for a place at once, as a multiple of the places: past it, refused at once.
+ROOM_WAITERS = 4
+# How long a new hash waits for the logins' checks running to end before it starts anyway.
+HASH_YIELDS_SECONDS = 2.0
 
 
 class VerifiedPasswords:
@@ -74,6 +89,13 @@ class VerifiedPasswords:
             self._entries.popitem(last=False)
 
 
+@dataclass(slots=True)
+class HashPlace:
+    """A place among the hashes, kept for one (Passwords.place)."""
+
+    used: bool = False
+
+
 class Passwords:
     def __init__(
         self,
@@ -102,12 +124,68 @@ class Passwords:
         hashing = max(1, cores // parallelism)
         self._hashes = WorkerThreads(hashing, "hubindex-hash", niceness=LOWEST)
         self._most_hashes = hashing + hashes_waiting
+        # Places kept for hashes to come (place()), and those waiting for one, in turn.
+        self._places = 0
+        self._waiting_for_room: deque[asyncio.Future[None]] = deque()
+        # The checks running in their threads; a new hash starts when there are none.
+        self._checks = threading.Condition()
+        self._checks_running = 0
 
-    async def hash(self, password: str) -> str:
-        """A new hash of ``password``; Overloaded when too many are waiting already."""
-        if self._hashes.pending >= self._most_hashes:
+    async def place(self) -> "HashPlace":
+        """A place among the hashes (those running and ``hashes_waiting`` more), kept for a
+        :meth:`hash` to come: at once, or when one is given up, first come first served; or
+        Overloaded, after ``ROOM_WAIT_SECONDS`` without one, or at once when too many wait
+        already. Hand it to :meth:`hash`, or :meth:`give_back` it."""
+        if self._hashes.pending + self._places < self._most_hashes:
+            self._places += 1
+            return HashPlace()
+        if len(self._waiting_for_room) >= ROOM_WAITERS * self._most_hashes:
             raise Overloaded()
-        return await self._hashes.run(self._hasher.hash, password)
+        handed: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._waiting_for_room.append(handed)
+        try:
+            await asyncio.wait_for(asyncio.shield(handed), ROOM_WAIT_SECONDS)
+        except BaseException as error:
+            if handed.done() and not handed.cancelled():
+                self._give_back()  # handed one just as the wait ended
+            else:
+                handed.cancel()
+            if isinstance(error, TimeoutError):
+                raise Overloaded() from None
+            raise
+        return HashPlace()
+
+    def give_back(self, place: "HashPlace") -> None:
+        """A place from :meth:`place` that no hash will use (the registration was refused)."""
+        if not place.used:
+            place.used = True
+            self._give_back()
+
+    async def hash(self, password: str, place: "HashPlace | None" = None) -> str:
+        """A new hash of ``password``, in ``place`` (or one found first, :meth:`place`)."""
+        if place is None:
+            place = await self.place()
+        if place.used:
+            raise RuntimeError("a hash's place is used once")
+        place.used = True
+        self._places -= 1  # the hashing threads count it from here (pending)
+        try:
+            return await self._hashes.run(self._hash, password)
+        finally:
+            self._hand_on()
+
+    def _give_back(self) -> None:
+        self._places -= 1
+        self._hand_on()
+
+    def _hand_on(self) -> None:
+        """A place came free: to the first still waiting, if any."""
+        while self._waiting_for_room:
+            waiter = self._waiting_for_room.popleft()
+            if not waiter.done():
+                self._places += 1
+                waiter.set_result(None)
+                return
 
     def remembered(self, username: str, password: str, password_hash: str | None) -> bool:
         """Whether ``password`` was verified against ``password_hash`` a short while ago:
@@ -136,10 +214,24 @@ class Passwords:
         self._threads.close()
         self._hashes.close()
 
+    def _hash(self, password: str) -> str:
+        """In a hashing thread: not begun while a login's check runs (up to a bound, so that
+        hashes still end under a steady stream of logins)."""
+        with self._checks:
+            self._checks.wait_for(lambda: not self._checks_running, HASH_YIELDS_SECONDS)
+        return self._hasher.hash(password)
+
     def _verify(self, password_hash: str | None, password: str) -> bool:
+        with self._checks:
+            self._checks_running += 1
         try:
             return self._hasher.verify(password_hash or self._dummy, password) and bool(
                 password_hash
             )
         except (VerificationError, InvalidHashError):
             return False
+        finally:
+            with self._checks:
+                self._checks_running -= 1
+                if not self._checks_running:
+                    self._checks.notify_all()

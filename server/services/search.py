@@ -26,11 +26,12 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from sqlalchemy import Engine, select
+from sqlalchemy import ColumnElement, Engine, select
 from sqlalchemy.engine import make_url
 
 from server.auth import LIBRARY
 from server.cache import GenerationCache
+from server.services.permissions import public_only, visible_to
 from server.services.search_plan import MATCH_LIMIT, Steps, search_steps, term_of
 from server.storage.database import DatabaseSession
 from server.storage.engines import sync_engine
@@ -41,10 +42,33 @@ __all__ = ["MATCH_LIMIT"]
 
 
 @dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who searches: account ``user`` (0: anonymous), and whether the private repositories it
+    is granted count (not for a ``repo:public_read`` access token). A private repository is
+    found only by those who may read it (server.services.permissions.visible_to)."""
+
+    user: int = 0
+    private: bool = True
+
+    @property
+    def key(self) -> int:
+        """What the answers kept for it are kept under: 0 for everyone who sees only public
+        repositories (one answer serves them all), else the account."""
+        return 0 if public_only(self.user, self.private) else self.user
+
+    def visible(self) -> ColumnElement[bool]:
+        return visible_to(self.user, private=self.private)
+
+
+ANONYMOUS = Viewer()
+
+
+@dataclass(frozen=True, slots=True)
 class SearchHit:
     name: str  # namespace/repository
     description: str
     is_official: bool
+    star_count: int = 0  # kept with the stars (server.services.pages)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +78,12 @@ class SearchPage:
 
 
 class SearchService(Protocol):
-    async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
-        """Case-insensitive matches on name and description: exact name first, then name
-        prefixes, then other matches; ties by full name. At most MATCH_LIMIT are counted and
-        paged through."""
+    async def search(
+        self, query: str, *, page: int, per_page: int, viewer: Viewer = ANONYMOUS
+    ) -> SearchPage:
+        """Case-insensitive matches on name and description, of the repositories ``viewer``
+        may read: exact name first, then name prefixes, then other matches; ties by full name.
+        At most MATCH_LIMIT are counted and paged through."""
 
 
 class DatabaseSearchService:
@@ -67,8 +93,12 @@ class DatabaseSearchService:
         self._session = session
         self._dialect = session.get_bind().dialect.name
 
-    async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
-        steps = search_steps(query, page=page, per_page=per_page, dialect=self._dialect)
+    async def search(
+        self, query: str, *, page: int, per_page: int, viewer: Viewer = ANONYMOUS
+    ) -> SearchPage:
+        steps = search_steps(
+            query, page=page, per_page=per_page, dialect=self._dialect, visible=viewer.visible()
+        )
         try:
             statement = next(steps)
             while True:
@@ -97,11 +127,14 @@ class SqliteSearcher:
             return None
         return cls(url)
 
-    async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
-        return await self._threads.run(self._search, query, page, per_page)
+    async def search(
+        self, query: str, *, page: int, per_page: int, viewer: Viewer = ANONYMOUS
+    ) -> SearchPage:
+        return await self._threads.run(self._search, query, page, per_page, viewer)
 
-    def _search(self, query: str, page: int, per_page: int) -> SearchPage:
-        steps = search_steps(query, page=page, per_page=per_page, dialect="sqlite")
+    def _search(self, query: str, page: int, per_page: int, viewer: Viewer) -> SearchPage:
+        visible = viewer.visible()
+        steps = search_steps(query, page=page, per_page=per_page, dialect="sqlite", visible=visible)
         with self._engine.connect() as connection:  # closed: rolled back, the snapshot ends
             return _page(*_run(steps, lambda statement: connection.execute(statement).all()))
 
@@ -116,8 +149,10 @@ class ThreadedSearchService:
     def __init__(self, searcher: SqliteSearcher) -> None:
         self._searcher = searcher
 
-    async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
-        return await self._searcher.search(query, page=page, per_page=per_page)
+    async def search(
+        self, query: str, *, page: int, per_page: int, viewer: Viewer = ANONYMOUS
+    ) -> SearchPage:
+        return await self._searcher.search(query, page=page, per_page=per_page, viewer=viewer)
 
 
 def _run(steps: Steps, execute: Callable[[Any], Sequence[Any]]) -> tuple[int, Sequence[Any]]:
@@ -130,11 +165,14 @@ def _run(steps: Steps, execute: Callable[[Any], Sequence[Any]]) -> tuple[int, Se
 
 
 def _page(total: int, rows: Sequence[Any]) -> SearchPage:
-    return SearchPage(total, tuple(_hit(row.namespace, row.name, row.description) for row in rows))
+    return SearchPage(total, tuple(_hit(row) for row in rows))
 
 
-def _hit(namespace: str, name: str, description: str) -> SearchHit:
-    return SearchHit(f"{namespace}/{name}", description, namespace == LIBRARY)
+def _hit(row: Any) -> SearchHit:
+    namespace = row.namespace
+    return SearchHit(
+        f"{namespace}/{row.name}", row.description, namespace == LIBRARY, int(row.star_count or 0)
+    )
 
 
 class CachedSearchService:
@@ -142,8 +180,9 @@ class CachedSearchService:
     generation (migration 0004) stays the same: a write that may change an answer, in any
     process, raises it as it commits, and the next search here computes afresh.
 
-    Every repository is public, so one answer serves every caller: should search ever depend
-    on who asks, the key must say who.
+    An answer is kept under who may see it (:attr:`Viewer.key`): one for every caller who
+    sees only public repositories, one per account that may read private ones. A change of
+    privacy or of collaborators raises the generation too (server.services.sharing).
     """
 
     def __init__(
@@ -158,16 +197,18 @@ class CachedSearchService:
         self._cache = cache
         self._change_counter = change_counter
 
-    async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
+    async def search(
+        self, query: str, *, page: int, per_page: int, viewer: Viewer = ANONYMOUS
+    ) -> SearchPage:
         # The generation first, then the answer. The other way round, a write committing in
         # between (PostgreSQL, READ COMMITTED: each statement sees the latest commits) would
         # file the answer from before it under its new generation. This way an answer is at
         # worst newer than its generation.
         generation = await self._generation()
-        key = (term_of(query), page, per_page)
+        key = (term_of(query), page, per_page, viewer.key)
         found = self._cache.get(generation, key)
         if found is None:
-            found = await self._searches.search(query, page=page, per_page=per_page)
+            found = await self._searches.search(query, page=page, per_page=per_page, viewer=viewer)
             self._cache.put(generation, key, found)
         return found
 
@@ -186,7 +227,7 @@ class CachedSearchService:
 
 _GENERATION = select(SearchGeneration.__table__.c.generation)  # one row
 
-_Key = tuple[str, int, int]  # term, page, per page
+_Key = tuple[str, int, int, int]  # term, page, per page, viewer
 
 
 class SearchResultCache(GenerationCache[_Key, SearchPage]):

@@ -59,7 +59,7 @@ SENTINEL = "\x01"  # ends every text the SQLite indexes hold: see migration 0006
 # A generator of statements: sent each statement's rows, it returns (matches, page rows).
 Steps = Generator[Executable, Sequence[Any], tuple[int, Sequence[Any]]]
 
-COLUMNS = (Repository.namespace, Repository.name, Repository.description)
+COLUMNS = (Repository.namespace, Repository.name, Repository.description, Repository.star_count)
 
 _TRIGRAM = 3
 # What pg_trgm surely makes a trigram of, in LIKE '%term%': three letters or digits in a row,
@@ -68,12 +68,22 @@ _PG_TRIGRAM = re.compile("[a-z0-9]{3}|[^a-z0-9][a-z0-9]{2}|[a-z0-9]{2}[^a-z0-9]"
 _LAST = "\U0010ffff"  # the greatest character: t <= s < t + _LAST for s starting with t
 
 
-def search_steps(query: str, *, page: int, per_page: int, dialect: str) -> Steps:
-    """The statements for one page of ``query`` on ``dialect`` ("sqlite" or "postgresql")."""
+def search_steps(
+    query: str,
+    *,
+    page: int,
+    per_page: int,
+    dialect: str,
+    visible: ColumnElement[bool] | None = None,
+) -> Steps:
+    """The statements for one page of ``query`` on ``dialect`` ("sqlite" or "postgresql"),
+    of the repositories ``visible`` holds true of (None: all of them; see
+    server.services.permissions.visible_to)."""
     term = term_of(query)
     if "\0" in term or SENTINEL in term:  # in no text: see the module's docstring
         return 0, ()
     texts = _SqliteTexts(term) if dialect == "sqlite" else _PostgresTexts(term)
+    texts.visible = true() if visible is None else visible
     top = _first((yield select(func.max(Repository.id)))) or 0
     groups = texts.groups()
     sample = _Sample.of((yield texts.sample(top, groups)), top)
@@ -179,6 +189,10 @@ class _Texts:
     in_description: ColumnElement[bool]
     lower_name: ColumnElement[str]
     lower_namespace: ColumnElement[str]
+    # Which repositories the caller may read: part of every group's test, so that the walks
+    # and the samples count only those (a private repository read and passed over costs as
+    # much as a row that does not match).
+    visible: ColumnElement[bool] = true()
 
     def order_of(self, candidates: Any) -> tuple[ColumnElement[Any], ...]:
         raise NotImplementedError
@@ -194,7 +208,7 @@ class _Texts:
         raise NotImplementedError
 
     def anywhere(self) -> ColumnElement[bool]:
-        return or_(self.in_name, self.in_description)
+        return and_(or_(self.in_name, self.in_description), self.visible)
 
     def groups(self) -> tuple[_Group, ...]:
         term = self.term
@@ -212,11 +226,14 @@ class _Texts:
             exact = exact_indexed = name == term
             starts = or_(name.like(prefix, escape="\\"), namespace.like(prefix, escape="\\"))
             starts_indexed = or_(_starting(name, term), _starting(namespace, term))
+        visible = self.visible
         return (
-            _Group(exact, _given(exact_indexed)),
-            _Group(and_(starts, not_(exact)), _given(starts_indexed)),
-            _Group(and_(self.in_name, not_(starts)), self.name_match()),
-            _Group(and_(self.in_description, not_(self.in_name)), self.description_match()),
+            _Group(and_(exact, visible), _given(exact_indexed)),
+            _Group(and_(starts, not_(exact), visible), _given(starts_indexed)),
+            _Group(and_(self.in_name, not_(starts), visible), self.name_match()),
+            _Group(
+                and_(self.in_description, not_(self.in_name), visible), self.description_match()
+            ),
         )
 
     def sample(self, top: int, groups: Sequence[_Group]) -> Select:
@@ -263,7 +280,7 @@ class _SqliteTexts(_Texts):
 
     def indexed_anywhere(self) -> Generator[Executable, Sequence[Any], Select]:
         if not self.term:  # every text contains it
-            return select(literal(1)).select_from(Repository).limit(MATCH_LIMIT)
+            return select(literal(1)).select_from(Repository).where(self.visible).limit(MATCH_LIMIT)
         names = yield from self._fts_query(_NAMES)
         descriptions = yield from self._fts_query(_DESCRIPTIONS)
         found = [
@@ -273,7 +290,12 @@ class _SqliteTexts(_Texts):
         ]
         if not found:
             return select(literal(1)).where(false())
-        return select(literal(1)).select_from(union(*found).subquery()).limit(MATCH_LIMIT)
+        return (
+            select(literal(1))
+            .select_from(Repository)
+            .where(Repository.id.in_(union(*found)), self.visible)
+            .limit(MATCH_LIMIT)
+        )
 
     def _fts_ids(self, index: "_Fts") -> Indexed:
         if not self.term:  # every text contains it
@@ -341,7 +363,7 @@ class _PostgresTexts(_Texts):
             and_(self._indexed(self._texts[0]), self.in_name),
             and_(self._indexed(self._texts[1]), self.in_description),
         )
-        return select(literal(1)).where(matches).limit(MATCH_LIMIT)
+        return select(literal(1)).where(matches, self.visible).limit(MATCH_LIMIT)
         yield  # a generator that needs no statement
 
     def _indexed(self, text: ColumnElement[str]) -> ColumnElement[bool]:

@@ -24,6 +24,7 @@ import logging
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
 from typing import Any, TypeAlias
 
 import psycopg
@@ -49,14 +50,19 @@ from server.storage.inline import (
     is_busy,
 )
 from server.storage.postgres import (
+    PLAIN_READS,
     WRITES,
     WROTE,
+    PlainReads,
     PostgresSession,
     begin_at_first_write,
     forget_driver,
 )
 
 logger = logging.getLogger(__name__)
+
+# PostgreSQL: one connection in this many of a process's pool serves plain reads (PlainReads).
+PLAIN_READS_SHARE = 8
 
 
 def _means_busy(error: BaseException) -> bool:
@@ -155,6 +161,7 @@ class Database:
         self.engine: Engine | AsyncEngine
         self._watcher: sqlite3.Connection | None = None
         self._feed: ChangeFeed | None = None
+        self._plain_reads: PlainReads | None = None
         self._reads: Callable[[], DatabaseSession]
         self._writes: Callable[[], DatabaseSession]
         if parse_url(url, asynchronous=False).get_backend_name() == "sqlite":
@@ -179,21 +186,36 @@ class Database:
             # holds (a row, or a table an operator's session locked), as SQLite's units wait
             # for the write lock: then DatabaseBusy (503), never a request that hangs.
             lock_timeout_ms = max(1, round(write_lock_timeout * 1000))
+            options = {"options": f"-c lock_timeout={lock_timeout_ms}"}
+            # pool_size is the most connections of the process: a few of them (none of a
+            # small pool) serve the units' plain reads (server.storage.postgres).
+            plain_reads = pool_size // PLAIN_READS_SHARE
             asynchronous = async_engine(
                 url,
-                pool_size=pool_size,
+                pool_size=pool_size - plain_reads,
                 max_overflow=0,
                 pool_timeout=write_lock_timeout,
-                connect_args={"options": f"-c lock_timeout={lock_timeout_ms}"},
+                connect_args=options,
             )
             self.engine = asynchronous
             self._feed = ChangeFeed.of(asynchronous.url, asynchronous.dialect)
+            _args, arguments = asynchronous.dialect.create_connect_args(asynchronous.url)
+            connect = partial(
+                psycopg.AsyncConnection.connect, **arguments, **options, autocommit=True
+            )
+            self._plain_reads = (
+                PlainReads(connect, size=plain_reads, timeout=write_lock_timeout)
+                if plain_reads
+                else None
+            )
+            shared = {PLAIN_READS: self._plain_reads} if self._plain_reads else {}
             # Reading units in autocommit: at READ COMMITTED each statement sees the latest
             # commits anyway, so a transaction gives a reader nothing but two round trips
             # (BEGIN, COMMIT). An operation that writes is declared so (Operation.writes).
             self._reads = async_sessionmaker(
                 asynchronous.execution_options(isolation_level="AUTOCOMMIT"),
                 class_=PostgresSession,
+                info=shared,
                 expire_on_commit=False,
                 sync_session_class=_TrackingSession,
             )
@@ -202,7 +224,7 @@ class Database:
             self._writes = async_sessionmaker(
                 asynchronous.execution_options(isolation_level="AUTOCOMMIT", **{WRITES: True}),
                 class_=PostgresSession,
-                info={WRITES: True},
+                info={WRITES: True, **shared},
                 expire_on_commit=False,
                 sync_session_class=_WriteTrackingSession,
             )
@@ -294,6 +316,8 @@ class Database:
     async def dispose(self) -> None:
         if self._feed is not None:
             await self._feed.close()
+        if self._plain_reads is not None:
+            await self._plain_reads.close()
         if self._watcher is not None:
             self._watcher.close()
             self._watcher = None

@@ -70,16 +70,24 @@ def _refuse_closed(_dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: 
     server says goodbye on the socket, so what arrived while the connection sat in the pool
     is read, without waiting, and an end of the connection shows. A connection that is gone
     without a word (a network cut) is only found out by using it, as it would by a ping."""
-    connection: psycopg.AsyncConnection[Any] = record.driver_connection
+    gone = closed_by_server(record.driver_connection)
+    if gone is not None:
+        raise DisconnectionError(gone)
+
+
+def closed_by_server(connection: psycopg.AsyncConnection[Any]) -> str | None:
+    """Why ``connection``, idle, is closed (see _refuse_closed), without waiting; None while
+    it is open."""
     try:
         # The first read takes what arrived (a goodbye: "terminating connection..."), the
         # second then meets the end of the connection; on a live one both find nothing.
         connection.pgconn.consume_input()
         connection.pgconn.consume_input()
     except psycopg.OperationalError as error:
-        raise DisconnectionError(str(error)) from error
+        return str(error)
     if connection.pgconn.status != psycopg.pq.ConnStatus.OK:
-        raise DisconnectionError("the connection is not open")
+        return "the connection is not open"
+    return None
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

@@ -12,7 +12,9 @@ WriteLockHeldAcrossAwait), and another process's lock is waited for on the loop,
 import asyncio
 import logging
 import sqlite3
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager, suppress
 from typing import Any
 
 from sqlalchemy import Connection, Engine
@@ -29,6 +31,62 @@ logger = logging.getLogger(__name__)
 # another process, before it answers DatabaseBusy (503); and the pauses between its tries.
 WRITE_LOCK_TIMEOUT_SECONDS = 5.0
 _WRITE_LOCK_RETRY_SECONDS = (0.001, 0.1)  # the first pause, doubled up to the last
+
+
+class OffLoopWrites:
+    """Whether this process's thread for large writes (server.storage.threaded) holds
+    SQLite's write lock, and a wake-up for the units on the loop that wait for it.
+
+    Trying for the lock while that thread holds it cannot succeed and still costs the loop:
+    the first try waits in SQLite's busy handler (SERVER_BUSY_TIMEOUT_MS, the loop blocked),
+    and every later one gives up the interpreter and waits to have it back (the writers'
+    attack of scripts/stress: a fifth of the loop's time). A unit waits for its end instead,
+    then tries."""
+
+    def __init__(self) -> None:
+        self._mutex = threading.Lock()
+        self._holders = 0
+        self._waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = []
+
+    @property
+    def held(self) -> bool:
+        return self._holders > 0
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Around a transaction of the writer thread, from before its BEGIN IMMEDIATE."""
+        with self._mutex:
+            self._holders += 1
+        try:
+            yield
+        finally:
+            with self._mutex:
+                self._holders -= 1
+                waiters = self._waiters if self._holders == 0 else []
+                if waiters:
+                    self._waiters = []
+            for loop, future in waiters:
+                with suppress(RuntimeError):  # that loop is closed
+                    loop.call_soon_threadsafe(_wake, future)
+
+    async def released(self, seconds: float) -> None:
+        """Once no transaction of the writer thread holds the lock (at most ``seconds``)."""
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[None] = loop.create_future()
+        with self._mutex:
+            if self._holders == 0:
+                return
+            self._waiters.append((loop, future))
+        with suppress(TimeoutError):
+            await asyncio.wait_for(future, seconds)
+
+
+def _wake(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
+
+
+OFF_LOOP_WRITES = OffLoopWrites()
 
 
 class WriteLockHeldAcrossAwait(RuntimeError):
@@ -48,9 +106,10 @@ class InlineSession:
     await that lets the loop run other work. Two things make sure of it:
 
     - BEGIN IMMEDIATE is tried with a busy timeout of a few milliseconds; while another
-      process holds the lock, the unit waits on the loop (asyncio.sleep) and tries again, up
-      to ``write_lock_timeout``, then raises DatabaseBusy (503). No writer of this process can
-      hold it at that moment: see the next point.
+      process, or this one's thread for large writes (server.storage.threaded), holds the
+      lock, the unit waits on the loop (asyncio.sleep) and tries again without the busy
+      timeout, up to ``write_lock_timeout``, then raises DatabaseBusy (503). No unit of this
+      process on the loop can hold it at that moment: see the next point.
     - Statements run inline and never yield to the loop, so a writing transaction that is
       still open when the loop next runs other work means the unit awaited something else
       (argon2, a mail, another unit). A callback queued at BEGIN checks that: it logs an error
@@ -197,24 +256,32 @@ class InlineSession:
     async def _lock(self, driver: sqlite3.Connection) -> None:
         """BEGIN IMMEDIATE on ``driver``, waiting on the loop while another process holds
         the write lock; DatabaseBusy past the unit's timeout."""
-        loop = asyncio.get_running_loop()
-        deadline = None
-        pause, longest = _WRITE_LOCK_RETRY_SECONDS
-        while True:
-            try:
-                driver.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as error:
-                if not is_busy(error):
-                    raise DBAPIError.instance(
-                        "BEGIN IMMEDIATE", None, error, sqlite3.Error
-                    ) from error
-            now = loop.time()
-            deadline = now + self._lock_timeout if deadline is None else deadline
-            if now >= deadline:
-                raise DatabaseBusy()
-            await asyncio.sleep(min(pause, deadline - now))
-            pause = min(2 * pause, longest)
+        if not OFF_LOOP_WRITES.held and _begin_immediate(driver):
+            return
+        # Held elsewhere (another process, or this one's SqliteWriter for a large write): the
+        # next tries do not wait in SQLite's busy handler, which would block the loop for its
+        # whole timeout each time, but between them, on the loop.
+        (busy_timeout,) = driver.execute("PRAGMA busy_timeout").fetchone()
+        driver.execute("PRAGMA busy_timeout = 0")
+        try:
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + self._lock_timeout
+            pause, longest = _WRITE_LOCK_RETRY_SECONDS
+            while True:
+                now = loop.time()
+                if now >= deadline:
+                    raise DatabaseBusy()
+                if OFF_LOOP_WRITES.held:
+                    await OFF_LOOP_WRITES.released(deadline - now)
+                    if OFF_LOOP_WRITES.held:
+                        continue  # the next large write has the lock already
+                else:
+                    await asyncio.sleep(min(pause, deadline - now))
+                    pause = min(2 * pause, longest)
+                if _begin_immediate(driver):
+                    return
+        finally:
+            driver.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
 
     def _release_if_held(self, held: object, task: asyncio.Task[Any] | None) -> None:
         """The guard's check (see the class): run at the loop's first turn after BEGIN."""
@@ -256,6 +323,17 @@ class InlineSession:
         if self._orm is not None:
             self._orm.close()
             self._orm = None
+
+
+def _begin_immediate(driver: sqlite3.Connection) -> bool:
+    """BEGIN IMMEDIATE: True once begun, False while another writer holds the lock."""
+    try:
+        driver.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        if not is_busy(error):
+            raise DBAPIError.instance("BEGIN IMMEDIATE", None, error, sqlite3.Error) from error
+        return False
+    return True
 
 
 def is_busy(error: sqlite3.Error) -> bool:

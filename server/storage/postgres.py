@@ -18,8 +18,18 @@ those reads cheap:
   with it; from then on the unit is one transaction, committed or rolled back as before. A
   read outside the transaction sees what one inside would (READ COMMITTED: each statement sees
   the latest commits), and takes no lock either way, so no decision reads older data.
+- A prepared plain read of a unit that holds no connection yet (a login's read, a push's
+  checksums before anything is written) runs on one of a few autocommit connections the
+  process keeps for them (:class:`PlainReads`), outside SQLAlchemy's pool: checking a pooled
+  connection out and back in through the asyncio engine (its greenlet bridge, the session's
+  transaction, the isolation level set and reset) cost more CPU than the statement. What it
+  reads is what the unit's own connection would have read outside its transaction.
 """
 
+import asyncio
+import contextlib
+from collections import deque
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import psycopg
@@ -27,14 +37,17 @@ from sqlalchemy import event
 from sqlalchemy.dialects.postgresql.psycopg import PGDialect_psycopg
 from sqlalchemy.engine import Connection, Engine, ExecutionContext
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Executable
 
+from server.storage.engines import closed_by_server
 from server.storage.prepared import PLAIN_READ, Plan, Rows, is_prepared
 
 WRITES = "hubindex_writes"  # a writing unit: its engine's execution option, its session's info
 WROTE = "hubindex_wrote"  # in a session's info: the unit wrote (its commit moves the feed)
 _DRIVER = "hubindex_driver"  # in a session's info: its psycopg connection, once it has one
+PLAIN_READS = "hubindex_plain_reads"  # in a session's info: the process's PlainReads, if any
 
 # Compiled with positional parameters (%s), which psycopg takes as a sequence.
 _DIALECT = PGDialect_psycopg(paramstyle="format")
@@ -88,8 +101,20 @@ class PostgresSession(AsyncSession):
         plan = _PLANS.get(statement)
         if plan is None:
             plan = _PLANS.setdefault(statement, Plan(statement, _DIALECT))
-        driver = await self._driver()
         info = self.info
+        reads: PlainReads | None = info.get(PLAIN_READS)
+        if (
+            reads is not None
+            and _DRIVER not in info
+            and not isinstance(params, list)
+            and statement.get_execution_options().get(PLAIN_READ)
+            and not self.sync_session.in_transaction()
+        ):
+            try:
+                return await reads.run(plan, params)
+            except psycopg.Error as error:
+                raise DBAPIError.instance(plan.sql, params, error, psycopg.Error) from error
+        driver = await self._driver()
         if info.get(WRITES):
             if driver.autocommit and not statement.get_execution_options().get(PLAIN_READ):
                 await driver.set_autocommit(False)  # the statement sends BEGIN first
@@ -118,3 +143,97 @@ class PostgresSession(AsyncSession):
             assert driver is not None
             self.info[_DRIVER] = driver
         return driver
+
+
+Connect = Callable[[], Awaitable[psycopg.AsyncConnection[Any]]]
+
+
+class PlainReads:
+    """A few autocommit psycopg connections of a process's own, for the prepared plain reads
+    of units that hold no connection (the module's docstring): each statement takes one for
+    its round trip only. At most ``size`` are open; a statement waits up to ``timeout`` for
+    one, then PoolTimeout (DatabaseBusy, 503) as for a pooled connection. One the server has
+    closed is replaced when next taken (as the pool does: engines._refuse_closed); one whose
+    statement failed, or was cancelled, is closed."""
+
+    def __init__(self, connect: Connect, *, size: int, timeout: float) -> None:
+        self._connect = connect
+        self._size = size
+        self._timeout = timeout
+        self._idle: list[psycopg.AsyncConnection[Any]] = []
+        self._open = 0
+        self._waiting: deque[asyncio.Future[None]] = deque()
+        self._closed = False
+
+    async def run(self, plan: Plan, params: Any) -> Rows:
+        connection = await self._take()
+        try:
+            async with connection.cursor() as cursor:
+                await cursor.execute(plan.sql, plan.arguments(params), prepare=True)
+                rows = await cursor.fetchall() if cursor.description else []
+                answer = Rows(plan.converted(rows), cursor.rowcount)
+        except BaseException:
+            await self._drop(connection)
+            raise
+        if self._closed:  # in use while the process closed its database: not kept
+            await self._drop(connection)
+        else:
+            self._give_back(connection)
+        return answer
+
+    async def close(self) -> None:
+        """Close the idle connections, and from now on each one in use when it comes back (a
+        statement after this still runs, on a connection of its own, closed after it)."""
+        self._closed = True
+        idle, self._idle = self._idle, []
+        for connection in idle:
+            await self._drop(connection)
+
+    async def _take(self) -> psycopg.AsyncConnection[Any]:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + self._timeout
+        while True:
+            while self._idle:
+                connection = self._idle.pop()
+                if closed_by_server(connection) is None:
+                    return connection
+                await self._drop(connection)
+            if self._open < self._size:
+                self._open += 1
+                try:
+                    return await self._connect()
+                except BaseException:
+                    self._open -= 1
+                    self._wake()
+                    raise
+            waiter = loop.create_future()
+            self._waiting.append(waiter)
+            try:
+                async with asyncio.timeout_at(deadline):
+                    await waiter
+            except BaseException as error:
+                with contextlib.suppress(ValueError):
+                    self._waiting.remove(waiter)
+                if waiter.done() and not waiter.cancelled():
+                    self._wake()  # woken, but leaving: the next one tries instead
+                if isinstance(error, TimeoutError):
+                    raise PoolTimeout("no connection for a plain read in time") from None
+                raise
+
+    def _give_back(self, connection: psycopg.AsyncConnection[Any]) -> None:
+        self._idle.append(connection)
+        self._wake()
+
+    async def _drop(self, connection: psycopg.AsyncConnection[Any]) -> None:
+        self._open -= 1
+        self._wake()
+        with contextlib.suppress(Exception):
+            await connection.close()
+
+    def _wake(self) -> None:
+        """The first statement waiting, if any, tries again."""
+        while self._waiting:
+            waiter = self._waiting.popleft()
+            if not waiter.done():
+                waiter.set_result(None)
+                return

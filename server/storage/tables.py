@@ -7,13 +7,16 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Integer,
     LargeBinary,
     MetaData,
+    SmallInteger,
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -79,6 +82,44 @@ class Repository(Base):
     name: Mapped[str] = mapped_column(String(255))
     description: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Drawn at random when the repository is created, never reused: the tokens for it name it,
+    # so that they do not work for a later repository of the same name (migration 0010).
+    instance: Mapped[int] = mapped_column(BigInteger, server_default="0")
+    # Read only by those granted a level on it (server.services.permissions; migration 0011).
+    is_private: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    # Its page (server.services.pages; migration 0014): Markdown; the last push or change of
+    # its descriptions (None: its creation); its stars, kept with repository_stars.
+    full_description: Mapped[str] = mapped_column(Text, server_default="")
+    last_updated: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    star_count: Mapped[int] = mapped_column(Integer, server_default="0")
+
+
+class Collaborator(Base):
+    """An account granted a level (``write``) on a repository of another namespace."""
+
+    __tablename__ = "collaborators"
+
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    level: Mapped[int] = mapped_column(SmallInteger)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RepositoryTombstone(Base):
+    """What a deleted repository held, kept while its delete token lives: the registry checks
+    that token after the deletion and removes the layers the list names."""
+
+    __tablename__ = "repository_tombstones"
+
+    instance: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    namespace: Mapped[str] = mapped_column(String(30))
+    name: Mapped[str] = mapped_column(String(255))
+    images: Mapped[str] = mapped_column(Text)  # the image list as GET .../images answered it
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
 class SearchGeneration(Base):
@@ -100,7 +141,8 @@ class Image(Base):
     repository_id: Mapped[int] = mapped_column(
         ForeignKey("repositories.id", ondelete="CASCADE"), primary_key=True
     )
-    image_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    # Indexed alone too, for the parent-layer check: which repositories list an image.
+    image_id: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
     checksum: Mapped[str | None] = mapped_column(String(512))
 
 
@@ -143,6 +185,26 @@ class AccountChange(Base):
     made_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
 
 
+class AccessToken(Base):
+    """A personal access token: its secret is never stored, only its HMAC keyed by a key
+    derived from the signing key (server.services.access_tokens)."""
+
+    __tablename__ = "access_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    label: Mapped[str] = mapped_column(String(100))
+    scope: Mapped[str] = mapped_column(String(32))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    creator_ip: Mapped[str] = mapped_column(String(64))
+    creator_ua: Mapped[str] = mapped_column(String(255))
+
+
 class SigningKey(Base):
     """The secret tokens are signed with: in the database, so every process shares it."""
 
@@ -151,3 +213,280 @@ class SigningKey(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     secret: Mapped[bytes] = mapped_column(LargeBinary(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class Webhook(Base):
+    """A named group of hooks on one repository, as Docker Hub keeps them: deleted with it."""
+
+    __tablename__ = "webhooks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    expect_final_callback: Mapped[bool] = mapped_column(Boolean, default=False)
+    creator: Mapped[str] = mapped_column(String(30))
+    last_updater: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebhookHook(Base):
+    """One URL a webhook posts its events to, with the secret its deliveries are signed with
+    (kept as it is: signing needs it) and its run of deliveries given up in a row."""
+
+    __tablename__ = "webhook_hooks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(
+        ForeignKey("webhooks.id", ondelete="CASCADE"), index=True
+    )
+    hook_url: Mapped[str] = mapped_column(String(2048))
+    secret: Mapped[str] = mapped_column(String(128))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failures_in_a_row: Mapped[int] = mapped_column(Integer, default=0)
+    disabled_reason: Mapped[str | None] = mapped_column(String(255))
+    creator: Mapped[str] = mapped_column(String(30))
+    last_updater: Mapped[str] = mapped_column(String(30))
+    date_added: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebhookDelivery(Base):
+    """The outbox: one event to one hook, written in the transaction of the change it reports
+    (server.services.webhook_outbox), and its delivery's log. ``next_attempt_at`` is when a
+    worker may next take it (NULL: done, delivered or given up); a worker that takes it moves
+    that time past its lease and marks it with ``lease``, so no other process takes it
+    meanwhile. A delivery of a repository's deletion names no hook (the hooks go with the
+    repository): it carries the URL and secret it is sent with, as every delivery does."""
+
+    __tablename__ = "webhook_deliveries"
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    hook_id: Mapped[int | None] = mapped_column(
+        ForeignKey("webhook_hooks.id", ondelete="CASCADE"), index=True
+    )
+    event: Mapped[str] = mapped_column(String(16))
+    url: Mapped[str] = mapped_column(String(2048))
+    secret: Mapped[str] = mapped_column(String(128))
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    lease: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    outcome: Mapped[str] = mapped_column(String(16))  # pending | delivered | failed
+    last_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(String(255))
+    last_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class Namespace(Base):
+    """Every name a user or an organization holds: one row each, so that the primary key
+    refuses a name that is taken either way, however two creations race (migration 0012)."""
+
+    __tablename__ = "namespaces"
+
+    name: Mapped[str] = mapped_column(String(30), primary_key=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), unique=True
+    )
+    organization_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), unique=True
+    )
+
+
+class Organization(Base):
+    """A namespace whose repositories its members share (server.services.organizations)."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(30), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrganizationMember(Base):
+    """A user's role in an organization: owner, editor or member."""
+
+    __tablename__ = "organization_members"
+
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    role: Mapped[str] = mapped_column(String(8))
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class Team(Base):
+    """A team (Docker Hub's group) of an organization."""
+
+    __tablename__ = "teams"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "name", name="uq_teams_organization_id_name"),
+        # The target of team_members' reference, which keeps a team's members in its org.
+        UniqueConstraint("id", "organization_id", name="uq_teams_id_organization_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    name: Mapped[str] = mapped_column(String(50))
+    description: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TeamMember(Base):
+    """A member of an organization in one of its teams. Both references are composite, so
+    that a team holds members of its own organization only, and leaving the organization
+    leaves its teams in the same statement, whatever runs at the same time."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["team_id", "organization_id"],
+            ["teams.id", "teams.organization_id"],
+            name="fk_team_members_team_id_teams",
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(
+            ["organization_id", "user_id"],
+            ["organization_members.organization_id", "organization_members.user_id"],
+            name="fk_team_members_organization_id_organization_members",
+            ondelete="CASCADE",
+        ),
+        Index("ix_team_members_user_id", "user_id"),
+    )
+
+    team_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    organization_id: Mapped[int] = mapped_column(Integer)
+    joined_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class TeamPermission(Base):
+    """A team's permission on a repository of its organization: read, write or admin."""
+
+    __tablename__ = "team_permissions"
+
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[int] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    permission: Mapped[str] = mapped_column(String(8))
+
+
+class RepositoryStar(Base):
+    """An account's star on a repository (server.services.pages)."""
+
+    __tablename__ = "repository_stars"
+
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    starred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class RepositoryPulls(Base):
+    """A repository's pulls, added in batches by each serving process (server.services.pulls);
+    no row: none counted yet."""
+
+    __tablename__ = "repository_pulls"
+
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), primary_key=True
+    )
+    pull_count: Mapped[int] = mapped_column(BigInteger)
+
+
+class Tag(Base):
+    """A tag a v1 push named for one of the repository's images (migration 0015): which image
+    it names, when it was last pushed, and by whom (a username, as webhooks keep theirs)."""
+
+    __tablename__ = "tags"
+
+    repository_id: Mapped[int] = mapped_column(
+        ForeignKey("repositories.id", ondelete="CASCADE"), primary_key=True
+    )
+    name: Mapped[str] = mapped_column(String(128), primary_key=True)
+    image_id: Mapped[str] = mapped_column(String(64))
+    last_updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    last_updater: Mapped[str | None] = mapped_column(String(30))
+
+
+class DelistedImage(Base):
+    """An image id that has left a repository's list (its repository was deleted), and when
+    it last did (migration 0015). It is an orphan while no repository lists it again
+    (server.services.orphans)."""
+
+    __tablename__ = "delisted_images"
+
+    image_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_listed: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class AuditEvent(Base):
+    """One event of an account's audit log (server.services.audit), written in the
+    transaction of the change it records. ``account`` is the namespace it belongs to (a
+    user's or an organization's name, or ``library``), kept as a name so that the log outlives
+    what it tells of; ``data`` is a JSON object of strings."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_events_account_created_at", "account", "created_at"),)
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    account: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(48))
+    name: Mapped[str] = mapped_column(String(255))
+    actor: Mapped[str] = mapped_column(String(255))
+    data: Mapped[str] = mapped_column(Text)
+    # No index of its own (an event written costs one index less): pruning walks the ids,
+    # which follow the times.
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class OrganizationAccessToken(Base):
+    """An organization access token: as a personal one, only the HMAC of its secret is kept
+    (server.services.access_tokens); what it allows is its resources."""
+
+    __tablename__ = "organization_access_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organizations.id", ondelete="CASCADE"), index=True
+    )
+    digest: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    label: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_used: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_by: Mapped[str] = mapped_column(String(30))
+
+
+class OrganizationAccessTokenResource(Base):
+    """One repository path an organization access token names, with its scopes and the level
+    they allow (1: pull, 2: push)."""
+
+    __tablename__ = "organization_access_token_resources"
+
+    token_id: Mapped[int] = mapped_column(
+        # Named: the convention's name is longer than PostgreSQL's 63 characters.
+        ForeignKey(
+            "organization_access_tokens.id", ondelete="CASCADE", name="fk_oat_resources_token_id"
+        ),
+        primary_key=True,
+    )
+    path: Mapped[str] = mapped_column(String(286), primary_key=True)
+    scopes: Mapped[str] = mapped_column(String(32))
+    level: Mapped[int] = mapped_column(SmallInteger)

@@ -22,7 +22,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql import Executable
 
 from server.storage.engines import sync_engine
-from server.storage.inline import WRITE_LOCK_TIMEOUT_SECONDS
+from server.storage.inline import OFF_LOOP_WRITES, WRITE_LOCK_TIMEOUT_SECONDS
 from server.storage.prepared import Plan, Rows
 from server.workers import WorkerThreads
 
@@ -102,7 +102,10 @@ class SqliteWriter:
         return await self._threads.run(self._transaction, work)
 
     def _transaction(self, work: Callable[[WriteTransaction], T]) -> T:
-        with self._engine.connect() as connection:  # closed: given back, rolled back if open
+        with (
+            OFF_LOOP_WRITES.holding(),
+            self._engine.connect() as connection,  # closed: given back, rolled back if open
+        ):
             driver: sqlite3.Connection = connection.connection.driver_connection
             try:
                 driver.execute("BEGIN IMMEDIATE")

@@ -65,7 +65,7 @@ def test_quick_benchmark_reports_every_scenario(tmp_path: Path):
     assert all(seconds > 0 for seconds in result["startup"]["empty"] + result["startup"]["seeded"])
     assert result["generate_check"]["seconds"] > 0
     statuses = {target["name"]: target["status"] for target in result["targets"]}
-    assert len(statuses) == 12  # with the worst-case search
+    assert len(statuses) == 13  # with the worst-case search and the token-checked image list
     assert set(statuses.values()) <= {"MET", "MISSED"}
     table = markdown_file.read_text()
     assert "| GET /v1/_ping |" in table

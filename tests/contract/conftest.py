@@ -1,5 +1,7 @@
 """An in-process hubindex for Schemathesis, and the credentials it authenticates with."""
 
+from collections.abc import Iterator
+
 import pytest
 import schemathesis
 from connexion import AsyncApp
@@ -33,8 +35,10 @@ def conformance_app(conformance_database: str) -> AsyncApp:
 
 
 @pytest.fixture(scope="session")
-def conformance_credentials(conformance_database: str) -> Credentials:
-    return Credentials(conformance_database, ADMIN)
+def conformance_credentials(conformance_database: str) -> Iterator[Credentials]:
+    credentials = Credentials(conformance_database, ADMIN)
+    yield credentials
+    credentials.close()
 
 
 @pytest.fixture(scope="session")
@@ -52,7 +56,10 @@ def reset_to_admin_only(database_url: str) -> None:
     """Delete everything but the administrator (and the signing key)."""
     engine = sync_engine(database_url)
     with engine.begin() as connection:
+        connection.execute(text("DELETE FROM collaborators"))
         connection.execute(text("DELETE FROM repositories"))
+        connection.execute(text("DELETE FROM organizations"))
+        connection.execute(text("DELETE FROM access_tokens"))
         connection.execute(text("DELETE FROM login_failures"))
         connection.execute(text("DELETE FROM known_login_addresses"))
         connection.execute(text("DELETE FROM users WHERE username != :admin"), {"admin": ADMIN[0]})

@@ -1,28 +1,34 @@
 """Real credentials and codes for Schemathesis's cases, in-process and in the CLI alike.
 
 Each is minted by the server's own services over the database under test, so the operations
-that need one (token-only registry checks, ``users.confirm``) are fuzzed past their refusals.
+that need one (token-only registry checks, the management API's signed tokens,
+``users.confirm``) are fuzzed past their refusals.
 """
 
 import asyncio
 import base64
 import secrets
+import time
 import zlib
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import schemathesis
+from sqlalchemy import create_engine, text
 
 from server.auth import Access, RepositoryName
 from server.composition import AppState, Services
 from server.services.tokens import SigningKeyCache, TokenService
 from server.settings import Settings
+from tests.contract.organizations import make_creatable
 from tests.contract.registrations import make_registrable
-from tests.harness import FAST_HASHING
+from tests.hashing import FAST_HASHING
 
 T = TypeVar("T")
 
 CONFIRM = "users.confirm"
+# The management API's schemes: a signed token of the administrator's.
+BEARER_SCHEMES = {"bearerAuth", "legacyJwt"}
 
 
 def conformance_settings(database_url: str, **overrides: Any) -> Settings:
@@ -40,14 +46,19 @@ def conformance_settings(database_url: str, **overrides: Any) -> Settings:
         new_emails_per_address=0,
         emails_per_account=0,
         validate_responses=True,
+        # Hooks on the loopback (the discard port), whose creation resolves no name: the
+        # cases never make the index call out to the internet.
+        webhooks_allow_private_addresses=True,
         **{**FAST_HASHING, **overrides},
     )
 
 
 class Credentials:
-    """Basic for the administrator; for token-only operations, a genuine token for the case's
-    repository, as the index would hand it out; for ``users.confirm``, a genuine code in about
-    half of the schema-valid cases (the rest keep the drawn code, which is unknown)."""
+    """Basic for the administrator; for the management API's operations, a genuine signed
+    token of the administrator's (made anew well before it expires); for token-only
+    operations, a genuine token for the case's repository, as the index would hand it out; for
+    ``users.confirm``, a genuine code in about half of the schema-valid cases (the rest keep
+    the drawn code, which is unknown)."""
 
     def __init__(self, database_url: str, admin: tuple[str, str]) -> None:
         self._settings = conformance_settings(database_url)
@@ -57,8 +68,17 @@ class Credentials:
         # The database's signing key, read once by a token issued in a unit of work; then
         # issuing reads nothing, and needs no unit (nor session).
         self._keys = SigningKeyCache()
-        self._run(lambda services: services.tokens.issue(RepositoryName.of(None, "x"), Access.READ))
+        self._run(
+            lambda services: services.tokens.issue(
+                RepositoryName.of(None, "x"), Access.READ, instance=0
+            )
+        )
         self._tokens = TokenService(None, self._keys, self._settings.token_ttl_seconds)  # type: ignore[arg-type]  # a case sent again keeps its (used) code
+        self._bearer: tuple[float, str, str | None] | None = None
+        # A token names the repository's instance: read where it exists, as it is now. One
+        # connection kept for the lookups (a new PostgreSQL connection for each case cost
+        # ~40 ms on a loaded machine), closed by ``close`` before the database goes.
+        self._instances = create_engine(database_url, pool_size=1)
 
     def install(self, hooks: Any) -> None:
         """Authenticate every case and substitute codes: ``hooks`` is a schema (in-process) or
@@ -87,15 +107,60 @@ class Credentials:
             if document is None or case.operation.schema.raw_schema is document:
                 credentials.substitute_code(case)
                 make_registrable(case)
+                make_creatable(case, credentials.admin_name)
+
+    def close(self) -> None:
+        """Close the lookups' connection (before the database is dropped or reset)."""
+        self._instances.dispose()
+
+    @property
+    def admin_name(self) -> str:
+        return self._admin[0]
 
     def header(self, case: schemathesis.Case) -> str:
         security = case.operation.definition.raw.get("security", [])
         schemes = {name for option in security for name in option}
         if "basicAuth" in schemes:
             return self._basic
+        if schemes & BEARER_SCHEMES:
+            return f"Bearer {self.bearer_token()}"
         path = case.path_parameters or {}
         repository = RepositoryName.of(path.get("namespace"), str(path.get("repository", "x")))
-        return f"Token {asyncio.run(self._tokens.issue(repository, Access.WRITE))}"
+        with self._instances.connect() as connection:
+            instance = connection.execute(
+                text("SELECT instance FROM repositories WHERE namespace = :ns AND name = :name"),
+                {"ns": repository.namespace, "name": repository.name},
+            ).scalar()
+        # A repository that does not exist gets a token for an instance no repository has.
+        issued = self._tokens.issue(repository, Access.WRITE, instance=instance or 0)
+        return f"Token {asyncio.run(issued)}"
+
+    def bearer_token(self) -> str:
+        """A signed token of the administrator's, as ``POST /v2/auth/token`` answers it: made
+        again once half its lifetime has passed, or once the administrator's password changed
+        (a drawn ``users.update`` of the administrator may change it; the token then ends)."""
+        now = time.monotonic()
+        stamp = self._password_hash()
+        if (
+            self._bearer is None
+            or now - self._bearer[0] > self._settings.bearer_ttl_seconds / 2
+            or stamp != self._bearer[2]
+        ):
+
+            async def issue(services: Services) -> str:
+                account = (await services.logins.attempt(self._admin[0], "127.0.0.1")).account
+                assert account is not None, "the administrator is gone"
+                return await services.bearer.issue(account)
+
+            self._bearer = (now, self._run(issue), stamp)
+        return self._bearer[1]
+
+    def _password_hash(self) -> str | None:
+        with self._instances.connect() as connection:
+            return connection.execute(
+                text("SELECT password_hash FROM users WHERE username = :name"),
+                {"name": self._admin[0]},
+            ).scalar()
 
     def substitute_code(self, case: schemathesis.Case) -> None:
         """Put a genuine confirmation code into about half of the positive ``users.confirm``

@@ -65,10 +65,20 @@ def test_stateful_sequences_follow_every_link(
 ) -> None:
     # Derandomized: the same sequences on every run, so that a link left out is left out on
     # every run and is named, not a coin's fall. Twenty steps, as schemathesis.toml gives the
-    # CLI: the deepest chain of links takes five. Sixty sequences, for a margin: thirty covered
-    # every link with none to spare.
+    # CLI: the deepest chain of links takes five. 150 sequences, for a margin: thirty
+    # covered every link of the v1 operations with none to spare, and sixty left a library link
+    # out once the management API's six operations shared the draws, and so did a hundred;
+    # with 57 operations, 150 left the v1 images link out once (a clean clone's CI run): 250.
+    # Hypothesis's too_slow health check judges the machine's load, not the API (a loaded
+    # machine failed it with 7 sequences drawn in 32 s): off, as for the cases above.
     state_machine.run(
-        settings=settings(max_examples=60, stateful_step_count=20, deadline=None, derandomize=True)
+        settings=settings(
+            max_examples=250,
+            stateful_step_count=20,
+            deadline=None,
+            derandomize=True,
+            suppress_health_check=[HealthCheck.too_slow],
+        )
     )
     declared = declared_links(state_machine)
     missing = declared - state_machine.exercised

@@ -66,5 +66,7 @@ def engines(
             create_user(settings, ADMIN[0], "differential@example.com", ADMIN[1], True)
             app = create_app(settings)
             stack.enter_context(portal.wrap_async_context_manager(lifespan(app)))
-            sides.append(Side(engine, app, Credentials(url, ADMIN)))
+            credentials = Credentials(url, ADMIN)
+            stack.callback(credentials.close)  # before its database is released
+            sides.append(Side(engine, app, credentials))
         yield Pair(request.param, portal, (sides[0], sides[1]))

@@ -14,6 +14,9 @@ ENGINES = ("fast", "connexion")
 class Answer:
     status: int
     body: Any  # JSON, or the text when it is not JSON
+    # A 401's WWW-Authenticate challenges, one per field, in order (a success's token header
+    # differs between the engines' keys: not kept).
+    challenges: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, response: httpx.Response) -> "Answer":
@@ -21,7 +24,10 @@ class Answer:
             body = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
             body = response.text
-        return cls(response.status_code, body)
+        challenges = ()
+        if response.status_code == 401:
+            challenges = tuple(response.headers.get_list("www-authenticate"))
+        return cls(response.status_code, body, challenges)
 
     @property
     def success(self) -> bool:

@@ -41,6 +41,8 @@ async def answers(engine: str, database_url: str, requests: list[dict[str, Any]]
             answer = [response.status_code, body]
             if request.get("media_type"):
                 answer.append(response.headers.get("content-type"))
+            if request.get("challenges"):
+                answer.append(response.headers.get_list("www-authenticate"))
             found.append(answer)
     return found
 

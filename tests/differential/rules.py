@@ -10,6 +10,11 @@ INTEGER_TEXT = (
     " its decimal digits; Connexion converts with Python's int(), which also takes '1_0', ' 3'"
     " and other scripts' digits"
 )
+INTEGER_IN_PATH = (
+    "protocol.md, Errors (bad input is a 400 naming the field): a path parameter of type integer"
+    " that is not one is a 400 naming it; Connexion's router matches such a segment only to"
+    " digits, and answers 404 to any other path"
+)
 EXPLODED_ITEMS = (
     "OpenAPI 3.0.3, Style Values: form style, explode true, writes each item of an array as one"
     " occurrence of the parameter (a comma inside an item is the item's); Connexion also splits"

@@ -20,6 +20,10 @@ BASIC = "Basic " + base64.b64encode(":".join(ADMIN).encode()).decode()
 REPOSITORY = f"/v1/repositories/{ADMIN[0]}/edges/"
 IMAGES = f"/v1/repositories/{ADMIN[0]}/edges/images"
 ID = "9e89cc6f0bc3c38722009fe6857087b486531f9a779a0c17e3ed29dae8f12c4f"
+AUTH = f"/v1/repositories/{ADMIN[0]}/edges/auth"
+FORGED_TOKEN = f'Token signature=Zm9yZ2Vk,repository="{ADMIN[0]}/edges",access=read'
+BASIC_CHALLENGE = 'Basic realm="hubindex"'
+TOKEN_CHALLENGE = 'Token realm="hubindex"'
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,7 @@ class Edge:
     headers: dict[str, str] = field(default_factory=dict)
     content: bytes | None = None
     connexion: tuple[int, str] | None = None  # Connexion's status where it differs, and why
+    challenges: tuple[str, ...] = ()  # a 401's WWW-Authenticate fields, on both engines
 
 
 def _put(name: str, content_type: str | None, content: bytes, status: int, **more) -> Edge:
@@ -105,6 +110,50 @@ EDGES = [
     Edge("encoded-slash", "GET", f"/v1/repositories/{ADMIN[0]}/ed%2Fges/images", 404),
     Edge("other-slash-spelling", "GET", "/v1/_ping/", 200, connexion=(307, SLASHES)),
     Edge("other-slash-spelling-query", "GET", "/v1/search/?q=edges", 200, connexion=(307, SLASHES)),
+    # A 401 challenges with the operation's schemes (server/http/challenges.py).
+    Edge("login-anonymous", "GET", "/v1/users/", 401, challenges=(BASIC_CHALLENGE,)),
+    Edge(
+        "login-a-token",
+        "GET",
+        "/v1/users/",
+        401,
+        headers={"Authorization": FORGED_TOKEN},
+        challenges=(BASIC_CHALLENGE,),
+    ),
+    Edge("token-check-anonymous", "PUT", AUTH, 401, challenges=(TOKEN_CHALLENGE,)),
+    Edge(
+        "token-check-forged",
+        "PUT",
+        AUTH,
+        401,
+        headers={"Authorization": FORGED_TOKEN},
+        challenges=(TOKEN_CHALLENGE,),
+    ),
+    Edge(
+        "token-check-basic",
+        "PUT",
+        AUTH,
+        401,
+        headers={"Authorization": BASIC},
+        challenges=(TOKEN_CHALLENGE,),
+    ),
+    Edge(
+        "images-forged-token",
+        "GET",
+        IMAGES,
+        401,
+        headers={"Authorization": FORGED_TOKEN},
+        challenges=(BASIC_CHALLENGE, TOKEN_CHALLENGE),
+    ),
+    Edge(
+        "images-put-anonymous",
+        "PUT",
+        IMAGES,
+        401,
+        headers={"Content-Type": "application/json"},
+        content=b"[]",
+        challenges=(BASIC_CHALLENGE, TOKEN_CHALLENGE),
+    ),
 ]
 
 
@@ -117,10 +166,13 @@ def test_both_engines_answer_the_edge(engines: Pair, edge: Edge) -> None:
             assert set(answer.body) == {"error"}, answer
             assert "\n" not in answer.body["error"], answer
     assert fast.status == edge.status, fast
+    assert bool(edge.challenges) == (edge.status == 401), "a 401 edge says its challenges"
+    assert fast.challenges == edge.challenges, fast
     if edge.connexion is not None:
         assert reference.status == edge.connexion[0], reference
         return
     assert reference.status == edge.status, reference
+    assert reference.challenges == edge.challenges, reference
     if fast.success:
         assert fast.body == reference.body
 

@@ -66,6 +66,8 @@ class Probe:
     media_type: str | None = None  # the response's Content-Type both engines answer
     names: str | None = None  # what a refusal's words must name (the place), on both engines
     operation: str | None = None  # the handler echoing, where the method does not say
+    # A 401's WWW-Authenticate fields, in order, on both engines (every 401 probe says them).
+    challenges: tuple[str, ...] | None = None
 
     @property
     def request(self) -> dict[str, Any]:
@@ -78,6 +80,7 @@ class Probe:
             "files": self.files,
             "chunked": self.chunked,
             "media_type": self.media_type is not None,
+            "challenges": self.status == 401,
         }
 
 
@@ -867,6 +870,13 @@ def _basic_header(pair: str) -> dict[str, str]:
 
 
 BEARER_ALICE = {"sub": "alice", "scheme": "bearer", "scopes": None}
+# What a 401 challenges with, by scheme (server/http/challenges.py).
+BEARER = 'Bearer realm="hubindex"'
+BEARER_REFUSED = 'Bearer realm="hubindex", error="invalid_token"'
+BASIC = 'Basic realm="hubindex"'
+HEADER_KEY = 'ApiKey realm="hubindex", in="header", name="X-Probe-Key"'
+QUERY_KEY = 'ApiKey realm="hubindex", in="query", name="api-key"'
+COOKIE_KEY = 'ApiKey realm="hubindex", in="cookie", name="probe-session"'
 HEADER_CLIENT = {"sub": "header-client", "scheme": "key", "path": "/secured/header-key"}
 
 SECURITY_PROBES = [
@@ -886,20 +896,38 @@ SECURITY_PROBES = [
         headers={"Authorization": "bEARER t-alice"},
         body=_claims("bearer", BEARER_ALICE),
     ),
-    Probe("bearer-wrong", "GET", "/secured/bearer", 401, headers={"Authorization": "Bearer x"}),
+    Probe(
+        "bearer-wrong",
+        "GET",
+        "/secured/bearer",
+        401,
+        headers={"Authorization": "Bearer x"},
+        challenges=(BEARER_REFUSED,),
+    ),
     Probe(
         "bearer-refused-in-the-checkers-words",
         "GET",
         "/secured/bearer",
         401,
         headers={"Authorization": "Bearer expired"},
+        challenges=(BEARER_REFUSED,),
     ),
-    Probe("bearer-missing", "GET", "/secured/bearer", 401),
+    Probe("bearer-missing", "GET", "/secured/bearer", 401, challenges=(BEARER,)),
     Probe(
-        "bearer-given-basic", "GET", "/secured/bearer", 401, headers=_basic_header("a:open-sesame")
+        "bearer-given-basic",
+        "GET",
+        "/secured/bearer",
+        401,
+        headers=_basic_header("a:open-sesame"),
+        challenges=(BEARER,),
     ),
     Probe(
-        "bearer-without-token", "GET", "/secured/bearer", 401, headers={"Authorization": "Bearer"}
+        "bearer-without-token",
+        "GET",
+        "/secured/bearer",
+        401,
+        headers={"Authorization": "Bearer"},
+        challenges=(BEARER_REFUSED,),
     ),
     Probe(
         "header-key",
@@ -909,8 +937,15 @@ SECURITY_PROBES = [
         headers={"X-Probe-Key": "k-header"},
         body=_claims("header_key", HEADER_CLIENT),
     ),
-    Probe("header-key-wrong", "GET", "/secured/header-key", 401, headers={"X-Probe-Key": "k-x"}),
-    Probe("header-key-missing", "GET", "/secured/header-key", 401),
+    Probe(
+        "header-key-wrong",
+        "GET",
+        "/secured/header-key",
+        401,
+        headers={"X-Probe-Key": "k-x"},
+        challenges=(HEADER_KEY,),
+    ),
+    Probe("header-key-missing", "GET", "/secured/header-key", 401, challenges=(HEADER_KEY,)),
     Probe(
         "query-key",
         "GET",
@@ -920,13 +955,20 @@ SECURITY_PROBES = [
             "query_key", {"sub": "query-client", "scheme": "key", "path": "/secured/query-key"}
         ),
     ),
-    Probe("query-key-wrong", "GET", "/secured/query-key?api-key=k-header-x", 401),
+    Probe(
+        "query-key-wrong",
+        "GET",
+        "/secured/query-key?api-key=k-header-x",
+        401,
+        challenges=(QUERY_KEY,),
+    ),
     Probe(
         "query-key-in-a-header-instead",
         "GET",
         "/secured/query-key",
         401,
         headers={"api-key": "k-query"},
+        challenges=(QUERY_KEY,),
     ),
     Probe(
         "cookie-key",
@@ -944,6 +986,7 @@ SECURITY_PROBES = [
         "/secured/cookie-key",
         401,
         headers={"Cookie": "probe-session=nope"},
+        challenges=(COOKIE_KEY,),
     ),
     Probe(
         "basic-under-another-name",
@@ -963,8 +1006,22 @@ SECURITY_PROBES = [
         },
         body=_claims("basic", {"sub": "j\u00c3\u00b6rg", "scheme": "basic"}),
     ),
-    Probe("basic-wrong", "GET", "/secured/basic", 401, headers=_basic_header("carol:guess")),
-    Probe("basic-no-colon", "GET", "/secured/basic", 401, headers=_basic_header("carol")),
+    Probe(
+        "basic-wrong",
+        "GET",
+        "/secured/basic",
+        401,
+        headers=_basic_header("carol:guess"),
+        challenges=(BASIC,),
+    ),
+    Probe(
+        "basic-no-colon",
+        "GET",
+        "/secured/basic",
+        401,
+        headers=_basic_header("carol"),
+        challenges=(BASIC,),
+    ),
     Probe(
         "basic-not-base64",
         "GET",
@@ -973,6 +1030,7 @@ SECURITY_PROBES = [
         # carol:open-sesame, with a character base64 does not have
         headers={"Authorization": "Basic Y2Fyb2w6b3Blbi1z!ZXNhbWU="},
         connexion=(200, STRICT_BASE64),
+        challenges=(BASIC,),
     ),
     Probe(
         "and-both",
@@ -988,13 +1046,21 @@ SECURITY_PROBES = [
             },
         ),
     ),
-    Probe("and-one-only", "GET", "/secured/both", 401, headers={"X-Probe-Key": "k-header"}),
+    Probe(
+        "and-one-only",
+        "GET",
+        "/secured/both",
+        401,
+        headers={"X-Probe-Key": "k-header"},
+        challenges=(BEARER, HEADER_KEY),
+    ),
     Probe(
         "and-one-wrong",
         "GET",
         "/secured/both",
         401,
         headers={"Authorization": "Bearer t-alice", "X-Probe-Key": "k-x"},
+        challenges=(BEARER, HEADER_KEY),
     ),
     Probe(
         "or-the-first",
@@ -1013,13 +1079,14 @@ SECURITY_PROBES = [
             "either", {"sub": "cookie-client", "scheme": "key", "path": "/secured/either"}
         ),
     ),
-    Probe("or-neither", "GET", "/secured/either", 401),
+    Probe("or-neither", "GET", "/secured/either", 401, challenges=(QUERY_KEY, COOKIE_KEY)),
     Probe(
         "or-a-wrong-one-is-final",
         "GET",
         "/secured/either?api-key=nope",
         401,
         headers={"Cookie": "probe-session=k-cookie"},
+        challenges=(QUERY_KEY, COOKIE_KEY),
     ),
     Probe("anonymous", "GET", "/secured/maybe", 200, body=_claims("maybe", {})),
     Probe(
@@ -1036,6 +1103,7 @@ SECURITY_PROBES = [
         "/secured/maybe",
         401,
         headers={"Authorization": "Bearer x"},
+        challenges=(BEARER_REFUSED,),
     ),
     Probe(
         "anonymous-or-bearer-an-empty-authorization-is-refused",
@@ -1043,6 +1111,7 @@ SECURITY_PROBES = [
         "/secured/maybe",
         401,
         headers={"Authorization": ""},
+        challenges=(BEARER,),
     ),
     Probe(
         "anonymous-or-bearer-another-scheme-is-refused",
@@ -1050,6 +1119,7 @@ SECURITY_PROBES = [
         "/secured/maybe",
         401,
         headers=_basic_header("carol:open-sesame"),
+        challenges=(BEARER,),
     ),
     # As Hub's /v2 tokens will be declared: one scheme, two words, beside Basic.
     Probe(
@@ -1082,6 +1152,41 @@ SECURITY_PROBES = [
         "/secured/two-words",
         401,
         headers={"Authorization": "Token t-dan"},
+        challenges=(BEARER_REFUSED, BASIC),
+    ),
+    Probe(
+        "two-words-bearer-wrong",
+        "GET",
+        "/secured/two-words",
+        401,
+        headers={"Authorization": "Bearer x-dan"},
+        challenges=(BEARER_REFUSED, BASIC),
+    ),
+    Probe(
+        "two-words-basic-wrong",
+        "GET",
+        "/secured/two-words",
+        401,
+        headers=_basic_header("carol:guess"),
+        challenges=(BEARER, BASIC),
+    ),
+    # A 401 of the handler's own challenges as the operation's security would.
+    Probe(
+        "insisting-with-a-key",
+        "GET",
+        "/secured/insisting",
+        200,
+        headers={"X-Probe-Key": "k-header"},
+        body=_claims("insisting", {**HEADER_CLIENT, "path": "/secured/insisting"}),
+    ),
+    Probe("insisting-anonymous", "GET", "/secured/insisting", 401, challenges=(HEADER_KEY,)),
+    Probe(
+        "insisting-a-wrong-key",
+        "GET",
+        "/secured/insisting",
+        401,
+        headers={"X-Probe-Key": "k-x"},
+        challenges=(HEADER_KEY,),
     ),
 ]
 PROBES += SECURITY_PROBES
@@ -1146,14 +1251,21 @@ def test_both_engines_answer_the_probe(answers: dict[str, list[list[Any]]], inde
         expected = [probe.status, {"operation": _operation(probe), "values": probe.values}]
     if probe.media_type is not None:
         expected.append(probe.media_type)
-    fast, reference = answers["fast"][index], answers["connexion"][index]
-    for engine, answer in (("fast", fast), ("connexion", reference)):
+    assert (probe.challenges is not None) == (probe.status == 401), "a 401 says its challenges"
+    given = {engine: answers[engine][index] for engine in ENGINES}
+    challenges = {}
+    if probe.status == 401:  # the runner added the WWW-Authenticate fields
+        for engine, answer in list(given.items()):
+            given[engine], challenges[engine] = answer[:-1], answer[-1]
+    for engine, answer in given.items():
         if engine == "connexion" and probe.connexion is not None:
             status, _rule = probe.connexion
             assert answer[0] == status, (engine, answer)
             assert answer != expected, f"Connexion now agrees: drop the difference of {probe.id}"
             continue
         assert answer[0] == probe.status, (engine, answer)
+        if probe.challenges is not None:
+            assert challenges[engine] == list(probe.challenges), (engine, challenges)
         if probe.values is not None or probe.body is not None:
             assert answer == expected, engine
         else:

@@ -8,6 +8,7 @@ but file:, data: and blob: addresses and the server under test. Chromium is Debi
 (.ci/run installs it); Playwright's own browser download does not work on this machine.
 """
 
+import contextlib
 import json
 import os
 import re
@@ -24,7 +25,7 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 import yaml
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from server.spec.document import HTTP_METHODS, operations
@@ -40,7 +41,10 @@ DOCS_INPUTS = [
     ROOT / "scripts" / "docs",
     ROOT / "scripts" / "lib" / "docs.py",
     ROOT / "scripts" / "lib" / "samples.py",
+    ROOT / "scripts" / "lib" / "python_samples.py",
+    ROOT / "scripts" / "lib" / "page.js",
     ROOT / "scripts" / "lib" / "spec_changes.py",
+    ROOT / "generated" / "sources.sha256",  # the client the Python samples call
     ROOT / "scripts" / "lib" / "redocly.yaml",
     ROOT / "package-lock.json",
 ]
@@ -235,12 +239,13 @@ def test_the_published_spec_files_are_the_public_spec(built_page: Path):
     spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     embedded = _embedded(built_page)
     assert embedded == samples.for_page(spec, public)
-    assert embedded["servers"][0]["variables"]["index"]["default"] == "http://127.0.0.1:5000"
+    assert embedded["servers"] == [{"url": "http://127.0.0.1:5000", "description": samples.SERVER}]
     assert embedded["x-tagGroups"] == spec["x-tagGroups"]
     for _path, _method, operation, _item in operations(embedded):
-        (sample,) = operation.pop("x-codeSamples")
-        assert sample["label"] == "curl"
-        assert "$INDEX/" in sample["source"]
+        shown = operation.pop("x-codeSamples")
+        assert [sample["label"] for sample in shown] == ["curl", "Python"]
+        for sample in shown:
+            assert samples.BASE_URL in sample["source"]
         anonymous = {} in operation.get("security", [])
         assert operation["description"].startswith(samples.ANONYMOUS) == anonymous
         operation["description"] = operation["description"].removeprefix(samples.ANONYMOUS)
@@ -270,17 +275,57 @@ def _redoc_section(page: Page, op: Operation) -> str | None:
         )
     except PlaywrightTimeoutError:
         return None
+    # The heading can show a moment before the rest of the section (CI once read a section
+    # whose text was its heading alone); wait for its path too, then let the caller compare.
+    with contextlib.suppress(PlaywrightTimeoutError):
+        page.wait_for_function(
+            "([id, path]) => document.getElementById(id)?.innerText.includes(path)",
+            arg=[section_id, op.path],
+            timeout=SECTION_TIMEOUT_MS,
+        )
     return page.locator(f'[id="{section_id}"]').inner_text()
+
+
+def _sample_shown(page: Page, op: Operation, expected: str | None = None) -> str:
+    """The code the operation's request-samples panel shows (its chosen language's), once it
+    shows any (and, given ``expected``, once it shows that or the wait is over): Redoc may
+    render a section's panel a moment before its code, and a code a moment before its own."""
+    code = (
+        f'[id="{op.tag}/{op.operation_id}"] .panel-request-samples pre[data-testid="source-code"]'
+    )
+    with contextlib.suppress(PlaywrightTimeoutError):  # the comparison says what shows
+        page.wait_for_function(
+            """([selector, expected]) => {
+                const shown = document.querySelector(selector)?.innerText.replace(/\\n+$/, "");
+                return expected === null ? shown?.trim() : shown === expected;
+            }""",
+            arg=[code, expected],
+            timeout=SECTION_TIMEOUT_MS,
+        )
+    return page.locator(code).inner_text().rstrip("\n")
+
+
+def _choose_language(page: Page, op: Operation, shown: str, wanted: str) -> None:
+    """Pick ``wanted`` in the operation's language menu (Redoc keeps it for every panel)."""
+    panel = page.locator(f'[id="{op.tag}/{op.operation_id}"] .panel-request-samples')
+    panel.locator('button[aria-haspopup="menu"]', has_text=shown).click()
+    page.locator('[role="menuitem"]:visible', has_text=wanted).click()
+
+
+def _samples(built_page: Path, label: str) -> dict[str, str]:
+    return {
+        operation["operationId"]: next(
+            s["source"] for s in operation["x-codeSamples"] if s["label"] == label
+        ).rstrip("\n")
+        for *_, operation, _ in operations(_embedded(built_page))
+    }
 
 
 def test_the_published_page_renders_every_operation_offline(built_page: Path, open_page):
     watch = Watch()
     page = open_page(built_page.as_uri(), watch)
     shown = list(operations(_embedded(built_page)))
-    code = {
-        operation["operationId"]: operation["x-codeSamples"][0]["source"]
-        for *_, operation, _ in shown
-    }
+    code = _samples(built_page, "curl")
     anonymous = {
         operation["operationId"]
         for *_, operation, _ in shown
@@ -305,14 +350,147 @@ def test_the_published_page_renders_every_operation_offline(built_page: Path, op
         example = _first_string(op.body_example)
         if example is not None and example not in text:
             absent.append(f"request example {example!r}")
-        if code[op.operation_id] not in page.evaluate("() => document.body.innerText"):
-            absent.append(f"code sample {code[op.operation_id]!r}")
+        if _sample_shown(page, op, code[op.operation_id]) != code[op.operation_id]:
+            absent.append(f"curl sample {code[op.operation_id]!r}")
         if op.operation_id in anonymous and "Anonymous requests are allowed" not in text:
             absent.append("that anonymous requests are allowed")
         if absent:
             problems.append(f"{op.operation_id}: section does not show {absent}")
     problems += watch.problems()
     assert problems == [], "\n".join(problems)
+
+
+def test_the_published_page_shows_each_operations_python_sample(built_page: Path, open_page):
+    watch = Watch()
+    page = open_page(built_page.as_uri(), watch)
+    python = _samples(built_page, "Python")
+    assert _redoc_section(page, OPERATIONS[0]) is not None
+    _choose_language(page, OPERATIONS[0], "curl", "Python")
+    problems = []
+    for op in OPERATIONS:
+        if _redoc_section(page, op) is None:
+            problems.append(f"{op.operation_id}: no section")
+            continue
+        shown = _sample_shown(page, op)
+        if shown != python[op.operation_id]:
+            problems.append(f"{op.operation_id}: the Python tab shows {shown!r}")
+        module = op.operation_id.replace(".", "_")
+        if f"{module}.sync_detailed(" not in shown:
+            problems.append(f"{op.operation_id}: the sample calls no {module}.sync_detailed")
+    assert problems + watch.problems() == []
+
+
+# Another index than the default, as a reader types it (with a trailing slash).
+READERS_INDEX = "https://hub.example.org/index"
+
+
+def _index_box(page: Page) -> dict[str, Any]:
+    return page.evaluate(
+        """() => {
+            const box = document.getElementById('hubindex-index');
+            const input = document.getElementById('hubindex-index-url');
+            // Redoc's search field, first in its sidebar: seen, not under the box.
+            const icon = document.querySelector(
+                '#redoc [data-component-name="icons/SearchIcon/SearchIcon"]');
+            const at = icon && icon.getBoundingClientRect();
+            const found = at && document.elementFromPoint(
+                at.x + at.width / 2, at.y + at.height / 2);
+            return {
+                label: box.querySelector('label').innerText,
+                value: input.value,
+                note: document.getElementById('hubindex-index-note').innerText,
+                bottom: box.getBoundingClientRect().bottom,
+                searchTop: at ? at.top : null,
+                searchCovered: found ? box.contains(found) : null,
+                position: getComputedStyle(box).position,
+            };
+        }"""
+    )
+
+
+def _server_shown(page: Page, op: Operation) -> str:
+    """The server address Redoc lists for the operation (its path's menu), hidden or not."""
+    panel = page.locator(f'[id="{op.tag}/{op.operation_id}"] .panel-request-samples')
+    return panel.locator('[role="menuitem"]').first.text_content() or ""
+
+
+def test_the_reader_sets_the_index_the_samples_call(built_page: Path, open_page):
+    watch = Watch()
+    page = open_page(built_page.as_uri(), watch)
+    curl = _samples(built_page, "curl")
+    python = _samples(built_page, "Python")
+    box = _index_box(page)
+    assert (box["label"], box["value"], box["note"]) == ("Your index", samples.BASE_URL, "")
+    # Fixed above Redoc, and never over its sidebar (its search field first).
+    assert box["position"] == "fixed"
+    assert box["searchTop"] is not None
+    assert box["searchTop"] >= box["bottom"]
+    assert box["searchCovered"] is False
+    op = next(op for op in OPERATIONS if op.operation_id == "users.login")
+    assert _redoc_section(page, op) is not None
+    box = _index_box(page)  # scrolled down: Redoc's sidebar stays below the box
+    assert box["searchTop"] >= box["bottom"]
+    assert box["searchCovered"] is False
+    assert f"{samples.BASE_URL}{op.path}" in _server_shown(page, op)
+
+    # Not an address: said so, and nothing changes.
+    page.fill("#hubindex-index-url", "index.example.org")
+    page.click("#hubindex-index button")
+    assert "http or https" in _index_box(page)["note"]
+    assert "index=" not in page.url
+
+    page.fill("#hubindex-index-url", READERS_INDEX + "/")
+    with page.expect_navigation():
+        page.click("#hubindex-index button")
+    assert "index=https%3A%2F%2Fhub.example.org%2Findex" in page.url
+    assert _index_box(page)["value"] == READERS_INDEX
+    problems = []
+    for op in OPERATIONS:
+        if _redoc_section(page, op) is None:
+            problems.append(f"{op.operation_id}: no section")
+            continue
+        want = curl[op.operation_id].replace(samples.BASE_URL, READERS_INDEX)
+        if samples.BASE_URL in want or _sample_shown(page, op) != want:
+            problems.append(f"{op.operation_id}: curl shows {_sample_shown(page, op)!r}")
+        if f"{READERS_INDEX}{op.path}" not in _server_shown(page, op):
+            problems.append(f"{op.operation_id}: the server shown is {_server_shown(page, op)!r}")
+    _choose_language(page, OPERATIONS[-1], "curl", "Python")
+    for op in OPERATIONS:
+        _redoc_section(page, op)
+        want = python[op.operation_id].replace(samples.BASE_URL, READERS_INDEX)
+        if _sample_shown(page, op) != want:
+            problems.append(f"{op.operation_id}: Python shows {_sample_shown(page, op)!r}")
+    assert problems == []
+    # The API's server, and the introduction's commands.
+    page.evaluate("() => { window.location.hash = '#/' }")
+    servers = (
+        page.locator('[data-component-name="Panel/Panel"]')
+        .filter(has_text="Servers")
+        .filter(has=page.get_by_text(samples.SERVER))
+    )
+    # After the hash moves, Redoc's panels may show no text for a moment (one CI run read
+    # this one empty): read them once they show it.
+    expect(servers).to_contain_text(READERS_INDEX, use_inner_text=True, timeout=SECTION_TIMEOUT_MS)
+    assert samples.BASE_URL not in servers.inner_text()
+    page.evaluate("() => { window.location.hash = '#/section/getting-started' }")
+    section = page.locator('[data-section-id="/section/getting-started"]')
+    expect(section).to_contain_text(
+        f"INDEX={READERS_INDEX}", use_inner_text=True, timeout=SECTION_TIMEOUT_MS
+    )
+    assert samples.BASE_URL not in section.inner_text()
+
+    # The address is kept for the next visit (this browser's storage).
+    page.goto(built_page.as_uri(), wait_until="load")
+    assert _index_box(page)["value"] == READERS_INDEX
+    assert _redoc_section(page, OPERATIONS[0]) is not None
+    assert READERS_INDEX in _sample_shown(page, OPERATIONS[0])
+    # Back to the default one.
+    page.fill("#hubindex-index-url", samples.BASE_URL)
+    with page.expect_navigation():
+        page.click("#hubindex-index button")
+    assert _redoc_section(page, OPERATIONS[0]) is not None
+    assert _sample_shown(page, OPERATIONS[0]).endswith(f'"{samples.BASE_URL}{OPERATIONS[0].path}"')
+    assert watch.problems() == []
 
 
 # The introduction's sections, which Redoc lists in the sidebar before the operations.
@@ -368,16 +546,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(f"{url}/v1/_ping", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                log.flush()
-                pytest.fail(f"hubindex serve did not start:\n{(folder / 'server.log').read_text()}")
-            time.sleep(0.1)
+        with httpx.Client(timeout=1) as polls:  # one SSL context, not one a try (40 ms of CPU)
+            while True:
+                try:
+                    if polls.get(f"{url}/v1/_ping").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    server_log = (folder / "server.log").read_text()
+                    pytest.fail(f"hubindex serve did not start:\n{server_log}")
+                time.sleep(0.1)
         yield url
     finally:
         process.terminate()
@@ -423,9 +603,32 @@ def test_the_served_page_renders_every_operation_offline(server: str, open_page)
     assert watch.problems() == []
 
 
-def test_the_served_page_shows_every_operation_id(server: str, open_page):
+def test_the_served_page_shows_no_operation_id(server: str, open_page):
     watch = Watch(allowed_origin=server)
     page = open_page(f"{server}/docs/", watch)
-    shown = sorted(block["shownId"] or "" for block in _swagger_operations(page))
-    assert shown == sorted(op.operation_id for op in OPERATIONS)
+    rendered = _swagger_operations(page)
+    assert [block["shownId"] for block in rendered] == [None] * len(rendered)
+    rows = page.eval_on_selector_all(".opblock-summary", "rows => rows.map(r => r.innerText)")
+    assert len(rows) == len(rendered)
+    shown = [(row, op.operation_id) for row in rows for op in OPERATIONS if op.operation_id in row]
+    assert shown == []
+    assert watch.problems() == []
+
+
+def test_the_served_page_calls_the_host_that_serves_it(server: str, open_page):
+    watch = Watch(allowed_origin=server)
+    page = open_page(f"{server}/docs/", watch)
+    _swagger_operations(page)
+    ping = page.locator(".opblock-get").filter(
+        has=page.locator('.opblock-summary-path[data-path="/v1/_ping"]')
+    )
+    ping.locator(".opblock-summary").click()
+    ping.locator("button.try-out__btn").click()
+    ping.locator("button.execute").click()
+    url = ping.locator(".request-url pre")
+    url.wait_for()
+    assert url.inner_text().strip() == f"{server}/v1/_ping"
+    status = ping.locator(".live-responses-table tbody .response-col_status")
+    assert status.first.inner_text().strip() == "200"
+    assert f"{server}/v1/_ping" in watch.requests
     assert watch.problems() == []

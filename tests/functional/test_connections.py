@@ -51,15 +51,16 @@ def _serve(tmp_path: Path, **settings: str) -> Iterator[int]:
     )
     try:
         deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, "hubindex serve exited"
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/v1/_ping", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "hubindex serve did not start"
-            time.sleep(0.1)
+        with httpx.Client(timeout=2) as polls:  # one SSL context, not one a try (40 ms of CPU)
+            while True:
+                assert server.poll() is None, "hubindex serve exited"
+                try:
+                    if polls.get(f"http://127.0.0.1:{port}/v1/_ping").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, "hubindex serve did not start"
+                time.sleep(0.1)
         yield port
     finally:
         server.terminate()
@@ -110,7 +111,10 @@ def _first_answer(sock: socket.socket) -> tuple[int, dict[str, str], bytes]:
         data += chunk
     head, _, body = data.partition(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
-    headers = {k.lower(): v for k, v in (line.split(": ", 1) for line in lines[1:])}
+    headers: dict[str, str] = {}  # a repeated field's values joined by ", "
+    for name, value in (line.split(": ", 1) for line in lines[1:]):
+        key = name.lower()
+        headers[key] = f"{headers[key]}, {value}" if key in headers else value
     while len(body) < int(headers["content-length"]):
         body += sock.recv(65536)
     return int(lines[0].split()[1]), headers, body
@@ -236,7 +240,7 @@ def test_an_operation_needing_credentials_refuses_before_waiting_for_the_body(
         sock.sendall(head.encode() + b"\r\n")
         status, headers, body = _first_answer(sock)
     assert status == 401, body
-    assert headers["www-authenticate"].startswith("Basic")
+    assert headers["www-authenticate"] == 'Basic realm="hubindex", Token realm="hubindex"'
 
 
 def test_bodies_past_the_process_buffer_are_refused_503_with_retry_after(port: int):

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import jwt
 import psycopg
 import pytest
 import yaml
@@ -306,8 +307,181 @@ def _token_of_another_repository(index: Index) -> httpx.Response:
     return index.client.put("/v1/repositories/foobar/baz/auth", headers=token)
 
 
+def _signed_token(index: Index, secret: str = PASSWORD) -> str:
+    signed = index.client.post("/v2/auth/token", json={"identifier": USERNAME, "secret": secret})
+    assert signed.status_code == 200, signed.text
+    return str(signed.json()["access_token"])
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def _wrong_sign_in(index: Index) -> httpx.Response:
+    foobar(index)
+    wrong = {"username": USERNAME, "password": PASSWORD + "-wrong"}
+    return index.client.post("/v2/users/login", json=wrong, headers=ADDRESS)
+
+
+def _missing_access_token(index: Index) -> httpx.Response:
+    foobar(index)
+    uuid = "3f1c2a4e-5b6d-4e7f-8a9b-0c1d2e3f4a5b"
+    return index.client.get(f"/v2/access-tokens/{uuid}", headers=_bearer(_signed_token(index)))
+
+
+def _access_tokens_by_an_access_token(index: Index) -> httpx.Response:
+    foobar(index)
+    created = index.client.post(
+        "/v2/access-tokens",
+        json={"token_label": "ci", "scopes": ["repo:admin"]},
+        headers=_bearer(_signed_token(index)),
+    )
+    assert created.status_code == 201, created.text
+    by_token = _signed_token(index, created.json()["token"])
+    return index.client.get("/v2/access-tokens", headers=_bearer(by_token))
+
+
+def _expired_signed_token(index: Index) -> httpx.Response:
+    foobar(index)
+    token = _signed_token(index)
+    expires = jwt.decode(token, options={"verify_signature": False})["exp"]
+    time.sleep(max(0.0, expires + 0.1 - time.time()))
+    return index.client.get("/v2/access-tokens", headers=_bearer(token))
+
+
+def _bobby_collaborates(index: Index) -> None:
+    """``bobby`` (the sharing examples' collaborator), collaborating on foobar/bar."""
+    foobar_bar(index)
+    create_user(index.settings, "bobby", "bobby@docker.com", PASSWORD, False)
+    added = index.client.post(
+        "/v2/repositories/foobar/bar/collaborators",
+        json={"user": "bobby"},
+        headers=_bearer(_signed_token(index)),
+    )
+    assert added.status_code == 201, added.text
+
+
+def _privacy_by_a_collaborator(index: Index) -> httpx.Response:
+    _bobby_collaborates(index)
+    signed = index.client.post("/v2/auth/token", json={"identifier": "bobby", "secret": PASSWORD})
+    assert signed.status_code == 200, signed.text
+    bobby = _bearer(signed.json()["access_token"])
+    return index.client.post(
+        "/v2/repositories/foobar/bar/privacy", json={"is_private": True}, headers=bobby
+    )
+
+
+def _no_such_collaborator(index: Index) -> httpx.Response:
+    _bobby_collaborates(index)
+    owner = _bearer(_signed_token(index))
+    removed = index.client.delete("/v2/repositories/foobar/bar/collaborators/bobby", headers=owner)
+    assert removed.status_code == 204, removed.text
+    return index.client.delete("/v2/repositories/foobar/bar/collaborators/bobby", headers=owner)
+
+
+def _no_such_tag(index: Index) -> httpx.Response:
+    foobar_bar(index)  # pushed without tags
+    return index.client.get("/v2/namespaces/foobar/repositories/bar/tags/latest")
+
+
+def _orphans_by_a_user(index: Index) -> httpx.Response:
+    foobar(index)  # not an administrator
+    return index.client.get("/v2/images/orphans", headers=_bearer(_signed_token(index)))
+
+
+def _repository_created_twice(index: Index) -> httpx.Response:
+    foobar_bar(index)
+    return index.client.post(
+        "/v2/namespaces/foobar/repositories",
+        json={"name": "bar"},
+        headers=_bearer(_signed_token(index)),
+    )
+
+
+def _acmecorp(index: Index) -> dict[str, str]:
+    """The organization ``acmecorp`` of ``otheruser``, made by an administrator; the
+    administrator's signed token."""
+    other_user(index)
+    create_user(index.settings, "administrator", "admin@docker.com", PASSWORD, True)
+    signed = index.client.post(
+        "/v2/auth/token", json={"identifier": "administrator", "secret": PASSWORD}
+    )
+    assert signed.status_code == 200, signed.text
+    admin = _bearer(signed.json()["access_token"])
+    made = index.client.post(
+        "/v2/orgs", json={"orgname": "acmecorp", "owner": OTHER}, headers=admin
+    )
+    assert made.status_code == 201, made.text
+    return admin
+
+
+def _members_of_another_organization(index: Index) -> httpx.Response:
+    _acmecorp(index)
+    foobar(index)
+    return index.client.get("/v2/orgs/acmecorp/members", headers=_bearer(_signed_token(index)))
+
+
+def _members_of_no_organization(index: Index) -> httpx.Response:
+    foobar(index)
+    return index.client.get("/v2/orgs/acmecorp/members", headers=_bearer(_signed_token(index)))
+
+
+def _organization_of_a_taken_name(index: Index) -> httpx.Response:
+    admin = _acmecorp(index)
+    return index.client.post(
+        "/v2/orgs", json={"orgname": "acmecorp", "owner": OTHER}, headers=admin
+    )
+
+
+def _organization_holding_repositories(index: Index) -> httpx.Response:
+    admin = _acmecorp(index)
+    for name in ("api", "web"):
+        made = index.client.put(
+            f"/v1/repositories/acmecorp/{name}/", json=[], headers=basic("administrator", PASSWORD)
+        )
+        assert made.status_code == 200, made.text
+    return index.client.delete("/v2/orgs/acmecorp", headers=admin)
+
+
 def _page_size_zero(index: Index) -> httpx.Response:
     return index.client.get("/v1/search", params={"q": "ubuntu", "n": 0})
+
+
+def _webhooks_of_another(index: Index) -> httpx.Response:
+    """otheruser's public repository otheruser/bar (one that does not exist is a 404)."""
+    foobar(index)
+    other_user(index)
+    other = basic(OTHER, PASSWORD)
+    created = index.client.put("/v1/repositories/otheruser/bar/", json=[], headers=other)
+    assert created.status_code == 200, created.text
+    path = "/v2/repositories/otheruser/bar/webhooks"
+    return index.client.get(path, headers=_bearer(_signed_token(index)))
+
+
+def _missing_webhook(index: Index) -> httpx.Response:
+    foobar_bar(index)
+    path = "/v2/repositories/foobar/bar/webhooks/3"
+    return index.client.get(path, headers=_bearer(_signed_token(index)))
+
+
+def _one_webhook_too_many(index: Index) -> httpx.Response:
+    foobar_bar(index)
+    headers = _bearer(_signed_token(index))
+    path = "/v2/repositories/foobar/bar/webhooks"
+    for number in range(25):
+        made = index.client.post(path, json={"name": f"ci-{number}"}, headers=headers)
+        assert made.status_code == 201, made.text
+    return index.client.post(path, json={"name": "one more"}, headers=headers)
+
+
+def _hook_to_the_loopback(index: Index) -> httpx.Response:
+    foobar_bar(index)
+    headers = _bearer(_signed_token(index))
+    path = "/v2/repositories/foobar/bar/webhooks"
+    made = index.client.post(path, json={"name": "ci"}, headers=headers)
+    assert made.status_code == 201, made.text
+    hook = {"hook_url": "http://127.0.0.1/hook"}
+    return index.client.post(f"{path}/{made.json()['id']}/hooks", json=hook, headers=headers)
 
 
 REPLAYS = [
@@ -368,6 +542,86 @@ REPLAYS = [
         _token_of_another_repository,
     ),
     Replay("page size zero", (response_example("BadSearch"),), _page_size_zero),
+    Replay("wrong sign-in", (response_example("WrongCredentials"),), _wrong_sign_in),
+    Replay(
+        "no such access token",
+        (response_example("AccessTokenNotFound"),),
+        _missing_access_token,
+    ),
+    Replay(
+        "access tokens by an access token",
+        (response_example("NotWithAccessToken"),),
+        _access_tokens_by_an_access_token,
+    ),
+    Replay("webhooks of another's", (response_example("WebhooksForbidden"),), _webhooks_of_another),
+    Replay("no such webhook", (response_example("WebhookNotFound"),), _missing_webhook),
+    Replay("one webhook too many", (response_example("TooManyWebhooks"),), _one_webhook_too_many),
+    Replay("hook to the loopback", (response_example("BadHookUrl"),), _hook_to_the_loopback),
+    Replay(
+        "an organization of others",
+        (response_example("OrgForbidden"),),
+        _members_of_another_organization,
+    ),
+    Replay("no such organization", (response_example("OrgNotFound"),), _members_of_no_organization),
+    Replay(
+        "organization name taken", (response_example("OrgConflict"),), _organization_of_a_taken_name
+    ),
+    Replay(
+        "expired signed token",
+        (response_example("BearerUnauthorized"),),
+        _expired_signed_token,
+        settings=(("bearer_ttl_seconds", 1),),
+    ),
+]
+REPLAYS += [
+    Replay(
+        "privacy by a collaborator",
+        (response_example("NotRepositoryAdmin"),),
+        _privacy_by_a_collaborator,
+    ),
+    Replay(
+        "no such collaborator", (response_example("CollaboratorNotFound"),), _no_such_collaborator
+    ),
+    Replay(
+        "organization holding repositories",
+        (response_example("OrgHoldsRepositories"),),
+        _organization_holding_repositories,
+    ),
+]
+REPLAYS += [
+    Replay(
+        "repository created twice",
+        (response_example("RepositoryExists"),),
+        _repository_created_twice,
+    ),
+    Replay("no such tag", (response_example("TagNotFound"),), _no_such_tag),
+    Replay("orphans by a user", (response_example("NotAdministrator"),), _orphans_by_a_user),
+]
+
+
+def _audit_log_example(path: str) -> str:
+    return _pointer(
+        "paths", path, "get", "responses", "404", "content", "application/json", "example"
+    )
+
+
+def _audit_log_of_another(suffix: str) -> Callable[[Index], httpx.Response]:
+    def send(index: Index) -> httpx.Response:
+        _acmecorp(index)
+        foobar(index)
+        headers = _bearer(_signed_token(index))
+        return index.client.get(f"/v2/auditlogs/acmecorp{suffix}", headers=headers)
+
+    return send
+
+
+REPLAYS += [
+    Replay(
+        f"audit log of an organization one does not own{suffix}",
+        (_audit_log_example(f"/v2/auditlogs/{{account}}{suffix}"),),
+        _audit_log_of_another(suffix),
+    )
+    for suffix in ("", "/actions")
 ]
 # Replayed by test_the_database_busy_example_is_what_a_locked_database_answers.
 BUSY_EXAMPLE = response_example("DatabaseBusy")

@@ -84,14 +84,15 @@ def test_a_wheel_installed_outside_the_checkout_serves_from_any_directory(tmp_pa
     try:
         url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
-        while True:
-            try:
-                ping = httpx.get(f"{url}/v1/_ping", timeout=2)
-                break
-            except httpx.TransportError:
-                assert process.poll() is None, log.read_text()
-                assert time.monotonic() < deadline, log.read_text()
-                time.sleep(0.1)
+        with httpx.Client(timeout=2) as polls:  # one SSL context, not one a try (40 ms of CPU)
+            while True:
+                try:
+                    ping = polls.get(f"{url}/v1/_ping")
+                    break
+                except httpx.TransportError:
+                    assert process.poll() is None, log.read_text()
+                    assert time.monotonic() < deadline, log.read_text()
+                    time.sleep(0.1)
         assert (ping.status_code, ping.json()) == (200, True)
         assert httpx.get(f"{url}/v1/_ready").json()["ready"] is True
         served = httpx.get(f"{url}/openapi.json").json()

@@ -42,16 +42,17 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{url}/v1/_ping", timeout=1)
-            break
-        except httpx.TransportError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                process.wait()
-                pytest.fail(f"hubindex serve did not start:\n{log.read_text()}")
-            time.sleep(0.05)
+    with httpx.Client(timeout=1) as polls:  # one SSL context, not one a try (40 ms of CPU)
+        while True:
+            try:
+                polls.get(f"{url}/v1/_ping")
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    process.kill()
+                    process.wait()
+                    pytest.fail(f"hubindex serve did not start:\n{log.read_text()}")
+                time.sleep(0.05)
     yield url
     process.terminate()
     process.wait(timeout=10)

@@ -180,6 +180,26 @@ REFUSED_SCHEMES = {
         {"type": "apiKey", "in": "query", "name": "key", "x-apikeyInfoFunc": "check"},
         "needs x-apikeyInfoFunc",
     ),
+    # The challenge's word is an API key's to name: an HTTP scheme's is its own.
+    "challenge-of-http": (
+        {
+            "type": "http",
+            "scheme": "basic",
+            "x-basicInfoFunc": "server.checkers.basic_account",
+            "x-hubindex-challenge": "Token",
+        },
+        "x-hubindex-challenge is for apiKey schemes (an http basic scheme's challenge is Basic)",
+    ),
+    "challenge-not-a-word": (
+        {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "x-apikeyInfoFunc": "server.checkers.docker_token",
+            "x-hubindex-challenge": "Token realm",
+        },
+        "x-hubindex-challenge must be one authentication scheme word",
+    ),
 }
 
 
@@ -260,6 +280,7 @@ def test_any_supported_scheme_under_any_name_is_generated_with_its_checker(check
                 "in": "cookie",
                 "name": "sid",
                 "x-apikeyInfoFunc": "server.team_checkers.cookie",
+                "x-hubindex-challenge": "Session",
             },
         }
         spec["paths"]["/v1/search"]["get"]["security"] = [
@@ -286,8 +307,8 @@ def test_any_supported_scheme_under_any_name_is_generated_with_its_checker(check
     assert security == "[[['teamBearer', []], ['teamCookie', []]], [['basicAuth', []]], []]"
     assert schemes == (
         "{'function': 'server.team_checkers.bearer', 'type': 'bearer'} "
-        "{'function': 'server.team_checkers.cookie', 'in': 'cookie', 'name': 'sid',"
-        " 'type': 'apiKey'}"
+        "{'challenge': 'Session', 'function': 'server.team_checkers.cookie', 'in': 'cookie',"
+        " 'name': 'sid', 'type': 'apiKey'}"
     )
 
 

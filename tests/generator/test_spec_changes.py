@@ -131,3 +131,31 @@ def test_once_released_the_new_version_is_the_base_and_the_changelog_lists_both(
 def test_the_real_spec_has_no_unannounced_break():
     result = _changes(ROOT, "--check")
     assert result.returncode == 0, result.stderr
+
+
+def test_nothing_published_changed_is_judged_without_optic(repo, monkeypatch):
+    """Only the x- extensions and a minor version differ: the published documents are equal,
+    so there is nothing for Optic to judge, and nothing to install for it."""
+    path, spec = repo
+    edited = yaml.safe_load(yaml.safe_dump(spec))
+    edited["info"]["version"] = "1.1.0"
+    edited["paths"]["/v1/_ping"]["get"]["x-hubindex-note"] = "not published"
+    sys.path.insert(0, str(CHANGES.parent))
+    try:
+        import spec_changes
+    finally:
+        sys.path.remove(str(CHANGES.parent))
+    monkeypatch.setattr(spec_changes, "OPTIC", path / "no-optic-here")
+
+    def install() -> None:
+        pytest.fail("Optic was installed for documents that publish the same API")
+
+    monkeypatch.setattr(spec_changes, "_install_optic", install)
+    report = spec_changes.compare(spec, edited)
+    assert (report.text, report.operations, report.breaking) == (spec_changes.NO_CHANGES, [], {})
+    assert not report.major_bumped
+
+    _write(path, edited)
+    checked = _changes(path, "--check")
+    assert checked.returncode == 0, checked.stderr
+    assert checked.stdout.startswith("scripts/changes: no breaking change since")

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from pydantic_core import to_jsonable_python
 
 from generated import models  # the probe's own models
+from server.errors import AuthenticationFailed
 from server.handlers.call import Call, Reply
 
 
@@ -183,6 +184,12 @@ async def maybe(call: Call) -> Reply:
 
 async def two_words(call: Call) -> Reply:
     return _claims("two_words", call)
+
+
+async def insisting(call: Call) -> Reply:
+    if not call.claims:
+        raise AuthenticationFailed("a key is required here")
+    return _claims("insisting", call)
 
 
 # --- end of the security schemes' block ---

@@ -21,14 +21,29 @@ def login(index: Index, headers: dict[str, str]) -> httpx.Response:
 
 
 def start_push(
-    index: Index, path: str, headers: dict[str, str], image_ids: list[str]
+    index: Index,
+    path: str,
+    headers: dict[str, str],
+    image_ids: list[str],
+    tags: dict[str, list[str]] | None = None,
 ) -> httpx.Response:
-    """`docker push`: create the repository, list its images, ask for a token."""
+    """`docker push`: create the repository, list its images, ask for a token. ``tags``: the
+    tags of each image pushed; the client sends one entry per tag of a tagged image and one
+    without ``Tag`` for each other layer (Go's ``omitempty`` drops an empty one)."""
     return index.client.put(
         f"/v1/repositories/{path}/",
-        json=[{"id": image} for image in image_ids],
+        json=image_index(image_ids, tags or {}),
         headers={**headers, **WANT_TOKEN},
     )
+
+
+def image_index(image_ids: list[str], tags: dict[str, list[str]]) -> list[dict[str, str]]:
+    """The image list the 1.x client's push sends (``registry.ImgData`` entries)."""
+    entries = []
+    for image in image_ids:
+        named = tags.get(image, [])
+        entries.extend([{"id": image, "Tag": tag} for tag in named] or [{"id": image}])
+    return entries
 
 
 def registry_checks(index: Index, path: str, headers: dict[str, str]) -> httpx.Response:

@@ -44,6 +44,37 @@ def test_a_push_from_start_to_finish(index: Index):
     assert listed(get_images(index, path)) == sums
 
 
+def test_a_push_leaves_its_tags_visible_on_hub_s_tag_routes(index: Index):
+    """`docker push alice/new` of an image tagged `latest` and `1.0` over an untagged parent
+    layer: the client names the tags when it creates the repository, and ends with `[]`."""
+    world = World(index)
+    path = world.path("alice/new")
+    parent, image = image_id(), image_id()
+
+    created = steps.start_push(
+        index, path, as_user(world.alice), [parent, image], {image: ["latest", "1.0"]}
+    )
+    assert created.status_code == 200, created.text
+    token = steps.assert_token(created, path, "write")
+    registry = {"Authorization": token_header(created)}
+    assert listed(steps.registry_checks(index, path, registry)) == dict.fromkeys([parent, image])
+    finished = steps.finish_push(index, path, with_token(token))
+    assert finished.status_code == 204, finished.text
+
+    namespace, name = path.split("/")
+    for tags in (
+        f"/v2/namespaces/{namespace}/repositories/{name}/tags",
+        f"/v2/repositories/{path}/tags/",  # as the npm docker-hub-api client asks
+    ):
+        page = index.client.get(tags, params={"page_size": 100, "page": 1})
+        assert page.status_code == 200, page.text
+        found = {tag["name"]: tag["image_id"] for tag in page.json()["results"]}
+        assert found == {"latest": image, "1.0": image}
+    latest = index.client.get(f"/v2/namespaces/{namespace}/repositories/{name}/tags/latest")
+    assert latest.status_code == 200, latest.text
+    assert latest.json()["last_updater_username"] == world.alice.username
+
+
 def test_a_push_to_configured_registries(make_index: Callable[..., Index]):
     index = make_index(registry_endpoints=["reg.example:5000"])
     world = World(index)

@@ -44,7 +44,7 @@ def burst(requests: list[Callable[[], httpx.Response]]) -> list[httpx.Response]:
 @dataclass
 class RawResponse:
     status: int
-    headers: dict[str, str]  # names lower-cased
+    headers: dict[str, str]  # names lower-cased; a repeated field's values joined by ", "
     body: bytes
 
 
@@ -67,7 +67,8 @@ def raw_exchange(
         headers = {}
         for line in header_lines:
             name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
+            key, value = name.strip().lower(), value.strip()
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
         length = int(headers.get("content-length", "0"))
         while len(rest) < length:
             rest += _receive(connection, deadline)

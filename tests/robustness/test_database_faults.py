@@ -33,11 +33,13 @@ def _libpq(url: str, **changes: str) -> str:
 
 
 @contextmanager
-def _table_locked(url: str, table: str) -> Iterator[psycopg.Connection]:
+def _table_locked(
+    url: str, table: str, mode: str = "ACCESS EXCLUSIVE"
+) -> Iterator[psycopg.Connection]:
     """``table`` locked by an administrator's transaction until the block ends: units that
-    touch it wait, each on its own connection."""
+    touch it (EXCLUSIVE: that write to it) wait, each on its own connection."""
     with psycopg.connect(_libpq(url)) as admin:
-        admin.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
+        admin.execute(f"LOCK TABLE {table} IN {mode} MODE")
         yield admin
         admin.rollback()
 
@@ -105,7 +107,8 @@ def test_a_write_whose_backend_is_terminated_is_a_503_and_not_written(
     try:
         owner, repository = _pushed(index)
         body = [{"id": "a" * 64, "checksum": "sha256:" + "1" * 64}]
-        with _table_locked(postgres_url, "images"):
+        # Its reads pass (what it compares with: it has something to write); its write waits.
+        with _table_locked(postgres_url, "images", "EXCLUSIVE"):
             thread, result = _in_thread(
                 lambda: index.client.put(
                     f"/v1/repositories/{repository}/images", json=body, auth=owner.auth
@@ -125,6 +128,32 @@ def test_a_write_whose_backend_is_terminated_is_a_503_and_not_written(
     assert response.headers["Retry-After"] == "1"
     assert listed == [{"id": "a" * 64}]  # the unit was rolled back: nothing half-done
     assert again.status_code == 204, again.text
+
+
+def test_a_push_whose_read_before_writing_is_terminated_is_run_again_and_written(
+    postgres_url: str, mailbox: Mailbox
+):
+    """What a push compares with is read before its unit has written anything: that read's
+    backend terminated, running the request again is safe, and it is."""
+    index = Index(postgres_url, mailbox, email_confirmation="off").start()
+    try:
+        owner, repository = _pushed(index)
+        body = [{"id": "a" * 64, "checksum": "sha256:" + "1" * 64}]
+        with _table_locked(postgres_url, "images"):  # its read of the checksums waits
+            thread, result = _in_thread(
+                lambda: index.client.put(
+                    f"/v1/repositories/{repository}/images", json=body, auth=owner.auth
+                )
+            )
+            assert _terminate_waiting(postgres_url, 1) == 1
+        thread.join(timeout=30)
+        [response] = result
+        listed = index.client.get(f"/v1/repositories/{repository}/images").json()
+    finally:
+        index.close()
+
+    assert response.status_code == 204, response.text
+    assert listed == body
 
 
 @pytest.fixture

@@ -64,8 +64,25 @@ def assert_error(response: httpx.Response, status: int) -> str:
     assert isinstance(body["error"], str), body
     assert body["error"], body
     if status == 401:
-        assert response.headers.get("WWW-Authenticate", "").startswith("Basic "), response.headers
+        expected = _challenges(response.request)
+        assert response.headers.get("WWW-Authenticate") == expected, response.headers
     return body["error"]
+
+
+def _challenges(request: httpx.Request) -> str:
+    """A 401's WWW-Authenticate fields (httpx joins them by ", "): the operation's schemes."""
+    path = request.url.path
+    basic, token = 'Basic realm="hubindex"', 'Token realm="hubindex"'
+    if path.startswith("/v2/"):  # bearerAuth or legacyJwt
+        bearer = 'Bearer realm="hubindex"'
+        if request.headers.get("Authorization", "").startswith("Bearer "):
+            bearer += ', error="invalid_token"'  # presented and refused
+        return f'{bearer}, JWT realm="hubindex"'
+    if path.endswith(("/auth", "/access")):  # dockerToken only (the token and layer checks)
+        return token
+    if path.endswith("/images"):  # basicAuth or dockerToken
+        return f"{basic}, {token}"
+    return basic
 
 
 def listed_ids(response: httpx.Response) -> set[str]:

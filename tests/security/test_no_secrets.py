@@ -211,7 +211,10 @@ def _run_a_docker_session(index: Index, mailbox: Mailbox, session: Session) -> s
     deleted = send("DELETE", f"/v1/repositories/{path}/", headers={**as_second, **WANT_TOKEN})
     assert deleted.status_code == 202
     gone = with_token(deleted.headers["X-Docker-Token"])
-    assert send("PUT", f"/v1/repositories/{path}/auth", headers=gone).status_code == 404
+    # The registry's check of the delete token after the deletion: good, and the list.
+    assert send("PUT", f"/v1/repositories/{path}/auth", headers=gone).status_code == 200
+    assert send("GET", f"/v1/repositories/{path}/images", headers=gone).status_code == 200
+    assert send("GET", f"/v1/repositories/{path}/images").status_code == 404
     return path
 
 

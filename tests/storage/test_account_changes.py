@@ -6,13 +6,18 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import func, select, update
+from starlette.requests import Request
 
-from server.composition import AppState
-from server.errors import Conflict, TooManyAccountChanges, UserExists
-from server.services.account_changes import AccountChangeLimits
+from generated import models
+from server.composition import AppState, Services
+from server.errors import Conflict, Overloaded, TooManyAccountChanges, UserExists
+from server.handlers import users
+from server.handlers.call import Call
+from server.services.account_changes import AccountChangeLimits, RecentRefusals
 from server.services.accounts import DatabaseAccountService
-from server.storage.tables import EmailConfirmation
+from server.services.passwords import HashPlace
+from server.storage.tables import AccountChange, EmailConfirmation
 
 pytestmark = pytest.mark.anyio
 
@@ -120,3 +125,77 @@ async def test_an_account_has_its_limit_of_addresses_and_expired_ones_do_not_cou
         accounts = await _accounts(session, state, 3)
         confirmation = await accounts.update("collector", email="fresh@example.com", password=None)
     assert confirmation is not None
+
+
+async def test_a_refusal_is_remembered_and_answered_again_without_the_database(state: AppState):
+    refusals = RecentRefusals()
+    async with state.database.unit_of_work(writes=True) as session:
+        await _limits(session, 1).admit("registration", ADDRESS)
+    async with state.database.unit_of_work(writes=True) as session:
+        limits = AccountChangeLimits(
+            session,
+            per_address={"registration": 1, "email": 1},
+            window=timedelta(hours=1),
+            refusals=refusals,
+        )
+        with pytest.raises(TooManyAccountChanges):
+            await limits.admit("registration", ADDRESS)
+
+    with pytest.raises(TooManyAccountChanges) as again:
+        refusals.check("registration", ADDRESS)
+    assert 3590 <= again.value.retry_after_seconds <= 3601
+    refusals.check("email", ADDRESS)  # only what was refused
+    refusals.check("registration", "192.0.2.8")
+
+
+def test_a_remembered_refusal_ends_when_the_oldest_change_leaves_the_window():
+    now = [100.0]
+    refusals = RecentRefusals(max_entries=2, clock=lambda: now[0])
+    refusals.note("registration", ADDRESS, 2.5)
+    with pytest.raises(TooManyAccountChanges) as refused:
+        refusals.check("registration", ADDRESS)
+    assert refused.value.retry_after_seconds == 3
+    now[0] += 2.5
+    refusals.check("registration", ADDRESS)  # the database decides again
+    for n in range(3):  # bounded: the oldest noted is forgotten first
+        refusals.note("email", f"192.0.2.{n}", 60)
+    refusals.check("email", "192.0.2.0")
+    with pytest.raises(TooManyAccountChanges):
+        refusals.check("email", "192.0.2.2")
+
+
+async def test_a_registration_refused_for_busy_hashing_is_refused_before_it_is_counted(
+    state: AppState,
+):
+    held = await _every_place(state)
+    try:
+        async with state.unit_of_work(writes=True) as services:
+            with pytest.raises(Overloaded):
+                await users.register(_call(state, services), body=_registration("newcomer"))
+        async with state.database.unit_of_work(writes=False) as session:
+            counted = await session.scalar(select(func.count()).select_from(AccountChange))
+        assert counted == 0
+    finally:
+        for place in held:
+            state.passwords.give_back(place)
+
+
+async def _every_place(state: AppState) -> list[HashPlace]:
+    """Every place among the hashes, kept (the next one is refused after its wait)."""
+    held = []
+    while True:
+        try:
+            held.append(await state.passwords.place())
+        except Overloaded:
+            return held
+
+
+def _registration(username: str) -> models.Registration:
+    return models.Registration.model_validate(
+        {"username": username, "password": "password1", "email": f"{username}@example.com"}
+    )
+
+
+def _call(state: AppState, services: Services) -> Call:
+    request = Request({"type": "http", "client": (ADDRESS, 50000), "headers": []})
+    return Call(request=request, identity=None, services=services, settings=state.settings)

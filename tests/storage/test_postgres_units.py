@@ -1,22 +1,27 @@
 """PostgreSQL's units of work: prepared statements on psycopg answer what SQLAlchemy's execution
 does, and a writing unit's transaction begins at its first write (server.storage.postgres)."""
 
+import asyncio
+import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
 from sqlalchemy import bindparam, func, insert, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from server.auth import RepositoryName
 from server.composition import AppState
-from server.errors import NotFound
+from server.errors import DatabaseBusy, NotFound
 from server.services import logins, repositories, tokens
 from server.services.repositories import ImageRecord
 from server.settings import Settings
 from server.storage import postgres
+from server.storage.database import Database
 from server.storage.postgres import PostgresSession
 from server.storage.prepared import is_prepared, prepared
 from server.storage.tables import LoginFailure
@@ -63,15 +68,25 @@ async def _driver(session: object) -> psycopg.AsyncConnection:
         (repositories._IMAGES, {"namespace": "alice", "name": "units"}),
         (
             repositories._CHECKSUMS["postgresql"],
-            {"namespace": "alice", "name": "units", "ids": ["a" * 64, "c" * 64]},
+            {"namespace": "alice", "name": "units", "ids": json.dumps(["a" * 64, "c" * 64])},
         ),
         (
             repositories._CHECKSUMS["postgresql"],
-            {"namespace": "alice", "name": "units", "ids": []},
+            {"namespace": "alice", "name": "units", "ids": json.dumps([])},
         ),
-        (tokens._ACTIVE, {"id": 1}),
+        (
+            tokens._STANDING,
+            {"namespace": "alice", "name": "units", "holder": 1, "via": tokens._NO_ACCESS_TOKEN},
+        ),
     ],
-    ids=["attempt", "attempt-of-no-one", "images", "checksums", "checksums-of-none", "active"],
+    ids=[
+        "attempt",
+        "attempt-of-no-one",
+        "images",
+        "checksums",
+        "checksums-of-none",
+        "standing",
+    ],
 )
 async def test_rows_and_their_types_are_sqlalchemy_s(state: AppState, statement, parameters):
     assert is_prepared(statement)
@@ -162,3 +177,102 @@ async def test_a_unit_that_gave_its_connection_back_takes_another(state: AppStat
         assert first is second or first.pgconn.transaction_status == IDLE
     async with state.unit_of_work(writes=False) as services:
         assert (await services.repositories.checksums(NAME, ["a" * 64])) == {"a" * 64: "sha256:9"}
+
+
+async def test_plain_reads_before_a_write_take_no_pooled_connection(state: AppState):
+    """A login's read and a push's checksums, in a unit that has written nothing, run on the
+    process's connections for plain reads (PlainReads): no connection of the pool is taken and
+    no transaction begins; once the unit wrote, they run on its connection and see its write."""
+    pool = state.database.pool
+    async with state.unit_of_work(writes=True) as services:
+        attempt = await services.logins.attempt("alice", "192.0.2.1")
+        assert attempt.account is not None
+        assert attempt.of_pair.count == 1
+        assert await services.repositories.checksums(NAME, ["a" * 64]) == {"a" * 64: None}
+        assert pool.checkedout() == 0
+        assert not services._session.in_transaction()
+        await services.repositories.put_images(NAME, [ImageRecord("a" * 64, "sha256:2")])
+        assert pool.checkedout() == 1  # the write took the unit's own
+        assert await services.repositories.checksums(NAME, ["a" * 64]) == {"a" * 64: "sha256:2"}
+
+
+async def test_plain_reads_after_the_server_closed_their_connections_succeed(
+    state: AppState, postgres_url: str
+):
+    async def attempt() -> logins.LoginAttempt:
+        async with state.unit_of_work(writes=False) as services:
+            return await services.logins.attempt("alice", "192.0.2.1")
+
+    await asyncio.gather(*(attempt() for _ in range(3)))
+    url = make_url(postgres_url).set(drivername="postgresql").render_as_string(False)
+    async with await psycopg.AsyncConnection.connect(url, autocommit=True) as outside:
+        await outside.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    await asyncio.sleep(0.1)  # the server's goodbyes arrive
+    answers = await asyncio.gather(*(attempt() for _ in range(3)))
+    assert [answer.account is not None for answer in answers] == [True] * 3
+
+
+async def test_a_plain_read_waits_for_a_connection_then_is_refused(postgres_url: str):
+    """One connection for plain reads (a pool of 8), taken: the next read waits for it, then
+    DatabaseBusy, not a hang; given back, it serves again."""
+    database = Database(postgres_url, pool_size=8, write_lock_timeout=0.3)
+    read = {"username": "alice", "address": "192.0.2.1", "since": SINCE}
+
+    async def attempt() -> None:
+        async with database.unit_of_work(writes=False) as session:
+            await session.execute(logins._ATTEMPT, read)
+
+    try:
+        await attempt()
+        reads = database._plain_reads
+        assert reads is not None
+        held = await reads._take()
+        with pytest.raises(DatabaseBusy) as refused:
+            async with asyncio.timeout(10):
+                await attempt()
+        assert isinstance(refused.value.__cause__, PoolTimeout)
+        reads._give_back(held)
+        await attempt()
+    finally:
+        await database.dispose()
+
+
+async def test_a_plain_read_in_flight_when_the_database_closes_closes_its_connection(
+    postgres_url: str,
+):
+    """Closing takes the idle connections, and the one a statement holds is closed when the
+    statement is done, not kept open in a closed process (nor left to the garbage collector)."""
+    database = Database(postgres_url, pool_size=8, write_lock_timeout=1)
+    read = {"username": "alice", "address": "192.0.2.1", "since": SINCE}
+    reads = database._plain_reads
+    assert reads is not None
+
+    async def attempt() -> None:
+        async with database.unit_of_work(writes=False) as session:
+            await session.execute(logins._ATTEMPT, read)
+
+    try:
+        await attempt()
+        (used,) = reads._idle
+        started = asyncio.Event()
+        original = reads._take
+
+        async def take_then_close():
+            connection = await original()
+            started.set()
+            return connection
+
+        reads._take = take_then_close  # type: ignore[method-assign]
+        statement = asyncio.create_task(attempt())
+        await started.wait()
+        assert reads._idle == []  # the statement holds the connection
+        await reads.close()
+        assert not used.closed
+        await statement
+        assert reads._idle == []
+        assert used.closed
+    finally:
+        await database.dispose()

@@ -8,6 +8,8 @@ import asyncio
 import logging
 import shutil
 import sqlite3
+import threading
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,8 +17,11 @@ import pytest
 from sqlalchemy import text
 
 from server.errors import DatabaseBusy
+from server.storage import inline
 from server.storage.database import Database
 from server.storage.inline import WriteLockHeldAcrossAwait
+from server.storage.inline import _begin_immediate as begin_immediate
+from server.storage.threaded import SqliteWriter
 
 pytestmark = pytest.mark.anyio
 
@@ -119,3 +124,41 @@ async def test_a_write_lock_that_cannot_be_had_in_time_is_database_busy(
     async with database.unit_of_work(writes=True) as session:
         await session.execute(text("INSERT INTO signing_keys (secret) VALUES (x'02')"))
     assert database.pool.checkedout() == 0
+
+
+async def test_a_writer_waits_for_this_process_writer_thread_then_tries_once(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """While this process's writer thread holds the lock, a unit on the loop does not try for
+    it (a try blocked the loop in SQLite's busy handler, and every later one cost the loop the
+    interpreter): it is woken when that transaction ends, and tries then."""
+    url = f"sqlite:///{path}"
+    database = Database(url, write_lock_timeout=30)
+    writer = SqliteWriter(url)
+    holds = threading.Event()
+    tries: list[bool] = []
+
+    def counted(driver: sqlite3.Connection) -> bool:
+        tries.append(begin_immediate(driver))
+        return tries[-1]
+
+    def hold(_transaction: object) -> None:
+        holds.set()
+        time.sleep(0.3)
+
+    monkeypatch.setattr(inline, "_begin_immediate", counted)
+    holding = asyncio.create_task(writer.run(hold))
+    try:
+        assert await asyncio.to_thread(holds.wait, 30)
+        async with database.unit_of_work(writes=True) as session:
+            await session.execute(text("INSERT INTO signing_keys (secret) VALUES (x'02')"))
+        assert tries == [True]
+        async with database.unit_of_work(writes=False) as session:
+            written = await session.scalar(
+                text("SELECT count(*) FROM signing_keys WHERE secret = x'02'")
+            )
+        assert written == 1
+    finally:
+        await holding
+        writer.close()
+        await database.dispose()

@@ -31,6 +31,12 @@ EXTRA = st.recursive(
     max_leaves=4,
 )
 EMAILS = st.sampled_from(["alice@example.com", "b.o+b@example.org"])
+# Formats the models type, drawn as pydantic writes them back (its spelling of UTC is "Z").
+FORMATS = {
+    "uuid": st.uuids().map(str),
+    "date-time": st.sampled_from(["2026-12-07T12:00:00Z", "2027-06-30T23:59:59.500000Z"]),
+    "date": st.sampled_from(["2026-12-07", "2000-02-29"]),
+}
 HEX64 = "9e89cc6f0bc3c38722009fe6857087b486531f9a779a0c17e3ed29dae8f12c4f"
 # Texts a pattern is tried on first: drawing a long match from a regex is slow, and the names
 # and nulls are what is tested here, not the texts.
@@ -139,6 +145,8 @@ def _objects(schema: dict[str, Any]) -> st.SearchStrategy[dict[str, Any]]:
 def _strings(schema: dict[str, Any]) -> st.SearchStrategy[str]:
     if schema.get("format") == "email":
         return EMAILS
+    if schema.get("format") in FORMATS:
+        return FORMATS[schema["format"]]
     shortest, longest = schema.get("minLength", 0), schema.get("maxLength")
     if "pattern" in schema:
         pattern = re.compile(schema["pattern"])

@@ -4,6 +4,8 @@ server starts), `users create` applies the rules of a registration (no account i
 import importlib.metadata
 import io
 import socket
+import subprocess
+import sys
 from typing import Any
 
 import httpx
@@ -176,6 +178,35 @@ def test_version_is_the_package_version(capsys: pytest.CaptureFixture[str]):
         cli.main(["--version"])
     assert exited.value.code == 0
     assert capsys.readouterr().out == f"hubindex {importlib.metadata.version('hubindex')}\n"
+
+
+# What a command imports when it runs, and the command line alone must not: the request path,
+# the database and the server, a second and more of each start (`--help`, `--version`).
+HEAVY_MODULES = (
+    "connexion",
+    "sqlalchemy",
+    "alembic",
+    "uvicorn",
+    "server.app",
+    "server.composition",
+)
+
+
+def test_the_command_line_is_parsed_without_importing_what_the_commands_do():
+    """In a process of its own: this one has imported all of it already."""
+    program = (
+        "import sys\n"
+        "from server.cli import main\n"
+        "main.parser().parse_args(['users', 'list'])\n"
+        "print(' '.join(m for m in sys.argv[1:] if m in sys.modules))\n"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", program, *HEAVY_MODULES],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.split() == []
 
 
 def test_several_workers_on_sqlite_are_refused_in_one_line(

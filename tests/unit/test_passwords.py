@@ -5,6 +5,7 @@ import threading
 import pytest
 
 from server.errors import Overloaded
+from server.services import passwords as passwords_module
 from server.services.passwords import Passwords, VerifiedPasswords
 
 
@@ -137,14 +138,19 @@ def _hold_new_hashes(passwords: Passwords, monkeypatch) -> threading.Event:
 
 
 @pytest.mark.anyio
-async def test_new_hashes_past_the_bound_are_refused_at_once_and_checks_are_not(monkeypatch):
+async def test_new_hashes_past_the_bound_are_refused_after_a_short_wait_and_checks_are_not(
+    monkeypatch,
+):
+    monkeypatch.setattr(passwords_module, "ROOM_WAIT_SECONDS", 0.05)
     passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, hashes_waiting=2)
     stored = await passwords.hash("right-password")
     release = _hold_new_hashes(passwords, monkeypatch)
     most = (os.cpu_count() or 1) + 2  # parallelism 1: one hash running per core
     hashes = [asyncio.ensure_future(passwords.hash(f"password-{n}")) for n in range(most + 3)]
     try:
-        await asyncio.sleep(0.05)
+        await asyncio.sleep(0.01)
+        assert not any(h.done() for h in hashes)  # those past the bound wait for a place
+        await asyncio.sleep(0.1)
         refused = [h for h in hashes if h.done() and isinstance(h.exception(), Overloaded)]
         assert refused == hashes[most:]
         assert not any(h.done() for h in hashes[:most])
@@ -181,4 +187,67 @@ async def test_a_login_check_never_waits_behind_new_hashes(monkeypatch):
     finally:
         release.set()
         await asyncio.gather(*hashes)
+        passwords.close()
+
+
+@pytest.mark.anyio
+async def test_places_are_handed_on_in_turn_and_waiting_is_bounded(monkeypatch):
+    monkeypatch.setattr(passwords_module, "ROOM_WAITERS", 1)
+    passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1, hashes_waiting=0)
+    places = [await passwords.place() for _ in range(os.cpu_count() or 1)]
+    try:
+        first = asyncio.ensure_future(passwords.place())
+        second = asyncio.ensure_future(passwords.place())
+        await asyncio.sleep(0.01)
+        assert not first.done()
+        assert not second.done()
+        # As many wait as there are places: one more is refused at once.
+        with pytest.raises(Overloaded):
+            await asyncio.wait_for(passwords.place(), 0.5)
+
+        passwords.give_back(places.pop())
+        handed = await asyncio.wait_for(first, 1)  # the first to wait, the first served
+        assert not second.done()
+        assert await passwords.hash("in-a-place", handed)
+        places.append(await asyncio.wait_for(second, 1))  # the hash's place, handed on
+        with pytest.raises(Overloaded):  # none comes free within the wait: refused
+            await passwords.place()
+    finally:
+        for place in places:
+            passwords.give_back(place)
+        passwords.close()
+
+
+@pytest.mark.anyio
+async def test_a_new_hash_does_not_begin_while_a_login_is_checked(monkeypatch):
+    passwords = Passwords(time_cost=1, memory_kib=64, parallelism=1)
+    stored = await passwords.hash("right-password")
+    real = passwords._hasher
+    checking, release = threading.Event(), threading.Event()
+    hashing = threading.Event()
+
+    class Watched:
+        def hash(self, password: str) -> str:
+            hashing.set()
+            return real.hash(password)
+
+        def verify(self, password_hash: str, password: str) -> bool:
+            checking.set()
+            release.wait(timeout=30)
+            return real.verify(password_hash, password)
+
+    monkeypatch.setattr(passwords, "_hasher", Watched())
+    try:
+        check = asyncio.ensure_future(passwords.verify("alice", stored, "right-password"))
+        await asyncio.to_thread(checking.wait, 10)
+        new = asyncio.ensure_future(passwords.hash("new-password"))
+        await asyncio.sleep(0.3)
+        assert not hashing.is_set()
+
+        release.set()
+        assert await check
+        assert await asyncio.wait_for(new, 10)
+        assert hashing.is_set()
+    finally:
+        release.set()
         passwords.close()

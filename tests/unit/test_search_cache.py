@@ -4,7 +4,14 @@ from typing import Any
 
 import pytest
 
-from server.services.search import CachedSearchService, SearchHit, SearchPage, SearchResultCache
+from server.services.search import (
+    ANONYMOUS,
+    CachedSearchService,
+    SearchHit,
+    SearchPage,
+    SearchResultCache,
+    Viewer,
+)
 
 pytestmark = pytest.mark.anyio
 
@@ -102,8 +109,10 @@ class _Searches:
     def __init__(self, log: _Log) -> None:
         self._log = log
 
-    async def search(self, query: str, *, page: int, per_page: int) -> SearchPage:
-        self._log.append(f"search {query!r} {page} {per_page}")
+    async def search(
+        self, query: str, *, page: int, per_page: int, viewer: Viewer = ANONYMOUS
+    ) -> SearchPage:
+        self._log.append(f"search {query!r} {page} {per_page} {viewer.key}")
         return _page(f"user1/{query.strip().lower()}")
 
 
@@ -117,7 +126,7 @@ async def test_the_generation_is_read_before_the_search_runs():
     log = _Log()
     service, _ = _service(log)
     await service.search("redis", page=1, per_page=25)
-    assert log == ["generation", "search 'redis' 1 25"]
+    assert log == ["generation", "search 'redis' 1 25 0"]
 
 
 async def test_a_repeated_search_reads_only_the_generation():
@@ -137,9 +146,9 @@ async def test_another_page_or_page_size_is_searched():
     await service.search("redis", page=2, per_page=25)
     await service.search("redis", page=1, per_page=10)
     assert [entry for entry in log if entry.startswith("search")] == [
-        "search 'redis' 1 25",
-        "search 'redis' 2 25",
-        "search 'redis' 1 10",
+        "search 'redis' 1 25 0",
+        "search 'redis' 2 25 0",
+        "search 'redis' 1 10 0",
     ]
 
 
@@ -150,4 +159,20 @@ async def test_a_new_generation_searches_again():
     session.generation += 1
     log.clear()
     await service.search("redis", page=1, per_page=25)
-    assert log == ["generation", "search 'redis' 1 25"]
+    assert log == ["generation", "search 'redis' 1 25 0"]
+
+
+async def test_answers_are_kept_apart_by_who_may_see_them():
+    log = _Log()
+    service, _ = _service(log)
+    await service.search("redis", page=1, per_page=25)
+    # Those who see only public repositories share one answer.
+    await service.search("redis", page=1, per_page=25, viewer=Viewer(7, private=False))
+    await service.search("redis", page=1, per_page=25, viewer=Viewer(7))
+    await service.search("redis", page=1, per_page=25, viewer=Viewer(8))
+    await service.search("redis", page=1, per_page=25, viewer=Viewer(7))
+    assert [entry for entry in log if entry.startswith("search")] == [
+        "search 'redis' 1 25 0",
+        "search 'redis' 1 25 7",
+        "search 'redis' 1 25 8",
+    ]

@@ -8,6 +8,7 @@ import pytest
 from starlette.requests import Request
 
 from server.errors import AuthenticationFailed, TooManyFailedLogins
+from server.http.challenges import Challenges
 from server.http.security import NOT_PRESENTED, OperationSecurity, Scheme
 
 pytestmark = pytest.mark.anyio
@@ -50,9 +51,16 @@ SCHEMES = {
 }
 
 
+# SCHEMES as generated/requests.py lists them.
+ENTRIES = {
+    name: {"type": scheme.kind, "in": scheme.location, "name": scheme.key}
+    for name, scheme in SCHEMES.items()
+}
+
+
 def _security(*alternatives: tuple[str, ...]) -> OperationSecurity:
     requirements = [[[name, []] for name in alternative] for alternative in alternatives]
-    security = OperationSecurity.of(requirements, SCHEMES)
+    security = OperationSecurity.of(requirements, SCHEMES, Challenges.of(requirements, ENTRIES))
     assert security is not None
     return security
 

@@ -19,7 +19,8 @@ class RegistrationRules:
 
         Attributes:
             username (str):  Example: foobar.
-            password (str): At least 5 characters, none of them a control character.
+            password (str): At least 5 characters, none of them a control character, and not beginning with
+                `hbi_pat_` (what begins so is taken for an access token).
             email (str):  Example: sam@docker.com.
     """
 

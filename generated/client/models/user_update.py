@@ -20,7 +20,8 @@ class UserUpdate:
 
     Attributes:
         email (str | Unset):  Example: sam@docker.com.
-        password (str | Unset): At least 5 characters, none of them a control character.
+        password (str | Unset): At least 5 characters, none of them a control character, and not beginning with
+            `hbi_pat_` (what begins so is taken for an access token).
     """
 
     email: str | Unset = UNSET

@@ -1,8 +1,9 @@
-"""``python -m bench [options]`` runs the benchmark; ``python -m bench seed ...`` only seeds."""
+"""``python -m bench [options]`` runs the benchmark; ``python -m bench seed ...`` only seeds;
+``python -m bench private-search ...`` times search's worst case with private repositories."""
 
 import sys
 
-from bench import run, seed
+from bench import private_search, run, seed
 from bench.stopping import clean_up_on_sigterm
 
 
@@ -11,6 +12,8 @@ def main() -> int:
     argv = sys.argv[1:]
     if argv[:1] == ["seed"]:
         return seed.main(argv[1:])
+    if argv[:1] == ["private-search"]:
+        return private_search.main(argv[1:])
     return run.main(argv)
 
 

@@ -50,12 +50,13 @@ def scenarios() -> list[Scenario]:
         Scenario(
             "images_by_token",
             f"GET /v1/repositories/{user}/{data.READ_REPOSITORY}/images with a token"
-            " (its holder's state read each time on PostgreSQL)",
+            " (a registry's check)",
             "GET",
             f"/v1/repositories/{user}/{data.READ_REPOSITORY}/images",
             200,
             "request",
             True,
+            0.35,
             token=True,
         ),
         Scenario(

@@ -132,7 +132,6 @@ def seed_sqlite(path: Path, size: int) -> float:
     started = time.perf_counter()
     url = f"sqlite:///{path}"
     upgrade(url, _BEFORE_SEARCH_INDEXES)
-    _create_bench_user(url)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode = OFF")
@@ -149,6 +148,7 @@ def seed_sqlite(path: Path, size: int) -> float:
     finally:
         connection.close()
     upgrade(url)
+    _create_bench_user(url)  # as the current schema has accounts (migration 0012: namespaces)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("PRAGMA journal_mode = DELETE")
@@ -188,7 +188,6 @@ def seed_postgresql(url: str, size: int) -> float:
 
     started = time.perf_counter()
     upgrade(url, _BEFORE_SEARCH_INDEXES)
-    _create_bench_user(url)
     with psycopg.connect(libpq_url(url)) as connection, connection.cursor() as cursor:
         columns = "repositories (id, namespace, name, description)"
         with cursor.copy(f"COPY {columns} FROM STDIN") as copy:
@@ -208,6 +207,7 @@ def seed_postgresql(url: str, size: int) -> float:
             " (SELECT max(id) FROM repositories))"
         )
     upgrade(url)
+    _create_bench_user(url)  # as the current schema has accounts (migration 0012: namespaces)
     # Autovacuum would analyze the new rows soon anyway; do it now, not during a measurement.
     with psycopg.connect(libpq_url(url), autocommit=True) as connection:
         connection.execute("VACUUM ANALYZE")

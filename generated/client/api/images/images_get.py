@@ -110,8 +110,10 @@ def sync_detailed(
 
      Every image recorded for the repository, with its checksum once one is known. A
     registry checks a token it was handed by calling this with `Authorization: Token ...`:
-    any unexpired token for this repository is accepted. With `X-Docker-Token: true` the
-    answer carries a read token and the registry endpoints.
+    any unexpired token for this repository is accepted. A delete token, after its
+    deletion, is answered the list the repository held when it was deleted (so that the
+    registry knows which layers to remove); anyone else then gets 404. With
+    `X-Docker-Token: true` the answer carries a read token and the registry endpoints.
 
     Args:
         namespace (str): A username, or `library`. Example: foobar.
@@ -150,8 +152,10 @@ def sync(
 
      Every image recorded for the repository, with its checksum once one is known. A
     registry checks a token it was handed by calling this with `Authorization: Token ...`:
-    any unexpired token for this repository is accepted. With `X-Docker-Token: true` the
-    answer carries a read token and the registry endpoints.
+    any unexpired token for this repository is accepted. A delete token, after its
+    deletion, is answered the list the repository held when it was deleted (so that the
+    registry knows which layers to remove); anyone else then gets 404. With
+    `X-Docker-Token: true` the answer carries a read token and the registry endpoints.
 
     Args:
         namespace (str): A username, or `library`. Example: foobar.
@@ -185,8 +189,10 @@ async def asyncio_detailed(
 
      Every image recorded for the repository, with its checksum once one is known. A
     registry checks a token it was handed by calling this with `Authorization: Token ...`:
-    any unexpired token for this repository is accepted. With `X-Docker-Token: true` the
-    answer carries a read token and the registry endpoints.
+    any unexpired token for this repository is accepted. A delete token, after its
+    deletion, is answered the list the repository held when it was deleted (so that the
+    registry knows which layers to remove); anyone else then gets 404. With
+    `X-Docker-Token: true` the answer carries a read token and the registry endpoints.
 
     Args:
         namespace (str): A username, or `library`. Example: foobar.
@@ -223,8 +229,10 @@ async def asyncio(
 
      Every image recorded for the repository, with its checksum once one is known. A
     registry checks a token it was handed by calling this with `Authorization: Token ...`:
-    any unexpired token for this repository is accepted. With `X-Docker-Token: true` the
-    answer carries a read token and the registry endpoints.
+    any unexpired token for this repository is accepted. A delete token, after its
+    deletion, is answered the list the repository held when it was deleted (so that the
+    registry knows which layers to remove); anyone else then gets 404. With
+    `X-Docker-Token: true` the answer carries a read token and the registry endpoints.
 
     Args:
         namespace (str): A username, or `library`. Example: foobar.

@@ -96,7 +96,9 @@ def sync_detailed(
 
      Case-insensitive match of `q` (trimmed) on repository names and descriptions. Best
     matches come first (exact name, then name prefix, then substring), ties by name. A
-    blank `q` matches every repository. Anonymous callers see public repositories.
+    blank `q` matches every repository. Anonymous callers see public repositories; an
+    account, the private repositories it may read too (not with a `repo:public_read`
+    access token).
 
     A search counts at most 1,000 matches and pages through the first 1,000 in that
     order: `num_results` is exact below 1,000 and is 1,000 when at least that many match;
@@ -139,7 +141,9 @@ def sync(
 
      Case-insensitive match of `q` (trimmed) on repository names and descriptions. Best
     matches come first (exact name, then name prefix, then substring), ties by name. A
-    blank `q` matches every repository. Anonymous callers see public repositories.
+    blank `q` matches every repository. Anonymous callers see public repositories; an
+    account, the private repositories it may read too (not with a `repo:public_read`
+    access token).
 
     A search counts at most 1,000 matches and pages through the first 1,000 in that
     order: `num_results` is exact below 1,000 and is 1,000 when at least that many match;
@@ -177,7 +181,9 @@ async def asyncio_detailed(
 
      Case-insensitive match of `q` (trimmed) on repository names and descriptions. Best
     matches come first (exact name, then name prefix, then substring), ties by name. A
-    blank `q` matches every repository. Anonymous callers see public repositories.
+    blank `q` matches every repository. Anonymous callers see public repositories; an
+    account, the private repositories it may read too (not with a `repo:public_read`
+    access token).
 
     A search counts at most 1,000 matches and pages through the first 1,000 in that
     order: `num_results` is exact below 1,000 and is 1,000 when at least that many match;
@@ -218,7 +224,9 @@ async def asyncio(
 
      Case-insensitive match of `q` (trimmed) on repository names and descriptions. Best
     matches come first (exact name, then name prefix, then substring), ties by name. A
-    blank `q` matches every repository. Anonymous callers see public repositories.
+    blank `q` matches every repository. Anonymous callers see public repositories; an
+    account, the private repositories it may read too (not with a `repo:public_read`
+    access token).
 
     A search counts at most 1,000 matches and pages through the first 1,000 in that
     order: `num_results` is exact below 1,000 and is 1,000 when at least that many match;

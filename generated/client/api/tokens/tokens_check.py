@@ -88,7 +88,8 @@ def sync_detailed(
     """Check a token for a repository
 
      A registry calls this with the token a client handed it. `"OK"` when the token is valid
-    for this repository.
+    for this repository; a delete token stays valid here after its deletion, for its
+    lifetime.
 
     Args:
         namespace (str): A username, or `library`. Example: foobar.
@@ -123,7 +124,8 @@ def sync(
     """Check a token for a repository
 
      A registry calls this with the token a client handed it. `"OK"` when the token is valid
-    for this repository.
+    for this repository; a delete token stays valid here after its deletion, for its
+    lifetime.
 
     Args:
         namespace (str): A username, or `library`. Example: foobar.
@@ -153,7 +155,8 @@ async def asyncio_detailed(
     """Check a token for a repository
 
      A registry calls this with the token a client handed it. `"OK"` when the token is valid
-    for this repository.
+    for this repository; a delete token stays valid here after its deletion, for its
+    lifetime.
 
     Args:
         namespace (str): A username, or `library`. Example: foobar.
@@ -186,7 +189,8 @@ async def asyncio(
     """Check a token for a repository
 
      A registry calls this with the token a client handed it. `"OK"` when the token is valid
-    for this repository.
+    for this repository; a delete token stays valid here after its deletion, for its
+    lifetime.
 
     Args:
         namespace (str): A username, or `library`. Example: foobar.

@@ -1,0 +1,257 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.repository_tag_page import RepositoryTagPage
+from ...types import UNSET, Unset
+from typing import cast
+
+
+def _get_kwargs(
+    namespace: str,
+    repository: str,
+    *,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> dict[str, Any]:
+
+    params: dict[str, Any] = {}
+
+    params["page"] = page
+
+    params["page_size"] = page_size
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+    _kwargs: dict[str, Any] = {
+        "method": "get",
+        "url": "/v2/namespaces/{namespace}/repositories/{repository}/tags".format(
+            namespace=quote(str(namespace), safe=""),
+            repository=quote(str(repository), safe=""),
+        ),
+        "params": params,
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | RepositoryTagPage | None:
+    if response.status_code == 200:
+        response_200 = RepositoryTagPage.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | RepositoryTagPage]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> Response[Error | RepositoryTagPage]:
+    """List a repository's tags
+
+     One page of the tags v1 pushes named for the repository (`{"id": ..., "Tag": ...}`
+    entries of the image list, at `PUT /v1/repositories/{namespace}/{repository}/` or
+    `.../images`), the last pushed first. `count` counts them all; `next` and `previous`
+    are the paths of the neighbouring pages, null at either end. Anyone may list the tags
+    of a public repository; a private one is missing (404) to those who may not read it.
+    `HEAD` answers the same status without a body.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | RepositoryTagPage]
+    """
+
+    kwargs = _get_kwargs(
+        namespace=namespace,
+        repository=repository,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> Error | RepositoryTagPage | None:
+    """List a repository's tags
+
+     One page of the tags v1 pushes named for the repository (`{"id": ..., "Tag": ...}`
+    entries of the image list, at `PUT /v1/repositories/{namespace}/{repository}/` or
+    `.../images`), the last pushed first. `count` counts them all; `next` and `previous`
+    are the paths of the neighbouring pages, null at either end. Anyone may list the tags
+    of a public repository; a private one is missing (404) to those who may not read it.
+    `HEAD` answers the same status without a body.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | RepositoryTagPage
+    """
+
+    return sync_detailed(
+        namespace=namespace,
+        repository=repository,
+        client=client,
+        page=page,
+        page_size=page_size,
+    ).parsed
+
+
+async def asyncio_detailed(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> Response[Error | RepositoryTagPage]:
+    """List a repository's tags
+
+     One page of the tags v1 pushes named for the repository (`{"id": ..., "Tag": ...}`
+    entries of the image list, at `PUT /v1/repositories/{namespace}/{repository}/` or
+    `.../images`), the last pushed first. `count` counts them all; `next` and `previous`
+    are the paths of the neighbouring pages, null at either end. Anyone may list the tags
+    of a public repository; a private one is missing (404) to those who may not read it.
+    `HEAD` answers the same status without a body.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | RepositoryTagPage]
+    """
+
+    kwargs = _get_kwargs(
+        namespace=namespace,
+        repository=repository,
+        page=page,
+        page_size=page_size,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    namespace: str,
+    repository: str,
+    *,
+    client: AuthenticatedClient,
+    page: int | Unset = 1,
+    page_size: int | Unset = 10,
+) -> Error | RepositoryTagPage | None:
+    """List a repository's tags
+
+     One page of the tags v1 pushes named for the repository (`{"id": ..., "Tag": ...}`
+    entries of the image list, at `PUT /v1/repositories/{namespace}/{repository}/` or
+    `.../images`), the last pushed first. `count` counts them all; `next` and `previous`
+    are the paths of the neighbouring pages, null at either end. Anyone may list the tags
+    of a public repository; a private one is missing (404) to those who may not read it.
+    `HEAD` answers the same status without a body.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        page (int | Unset):  Default: 1.
+        page_size (int | Unset):  Default: 10.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | RepositoryTagPage
+    """
+
+    return (
+        await asyncio_detailed(
+            namespace=namespace,
+            repository=repository,
+            client=client,
+            page=page,
+            page_size=page_size,
+        )
+    ).parsed

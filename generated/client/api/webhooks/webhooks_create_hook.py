@@ -1,0 +1,275 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.webhook_hook import WebhookHook
+from ...models.webhook_hook_creation import WebhookHookCreation
+from typing import cast
+
+
+def _get_kwargs(
+    namespace: str,
+    repository: str,
+    webhook_id: int,
+    *,
+    body: WebhookHookCreation,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v2/repositories/{namespace}/{repository}/webhooks/{webhook_id}/hooks".format(
+            namespace=quote(str(namespace), safe=""),
+            repository=quote(str(repository), safe=""),
+            webhook_id=quote(str(webhook_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | WebhookHook | None:
+    if response.status_code == 201:
+        response_201 = WebhookHook.from_dict(response.json())
+
+        return response_201
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = Error.from_dict(response.json())
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Error.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Error.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | WebhookHook]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    namespace: str,
+    repository: str,
+    webhook_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookHookCreation,
+) -> Response[Error | WebhookHook]:
+    """Add a hook to a webhook
+
+     Adds a URL the webhook posts to, and answers it with its signing secret in `secret`,
+    the only time the secret is shown. `hook_url` is an `http` or `https` URL; one whose
+    host is, or resolves to, a loopback, link-local, private or otherwise non-public
+    address is refused (400) unless the operator set
+    `HUBINDEX_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES=true`; the address is checked again at
+    every delivery. A webhook has at most 10 hooks.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        webhook_id (int):
+        body (WebhookHookCreation):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WebhookHook]
+    """
+
+    kwargs = _get_kwargs(
+        namespace=namespace,
+        repository=repository,
+        webhook_id=webhook_id,
+        body=body,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    namespace: str,
+    repository: str,
+    webhook_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookHookCreation,
+) -> Error | WebhookHook | None:
+    """Add a hook to a webhook
+
+     Adds a URL the webhook posts to, and answers it with its signing secret in `secret`,
+    the only time the secret is shown. `hook_url` is an `http` or `https` URL; one whose
+    host is, or resolves to, a loopback, link-local, private or otherwise non-public
+    address is refused (400) unless the operator set
+    `HUBINDEX_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES=true`; the address is checked again at
+    every delivery. A webhook has at most 10 hooks.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        webhook_id (int):
+        body (WebhookHookCreation):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WebhookHook
+    """
+
+    return sync_detailed(
+        namespace=namespace,
+        repository=repository,
+        webhook_id=webhook_id,
+        client=client,
+        body=body,
+    ).parsed
+
+
+async def asyncio_detailed(
+    namespace: str,
+    repository: str,
+    webhook_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookHookCreation,
+) -> Response[Error | WebhookHook]:
+    """Add a hook to a webhook
+
+     Adds a URL the webhook posts to, and answers it with its signing secret in `secret`,
+    the only time the secret is shown. `hook_url` is an `http` or `https` URL; one whose
+    host is, or resolves to, a loopback, link-local, private or otherwise non-public
+    address is refused (400) unless the operator set
+    `HUBINDEX_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES=true`; the address is checked again at
+    every delivery. A webhook has at most 10 hooks.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        webhook_id (int):
+        body (WebhookHookCreation):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WebhookHook]
+    """
+
+    kwargs = _get_kwargs(
+        namespace=namespace,
+        repository=repository,
+        webhook_id=webhook_id,
+        body=body,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    namespace: str,
+    repository: str,
+    webhook_id: int,
+    *,
+    client: AuthenticatedClient,
+    body: WebhookHookCreation,
+) -> Error | WebhookHook | None:
+    """Add a hook to a webhook
+
+     Adds a URL the webhook posts to, and answers it with its signing secret in `secret`,
+    the only time the secret is shown. `hook_url` is an `http` or `https` URL; one whose
+    host is, or resolves to, a loopback, link-local, private or otherwise non-public
+    address is refused (400) unless the operator set
+    `HUBINDEX_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES=true`; the address is checked again at
+    every delivery. A webhook has at most 10 hooks.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        webhook_id (int):
+        body (WebhookHookCreation):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WebhookHook
+    """
+
+    return (
+        await asyncio_detailed(
+            namespace=namespace,
+            repository=repository,
+            webhook_id=webhook_id,
+            client=client,
+            body=body,
+        )
+    ).parsed

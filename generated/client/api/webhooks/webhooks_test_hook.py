@@ -1,0 +1,241 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error import Error
+from ...models.webhook_delivery import WebhookDelivery
+from typing import cast
+
+
+def _get_kwargs(
+    namespace: str,
+    repository: str,
+    webhook_id: int,
+    hook_id: int,
+) -> dict[str, Any]:
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/v2/repositories/{namespace}/{repository}/webhooks/{webhook_id}/hooks/{hook_id}/test".format(
+            namespace=quote(str(namespace), safe=""),
+            repository=quote(str(repository), safe=""),
+            webhook_id=quote(str(webhook_id), safe=""),
+            hook_id=quote(str(hook_id), safe=""),
+        ),
+    }
+
+    return _kwargs
+
+
+def _parse_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Error | WebhookDelivery | None:
+    if response.status_code == 202:
+        response_202 = WebhookDelivery.from_dict(response.json())
+
+        return response_202
+
+    if response.status_code == 400:
+        response_400 = Error.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Error.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Error.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = Error.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 503:
+        response_503 = Error.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[Error | WebhookDelivery]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    namespace: str,
+    repository: str,
+    webhook_id: int,
+    hook_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | WebhookDelivery]:
+    """Send a hook a test delivery
+
+     Queues a delivery of event `test` (a push payload of tag `test`, signed like any
+    other) to the hook, active or not, and answers it; its outcome appears in the
+    delivery log.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        webhook_id (int):
+        hook_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WebhookDelivery]
+    """
+
+    kwargs = _get_kwargs(
+        namespace=namespace,
+        repository=repository,
+        webhook_id=webhook_id,
+        hook_id=hook_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    namespace: str,
+    repository: str,
+    webhook_id: int,
+    hook_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Error | WebhookDelivery | None:
+    """Send a hook a test delivery
+
+     Queues a delivery of event `test` (a push payload of tag `test`, signed like any
+    other) to the hook, active or not, and answers it; its outcome appears in the
+    delivery log.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        webhook_id (int):
+        hook_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WebhookDelivery
+    """
+
+    return sync_detailed(
+        namespace=namespace,
+        repository=repository,
+        webhook_id=webhook_id,
+        hook_id=hook_id,
+        client=client,
+    ).parsed
+
+
+async def asyncio_detailed(
+    namespace: str,
+    repository: str,
+    webhook_id: int,
+    hook_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Response[Error | WebhookDelivery]:
+    """Send a hook a test delivery
+
+     Queues a delivery of event `test` (a push payload of tag `test`, signed like any
+    other) to the hook, active or not, and answers it; its outcome appears in the
+    delivery log.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        webhook_id (int):
+        hook_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[Error | WebhookDelivery]
+    """
+
+    kwargs = _get_kwargs(
+        namespace=namespace,
+        repository=repository,
+        webhook_id=webhook_id,
+        hook_id=hook_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    namespace: str,
+    repository: str,
+    webhook_id: int,
+    hook_id: int,
+    *,
+    client: AuthenticatedClient,
+) -> Error | WebhookDelivery | None:
+    """Send a hook a test delivery
+
+     Queues a delivery of event `test` (a push payload of tag `test`, signed like any
+    other) to the hook, active or not, and answers it; its outcome appears in the
+    delivery log.
+
+    Args:
+        namespace (str): A username, or `library`. Example: foobar.
+        repository (str):  Example: bar.
+        webhook_id (int):
+        hook_id (int):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Error | WebhookDelivery
+    """
+
+    return (
+        await asyncio_detailed(
+            namespace=namespace,
+            repository=repository,
+            webhook_id=webhook_id,
+            hook_id=hook_id,
+            client=client,
+        )
+    ).parsed

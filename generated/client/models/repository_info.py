@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+import datetime
+
+if TYPE_CHECKING:
+    from ..models.repository_permissions import RepositoryPermissions
+
+
+T = TypeVar("T", bound="RepositoryInfo")
+
+
+@_attrs_define
+class RepositoryInfo:
+    """
+    Attributes:
+        namespace (str):
+        name (str):
+        description (str):
+        full_description (str):
+        is_private (bool):
+        star_count (int):
+        pull_count (int):
+        last_updated (datetime.datetime):
+        date_registered (datetime.datetime):
+        collaborator_count (int):
+        has_starred (bool): Whether the caller starred it (anonymous callers never have).
+        permissions (RepositoryPermissions): What the caller may do with the repository.
+    """
+
+    namespace: str
+    name: str
+    description: str
+    full_description: str
+    is_private: bool
+    star_count: int
+    pull_count: int
+    last_updated: datetime.datetime
+    date_registered: datetime.datetime
+    collaborator_count: int
+    has_starred: bool
+    permissions: RepositoryPermissions
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.repository_permissions import RepositoryPermissions  # noqa: PLC0415
+
+        namespace = self.namespace
+
+        name = self.name
+
+        description = self.description
+
+        full_description = self.full_description
+
+        is_private = self.is_private
+
+        star_count = self.star_count
+
+        pull_count = self.pull_count
+
+        last_updated = self.last_updated.isoformat()
+
+        date_registered = self.date_registered.isoformat()
+
+        collaborator_count = self.collaborator_count
+
+        has_starred = self.has_starred
+
+        permissions = self.permissions.to_dict()
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "namespace": namespace,
+                "name": name,
+                "description": description,
+                "full_description": full_description,
+                "is_private": is_private,
+                "star_count": star_count,
+                "pull_count": pull_count,
+                "last_updated": last_updated,
+                "date_registered": date_registered,
+                "collaborator_count": collaborator_count,
+                "has_starred": has_starred,
+                "permissions": permissions,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.repository_permissions import RepositoryPermissions  # noqa: PLC0415
+
+        d = dict(src_dict)
+        namespace = d.pop("namespace")
+
+        name = d.pop("name")
+
+        description = d.pop("description")
+
+        full_description = d.pop("full_description")
+
+        is_private = d.pop("is_private")
+
+        star_count = d.pop("star_count")
+
+        pull_count = d.pop("pull_count")
+
+        last_updated = datetime.datetime.fromisoformat(d.pop("last_updated"))
+
+        date_registered = datetime.datetime.fromisoformat(d.pop("date_registered"))
+
+        collaborator_count = d.pop("collaborator_count")
+
+        has_starred = d.pop("has_starred")
+
+        permissions = RepositoryPermissions.from_dict(d.pop("permissions"))
+
+        repository_info = cls(
+            namespace=namespace,
+            name=name,
+            description=description,
+            full_description=full_description,
+            is_private=is_private,
+            star_count=star_count,
+            pull_count=pull_count,
+            last_updated=last_updated,
+            date_registered=date_registered,
+            collaborator_count=collaborator_count,
+            has_starred=has_starred,
+            permissions=permissions,
+        )
+
+        repository_info.additional_properties = d
+        return repository_info
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
