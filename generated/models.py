@@ -1318,6 +1318,36 @@ class RepositoryPage(BaseModel):
     results: list[RepositoryListEntry]
 
 
+class UserProfile(BaseModel):
+    """
+    A user as Docker Hub's `user` schema has it. hubindex keeps no names, places, companies
+    or pictures: `full_name`, `location`, `company`, `gravatar_email`, `gravatar_url` and
+    `profile_url` are always empty strings.
+
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: Annotated[str, Field(examples=["42"])]
+    """
+    The account's id.
+    """
+    username: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
+    full_name: Annotated[str, Field(examples=[""])]
+    location: Annotated[str, Field(examples=[""])]
+    company: Annotated[str, Field(examples=[""])]
+    gravatar_email: Annotated[str, Field(examples=[""])]
+    gravatar_url: Annotated[str, Field(examples=[""])]
+    profile_url: Annotated[str, Field(examples=[""])]
+    date_joined: Annotated[AwareDatetime, Field(examples=["2026-01-05T21:06:53.506400Z"])]
+    """
+    When the account was registered.
+    """
+    type: Literal["User"]
+
+
 class OrgGroupCreation(BaseModel):
     model_config = ConfigDict(
         extra="allow",

@@ -6553,6 +6553,118 @@ def validate_UserExists(data, custom_formats={}, name_prefix=None):
     return data
 
 
+def validate_UserProfile(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(
+                [
+                    "id",
+                    "username",
+                    "full_name",
+                    "location",
+                    "company",
+                    "gravatar_email",
+                    "gravatar_url",
+                    "profile_url",
+                    "date_joined",
+                    "type",
+                ]
+            )
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be string")
+        if "username" in data_keys:
+            data_keys.remove("username")
+            data__username = data["username"]
+            if not isinstance(data__username, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".username must be string"
+                )
+            if isinstance(data__username, str):
+                if not REGEX_PATTERNS["^[a-z0-9_]{4,30}$"].search(data__username):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".username must match pattern ^[a-z0-9_]{4,30}$"
+                    )
+        if "full_name" in data_keys:
+            data_keys.remove("full_name")
+            data__fullname = data["full_name"]
+            if not isinstance(data__fullname, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".full_name must be string"
+                )
+        if "location" in data_keys:
+            data_keys.remove("location")
+            data__location = data["location"]
+            if not isinstance(data__location, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".location must be string"
+                )
+        if "company" in data_keys:
+            data_keys.remove("company")
+            data__company = data["company"]
+            if not isinstance(data__company, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".company must be string"
+                )
+        if "gravatar_email" in data_keys:
+            data_keys.remove("gravatar_email")
+            data__gravataremail = data["gravatar_email"]
+            if not isinstance(data__gravataremail, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".gravatar_email must be string"
+                )
+        if "gravatar_url" in data_keys:
+            data_keys.remove("gravatar_url")
+            data__gravatarurl = data["gravatar_url"]
+            if not isinstance(data__gravatarurl, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".gravatar_url must be string"
+                )
+        if "profile_url" in data_keys:
+            data_keys.remove("profile_url")
+            data__profileurl = data["profile_url"]
+            if not isinstance(data__profileurl, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".profile_url must be string"
+                )
+        if "date_joined" in data_keys:
+            data_keys.remove("date_joined")
+            data__datejoined = data["date_joined"]
+            if not isinstance(data__datejoined, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".date_joined must be string"
+                )
+            if isinstance(data__datejoined, str):
+                if not custom_formats["date-time"](data__datejoined):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".date_joined must be date-time"
+                    )
+        if "type" in data_keys:
+            data_keys.remove("type")
+            data__type = data["type"]
+            if not isinstance(data__type, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".type must be string"
+                )
+            if not (isinstance(data__type, str) and data__type == "User"):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".type must be one of ['User']"
+                )
+    return data
+
+
 def validate_UserUpdate(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -7916,7 +8028,7 @@ def validate_WebhookPage(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s99(data, custom_formats={}, name_prefix=None):
+def validate_s100(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -7931,7 +8043,7 @@ def validate_s99(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s100(data, custom_formats={}, name_prefix=None):
+def validate_s101(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -7946,7 +8058,7 @@ def validate_s100(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s101(data, custom_formats={}, name_prefix=None):
+def validate_s102(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -7961,7 +8073,7 @@ def validate_s101(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s102(data, custom_formats={}, name_prefix=None):
+def validate_s103(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -7970,7 +8082,7 @@ def validate_s102(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s103(data, custom_formats={}, name_prefix=None):
+def validate_s104(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -7985,7 +8097,7 @@ def validate_s103(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s104(data, custom_formats={}, name_prefix=None):
+def validate_s105(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -8005,7 +8117,7 @@ def validate_s104(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s105(data, custom_formats={}, name_prefix=None):
+def validate_s106(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if not (isinstance(data, str) and data == "true" or isinstance(data, str) and data == "false"):
@@ -8015,7 +8127,7 @@ def validate_s105(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s106(data, custom_formats={}, name_prefix=None):
+def validate_s107(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -8027,7 +8139,7 @@ def validate_s106(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s107(data, custom_formats={}, name_prefix=None):
+def validate_s108(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -8042,7 +8154,7 @@ def validate_s107(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s108(data, custom_formats={}, name_prefix=None):
+def validate_s109(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -8058,7 +8170,7 @@ def validate_s108(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s109(data, custom_formats={}, name_prefix=None):
+def validate_s110(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -8074,7 +8186,7 @@ def validate_s109(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s110(data, custom_formats={}, name_prefix=None):
+def validate_s111(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -8083,7 +8195,7 @@ def validate_s110(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s111(data, custom_formats={}, name_prefix=None):
+def validate_s112(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -8098,7 +8210,7 @@ def validate_s111(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s112(data, custom_formats={}, name_prefix=None):
+def validate_s113(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if not (
@@ -9357,6 +9469,33 @@ SCHEMAS = {
     },
     "UserCreated": {"enum": ["User Created"], "type": "string"},
     "UserExists": {"enum": ["Username or email already exists"], "type": "string"},
+    "UserProfile": {
+        "properties": {
+            "company": {"type": "string"},
+            "date_joined": {"format": "date-time", "type": "string"},
+            "full_name": {"type": "string"},
+            "gravatar_email": {"type": "string"},
+            "gravatar_url": {"type": "string"},
+            "id": {"type": "string"},
+            "location": {"type": "string"},
+            "profile_url": {"type": "string"},
+            "type": {"enum": ["User"], "type": "string"},
+            "username": {"pattern": "^[a-z0-9_]{4,30}$", "type": "string"},
+        },
+        "required": [
+            "id",
+            "username",
+            "full_name",
+            "location",
+            "company",
+            "gravatar_email",
+            "gravatar_url",
+            "profile_url",
+            "date_joined",
+            "type",
+        ],
+        "type": "object",
+    },
     "UserUpdate": {
         "minProperties": 1,
         "properties": {
@@ -9613,24 +9752,24 @@ SCHEMAS = {
         "required": ["count", "next", "previous", "results"],
         "type": "object",
     },
-    "s100": {"default": 10, "maximum": 100, "minimum": 1, "type": "integer"},
-    "s101": {"maximum": 9007199254740991, "minimum": 1, "type": "integer"},
-    "s102": {"format": "uuid", "type": "string"},
-    "s103": {"format": "int32", "maximum": 2147483647, "minimum": 1, "type": "integer"},
-    "s104": {"maxLength": 128, "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$", "type": "string"},
-    "s105": {"enum": ["true", "false"], "type": "string"},
-    "s106": {"maxLength": 255, "type": "string"},
-    "s107": {"default": 25, "maximum": 100, "minimum": 1, "type": "integer"},
-    "s108": {"maxLength": 48, "minLength": 1, "type": "string"},
-    "s109": {"maxLength": 255, "minLength": 1, "type": "string"},
-    "s110": {"format": "date-time", "type": "string"},
-    "s111": {"default": 1, "maximum": 10000, "minimum": 1, "type": "integer"},
-    "s112": {
+    "s100": {"default": 1, "maximum": 1000000, "minimum": 1, "type": "integer"},
+    "s101": {"default": 10, "maximum": 100, "minimum": 1, "type": "integer"},
+    "s102": {"maximum": 9007199254740991, "minimum": 1, "type": "integer"},
+    "s103": {"format": "uuid", "type": "string"},
+    "s104": {"format": "int32", "maximum": 2147483647, "minimum": 1, "type": "integer"},
+    "s105": {"maxLength": 128, "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$", "type": "string"},
+    "s106": {"enum": ["true", "false"], "type": "string"},
+    "s107": {"maxLength": 255, "type": "string"},
+    "s108": {"default": 25, "maximum": 100, "minimum": 1, "type": "integer"},
+    "s109": {"maxLength": 48, "minLength": 1, "type": "string"},
+    "s110": {"maxLength": 255, "minLength": 1, "type": "string"},
+    "s111": {"format": "date-time", "type": "string"},
+    "s112": {"default": 1, "maximum": 10000, "minimum": 1, "type": "integer"},
+    "s113": {
         "default": "name",
         "enum": ["name", "-name", "last_updated", "-last_updated", "pull_count", "-pull_count"],
         "type": "string",
     },
-    "s99": {"default": 1, "maximum": 1000000, "minimum": 1, "type": "integer"},
 }
 
 COMPONENTS = {
@@ -9722,6 +9861,7 @@ COMPONENTS = {
     "TokenRequest": "TokenRequest",
     "UserCreated": "UserCreated",
     "UserExists": "UserExists",
+    "UserProfile": "UserProfile",
     "UserUpdate": "UserUpdate",
     "Username": "Namespace",
     "Webhook": "Webhook",
@@ -9857,7 +9997,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -9870,7 +10010,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "org_name",
@@ -10050,7 +10190,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -10063,7 +10203,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "username",
@@ -10351,7 +10491,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -10364,7 +10504,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "org_name",
@@ -10528,7 +10668,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -10541,7 +10681,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "namespace",
@@ -10675,7 +10815,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s101",
+                "schema": "s102",
             },
         ],
         "responses": {
@@ -10736,7 +10876,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -10749,7 +10889,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "org_name",
@@ -10844,7 +10984,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s102",
+                "schema": "s103",
             },
         ],
         "responses": {
@@ -10887,7 +11027,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s102",
+                "schema": "s103",
             },
         ],
         "responses": {
@@ -10937,7 +11077,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s102",
+                "schema": "s103",
             },
         ],
         "responses": {
@@ -10969,7 +11109,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -10982,7 +11122,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "namespace",
@@ -11091,7 +11231,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -11104,7 +11244,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "namespace",
@@ -11186,7 +11326,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
         ],
         "responses": {
@@ -11242,7 +11382,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
         ],
         "responses": {
@@ -11305,7 +11445,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
         ],
         "responses": {
@@ -11364,7 +11504,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
             {
                 "argument": "hook_id",
@@ -11377,7 +11517,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
         ],
         "responses": {
@@ -11440,7 +11580,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
             {
                 "argument": "hook_id",
@@ -11453,7 +11593,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
         ],
         "responses": {
@@ -11485,7 +11625,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -11498,7 +11638,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "namespace",
@@ -11537,7 +11677,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
             {
                 "argument": "hook_id",
@@ -11550,7 +11690,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
         ],
         "responses": {
@@ -11606,7 +11746,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
             {
                 "argument": "hook_id",
@@ -11619,7 +11759,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s104",
             },
         ],
         "responses": {
@@ -11649,7 +11789,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s105",
             }
         ],
         "responses": {
@@ -11751,7 +11891,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s105",
+                "schema": "s106",
             },
         ],
         "responses": {
@@ -11810,7 +11950,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s105",
+                "schema": "s106",
             },
         ],
         "responses": {
@@ -11861,7 +12001,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s105",
+                "schema": "s106",
             },
         ],
         "responses": {
@@ -11907,7 +12047,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s105",
+                "schema": "s106",
             },
         ],
         "responses": {
@@ -11964,7 +12104,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s105",
+                "schema": "s106",
             },
         ],
         "responses": {
@@ -12062,7 +12202,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s105",
+                "schema": "s106",
             },
         ],
         "responses": {
@@ -12306,7 +12446,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s106",
+                "schema": "s107",
             },
             {
                 "argument": "n",
@@ -12319,7 +12459,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s107",
+                "schema": "s108",
             },
             {
                 "argument": "page",
@@ -12332,7 +12472,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
         ],
         "responses": {
@@ -12411,7 +12551,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -12424,7 +12564,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
         ],
         "responses": {
@@ -12477,7 +12617,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s102",
+                "schema": "s103",
             }
         ],
         "responses": {
@@ -12507,7 +12647,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s102",
+                "schema": "s103",
             }
         ],
         "responses": {
@@ -12544,7 +12684,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s102",
+                "schema": "s103",
             }
         ],
         "responses": {
@@ -12628,7 +12768,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -12641,7 +12781,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "namespace",
@@ -12805,7 +12945,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s108",
+                "schema": "s109",
             },
             {
                 "argument": "name",
@@ -12818,7 +12958,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s109",
+                "schema": "s110",
             },
             {
                 "argument": "actor",
@@ -12831,7 +12971,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s109",
+                "schema": "s110",
             },
             {
                 "argument": "from_",
@@ -12844,7 +12984,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s110",
+                "schema": "s111",
             },
             {
                 "argument": "to",
@@ -12857,7 +12997,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s110",
+                "schema": "s111",
             },
             {
                 "argument": "page",
@@ -12870,7 +13010,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s111",
+                "schema": "s112",
             },
             {
                 "argument": "page_size",
@@ -12883,7 +13023,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s107",
+                "schema": "s108",
             },
             {
                 "argument": "account",
@@ -12954,7 +13094,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -12967,7 +13107,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "name",
@@ -12980,7 +13120,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s106",
+                "schema": "s107",
             },
             {
                 "argument": "ordering",
@@ -12993,7 +13133,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s112",
+                "schema": "s113",
             },
             {
                 "argument": "namespace",
@@ -13140,7 +13280,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -13153,7 +13293,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "name",
@@ -13166,7 +13306,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s106",
+                "schema": "s107",
             },
             {
                 "argument": "ordering",
@@ -13179,7 +13319,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s112",
+                "schema": "s113",
             },
             {
                 "argument": "namespace",
@@ -13441,7 +13581,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -13454,7 +13594,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "name",
@@ -13467,7 +13607,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s106",
+                "schema": "s107",
             },
             {
                 "argument": "ordering",
@@ -13480,7 +13620,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s112",
+                "schema": "s113",
             },
             {
                 "argument": "username",
@@ -13521,7 +13661,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -13534,7 +13674,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "username",
@@ -13562,6 +13702,48 @@ OPERATIONS = [
     {
         "body": None,
         "method": "GET",
+        "operation_id": "profiles.get",
+        "parameters": [
+            {
+                "argument": "username",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "username",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            }
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "UserProfile"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]], []],
+        "template": "/v2/users/{username}",
+    },
+    {
+        "body": None,
+        "method": "GET",
+        "operation_id": "profiles.me",
+        "parameters": [],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "UserProfile"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/user",
+    },
+    {
+        "body": None,
+        "method": "GET",
         "operation_id": "tags.page",
         "parameters": [
             {
@@ -13575,7 +13757,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -13588,7 +13770,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "namespace",
@@ -13698,7 +13880,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -13711,7 +13893,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
             {
                 "argument": "namespace",
@@ -13822,7 +14004,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s99",
+                "schema": "s100",
             },
             {
                 "argument": "page_size",
@@ -13835,7 +14017,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s101",
             },
         ],
         "responses": {

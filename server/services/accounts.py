@@ -30,6 +30,7 @@ from server.errors import (
     NotFound,
     UserExists,
 )
+from server.services.access_tokens import aware
 from server.services.organizations import last_owned
 from server.services.passwords import HashPlace, Passwords
 from server.storage.database import DatabaseSession
@@ -89,6 +90,15 @@ class AccountSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class Profile:
+    """What anyone may see of an active account."""
+
+    user_id: int
+    username: str
+    joined: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Confirmation:
     """A code to mail to ``address``; it confirms the address and activates its account."""
 
@@ -141,6 +151,9 @@ class AccountService(Protocol):
 
     async def summaries(self, username: str | None = None) -> list[AccountSummary]:
         """Every account by name, or the one named (an operator's command)."""
+
+    async def profile(self, username: str) -> Profile:
+        """An active account's profile; any other name is not found."""
 
     async def set_active(self, username: str, active: bool) -> None:
         """Enable or disable an account: a disabled one's logins and tokens are refused."""
@@ -352,6 +365,18 @@ class DatabaseAccountService:
             )
             for user, repositories in rows
         ]
+
+    async def profile(self, username: str) -> Profile:
+        found = await self._session.execute(
+            select(User.id, User.username, User.created_at).where(
+                User.username == username, User.is_active
+            )
+        )
+        row = found.one_or_none()
+        if row is None:
+            raise NotFound(f"user {username} not found")
+        user_id, name, joined = row
+        return Profile(user_id, name, aware(joined))
 
     async def set_active(self, username: str, active: bool) -> None:
         changed = await self._session.execute(

@@ -84,6 +84,8 @@ from .token_granted import TokenGranted
 from .token_request import TokenRequest
 from .user_created import UserCreated
 from .user_exists import UserExists
+from .user_profile import UserProfile
+from .user_profile_type import UserProfileType
 from .user_update import UserUpdate
 from .webhook import Webhook
 from .webhook_creation import WebhookCreation
@@ -181,6 +183,8 @@ __all__ = (
     "TokenRequest",
     "UserCreated",
     "UserExists",
+    "UserProfile",
+    "UserProfileType",
     "UserUpdate",
     "Webhook",
     "WebhookCreation",
