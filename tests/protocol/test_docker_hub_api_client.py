@@ -111,6 +111,13 @@ def test_every_call_of_a_maintainer_s_session(make_index: Callable[..., Index]):
         ["deleteRepository", "deleteRepository", me, name],
         ["deleted", "repository", me, name],
         ["repositoriesLeft", "repositories", me],
+        # Another login, sent with the first one's token: the client then acts as bob.
+        ["loginAsBob", "login", bob.username, bob.password],
+        ["bob", "loggedInUser"],
+        ["bobStars", "starRepository", me, tagged.name],
+        ["bobStarred", "repositoriesStarred", bob.username],
+        ["bobDeletes", "deleteRepository", me, tagged.name],
+        ["notDeleted", "repository", me, tagged.name],
     ])  # fmt: skip
 
     assert isinstance(value(results, "login")["token"], str)
@@ -168,6 +175,12 @@ def test_every_call_of_a_maintainer_s_session(make_index: Callable[..., Index]):
 
     assert value(results, "deleted") == {"error": f"repository {me}/{name} not found"}
     assert names(value(results, "repositoriesLeft")["results"]) == [tagged.name]
+
+    assert value(results, "bob")["username"] == bob.username
+    assert names(value(results, "bobStarred")) == [tagged.name]
+    kept = value(results, "notDeleted")
+    assert (kept["name"], kept["star_count"], kept["has_starred"]) == (tagged.name, 1, True)
+    assert kept["permissions"] == {"read": True, "write": False, "admin": False}
 
 
 def test_what_the_client_makes_of_refusals(make_index: Callable[..., Index]):
