@@ -67,6 +67,9 @@ def test_the_installed_package_is_the_pinned_one():
 
 
 def test_every_call_of_a_maintainer_s_session(make_index: Callable[..., Index]):
+    """alice (an organization's owner, with a repository pushed by the Docker 1.x protocol,
+    tagged ``latest`` and ``1.0``) manages repositories, stars, tags, collaborators and webhooks
+    through every call the issue names; then bob signs in on the same client."""
     index = make_index(webhooks_allow_private_addresses=True)
     alice, bob = index.account(), index.account()
     org = create_org(index, owner=alice)
