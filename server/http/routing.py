@@ -3,8 +3,9 @@
 Docker clients send some paths with a trailing slash and some without, and a redirect built
 from ``Host`` breaks behind proxies, so the other spelling is routed directly (see
 ``Router._spellings`` for which spellings a path may stand for). A method that no spelling
-allows is a 405 listing the methods that are. Among templates matching one path, the most
-specific wins, in Starlette's order (``connexion.utils.sort_routes``).
+allows is a 405 listing the methods that are (each spelling's most specific template's).
+Among templates matching one path, the most specific that has the method wins, in Starlette's
+order (``connexion.utils.sort_routes``).
 """
 
 import functools
@@ -86,4 +87,13 @@ class Router:
         return [path] if self._methods(path) else [path, path + "/"]
 
     def _methods(self, path: str) -> frozenset[str]:
-        return frozenset().union(*(r.methods for r in self.routes if r.pattern.match(path)))
+        """The methods of the most specific template ``path`` matches (none: no template).
+
+        Only that one's: ``/v2/users/login`` (``POST``) is also ``/v2/users/{username}``
+        (``GET``). A ``GET`` falls through to that template in :meth:`_match`, as in Starlette,
+        but a 405 at the concrete path lists its own methods, the ones its spec documents.
+        """
+        for route in self.routes:
+            if route.pattern.match(path):
+                return route.methods
+        return frozenset()

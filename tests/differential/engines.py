@@ -17,6 +17,7 @@ class Answer:
     # A 401's WWW-Authenticate challenges, one per field, in order (a success's token header
     # differs between the engines' keys: not kept).
     challenges: tuple[str, ...] = ()
+    allow: frozenset[str] = frozenset()  # a 405's Allow, as a set (the engines order it apart)
 
     @classmethod
     def of(cls, response: httpx.Response) -> "Answer":
@@ -27,7 +28,10 @@ class Answer:
         challenges = ()
         if response.status_code == 401:
             challenges = tuple(response.headers.get_list("www-authenticate"))
-        return cls(response.status_code, body, challenges)
+        allow: frozenset[str] = frozenset()
+        if response.status_code == 405:
+            allow = frozenset(m.strip() for m in response.headers.get("allow", "").split(","))
+        return cls(response.status_code, body, challenges, allow)
 
     @property
     def success(self) -> bool:

@@ -36,6 +36,7 @@ class Edge:
     content: bytes | None = None
     connexion: tuple[int, str] | None = None  # Connexion's status where it differs, and why
     challenges: tuple[str, ...] = ()  # a 401's WWW-Authenticate fields, on both engines
+    allow: set[str] | None = None  # a 405's Allow (hubindex's), where the edge says
 
 
 def _put(name: str, content_type: str | None, content: bytes, status: int, **more) -> Edge:
@@ -107,6 +108,10 @@ EDGES = [
     Edge("options", "OPTIONS", "/v1/_ping", 405),
     Edge("method-not-allowed", "PATCH", "/v1/users/", 405),
     Edge("unknown-path", "GET", "/v1/nothing", 404),
+    # /v2/users/login (POST) is also /v2/users/{username} (GET): a GET is the profile of a
+    # user named login, a 405 lists the concrete path's methods alone.
+    Edge("concrete-path-template-method", "GET", "/v2/users/login", 404),
+    Edge("concrete-path-options", "OPTIONS", "/v2/users/login", 405, allow={"POST"}),
     Edge("encoded-slash", "GET", f"/v1/repositories/{ADMIN[0]}/ed%2Fges/images", 404),
     Edge("other-slash-spelling", "GET", "/v1/_ping/", 200, connexion=(307, SLASHES)),
     Edge("other-slash-spelling-query", "GET", "/v1/search/?q=edges", 200, connexion=(307, SLASHES)),
@@ -168,6 +173,8 @@ def test_both_engines_answer_the_edge(engines: Pair, edge: Edge) -> None:
     assert fast.status == edge.status, fast
     assert bool(edge.challenges) == (edge.status == 401), "a 401 edge says its challenges"
     assert fast.challenges == edge.challenges, fast
+    if edge.allow is not None:  # Connexion's Allow names one operation's method only
+        assert fast.allow == edge.allow, fast
     if edge.connexion is not None:
         assert reference.status == edge.connexion[0], reference
         return
