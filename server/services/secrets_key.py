@@ -26,7 +26,6 @@ from server.webhooks.sealing import (
     is_plain,
     key_file_path,
     new_key,
-    read_keys,
     write_keys,
 )
 from server.webhooks.signing import SECRET_PREFIX
@@ -113,7 +112,7 @@ def _sealer(path: Path, *, made_if_missing: bool) -> Sealer:
                 " secrets are sealed with a key: copy there the key file its other processes"
                 f" use (or name it with {SETTING})"
             )
-        return Sealer(read_keys(path))
+        return Sealer.of_file(path)
     try:
         write_keys(path, [new_key()], replace=False)
         logger.info("made the secrets key file %s (keep a copy apart from backups)", path)
@@ -124,7 +123,7 @@ def _sealer(path: Path, *, made_if_missing: bool) -> Sealer:
             f"cannot make the secrets key file {path}: {error.strerror} (name another with"
             f" {SETTING})"
         ) from None
-    return Sealer(read_keys(path))
+    return Sealer.of_file(path)
 
 
 def _write_check(connection: Connection, sealer: Sealer) -> str:

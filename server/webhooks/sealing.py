@@ -11,6 +11,7 @@ The key file: one Fernet key (urlsafe base64 of 32 bytes) a line, the first one 
 blank lines and lines starting with ``#`` are ignored. Written with mode 0600.
 """
 
+import logging
 import os
 import secrets
 from collections.abc import Sequence
@@ -23,6 +24,8 @@ from server.errors import CommandError
 from server.settings import ENV_PREFIX, Settings
 from server.webhooks.signing import SECRET_PREFIX
 
+logger = logging.getLogger("hubindex")
+
 KEY_FILE_NAME = "hubindex-secrets.key"
 SETTING = f"{ENV_PREFIX}SECRETS_KEY_FILE"
 
@@ -32,19 +35,53 @@ class SecretsKeyError(CommandError):
 
 
 class Sealer:
-    """Seals with the first key, opens with any."""
+    """Seals with the first key, opens with any. One read from a key file reads it again when
+    the file has changed since (a rotation, on this machine or copied to it): before each seal,
+    and when no key opens a secret."""
 
-    def __init__(self, keys: Sequence[bytes]) -> None:
+    def __init__(self, keys: Sequence[bytes], *, path: Path | None = None) -> None:
+        self._path = path
+        self._read_at = _changed_at(path)
+        self._use(keys)
+
+    @classmethod
+    def of_file(cls, path: Path) -> "Sealer":
+        return cls(read_keys(path), path=path)
+
+    def _use(self, keys: Sequence[bytes]) -> None:
         if not keys:
             raise SecretsKeyError("the secrets key file holds no key")
         self.keys = tuple(keys)
         self._fernet = MultiFernet([Fernet(key) for key in keys])
 
+    def _read_again(self) -> bool:
+        """Whether the key file changed since it was read, and its keys are now in use (a file
+        that cannot be read is left aside: the keys read before stay)."""
+        if self._path is None or _changed_at(self._path) == self._read_at:
+            return False
+        try:
+            keys = read_keys(self._path)
+        except SecretsKeyError as error:
+            logger.warning("%s: the keys read before stay in use", error)
+            return False
+        self._read_at = _changed_at(self._path)
+        self._use(keys)
+        return True
+
     def seal(self, secret: str) -> str:
+        self._read_again()
         return self._fernet.encrypt(secret.encode()).decode("ascii")
 
     def open(self, sealed: str) -> str:
         """The secret; SecretsKeyError if no key of this sealer sealed it."""
+        try:
+            return self._open(sealed)
+        except SecretsKeyError:
+            if not self._read_again():
+                raise
+        return self._open(sealed)
+
+    def _open(self, sealed: str) -> str:
         try:
             return self._fernet.decrypt(sealed.encode("ascii")).decode()
         except (InvalidToken, UnicodeError):
@@ -52,7 +89,7 @@ class Sealer:
 
     def opens(self, sealed: str) -> bool:
         try:
-            self.open(sealed)
+            self._open(sealed)
         except SecretsKeyError:
             return False
         return True
@@ -65,6 +102,15 @@ class Sealer:
             return self._fernet.rotate(sealed.encode("ascii")).decode("ascii")
         except InvalidToken:
             raise SecretsKeyError("no key of the secrets key file opens this secret") from None
+
+
+def _changed_at(path: Path | None) -> tuple[int, int] | None:
+    """What tells a key file written again (each write replaces the file: a new inode)."""
+    try:
+        found = None if path is None else path.stat()
+    except OSError:
+        return None
+    return None if found is None else (found.st_ino, found.st_mtime_ns)
 
 
 def is_plain(stored: str) -> bool:
