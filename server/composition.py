@@ -385,10 +385,12 @@ class AppState:
 
     @property
     def sealer(self) -> Sealer:
-        """What seals and opens webhook secrets (read when first needed, if not before)."""
+        """What seals and opens webhook secrets. A state not prepared (an operator's command, a
+        test of the services) reads the key file when first needed, without the database's
+        check: that may be asked inside a unit of work, which SQLite's lock would not let
+        write the check."""
         if self._sealer is None:
-            self.prepare_secrets()
-            assert self._sealer is not None
+            self._sealer = secrets_key.unchecked(self.settings)
         return self._sealer
 
     async def start(self) -> None:

@@ -68,6 +68,11 @@ def prepare(settings: Settings) -> Sealer:
     return sealer
 
 
+def unchecked(settings: Settings) -> Sealer:
+    """The key file's sealer (the file made if missing), not checked against the database."""
+    return _sealer(key_file_path(settings), made_if_missing=True)
+
+
 def rotate(settings: Settings) -> Resealed:
     """A new first key in the key file (the others kept, to open what was sealed with them),
     and every secret sealed again with it."""
