@@ -34,11 +34,12 @@ BACKEND_PROPERTY = "hubindex_backend"
 
 
 # The secrets key file of the run's servers and commands (their subprocesses inherit it), out
-# of the checkout; tests of the key file name theirs.
+# of the checkout; tests of the key file name theirs. Its path does not say "secret": tests
+# look for that word in what is printed.
 if "HUBINDEX_SECRETS_KEY_FILE" not in os.environ:
     _KEYS = tempfile.mkdtemp(prefix="hubindex-test-keys-")
     atexit.register(shutil.rmtree, _KEYS, ignore_errors=True)
-    os.environ["HUBINDEX_SECRETS_KEY_FILE"] = os.path.join(_KEYS, "secrets.key")
+    os.environ["HUBINDEX_SECRETS_KEY_FILE"] = os.path.join(_KEYS, "keys")
 
 
 @pytest.fixture
