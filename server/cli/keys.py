@@ -38,7 +38,8 @@ def _rotate(_args: argparse.Namespace, settings: "Settings") -> int:
     done = secrets_key.rotate(settings)
     say(
         f"sealed {done.secrets} webhook secrets with a new key, now first in {done.path}; the"
-        " keys before it stay there to open what a process still running sealed with them"
+        f" keys before it stay there to open what a process still running sealed with them"
+        f"{_unopened(done.unopened)}"
     )
     return 0
 
@@ -48,5 +49,17 @@ def _reseal(args: argparse.Namespace, settings: "Settings") -> int:
 
     done = secrets_key.reseal(settings, drop_old_keys=args.drop_old_keys)
     dropped = f"; dropped {done.keys_dropped} older keys from it" if done.keys_dropped else ""
-    say(f"sealed {done.secrets} webhook secrets with the first key of {done.path}{dropped}")
+    say(
+        f"sealed {done.secrets} webhook secrets with the first key of {done.path}{dropped}"
+        f"{_unopened(done.unopened)}"
+    )
     return 0
+
+
+def _unopened(count: int) -> str:
+    if not count:
+        return ""
+    return (
+        f"; {count} secrets no key of the file opens were left as they are (their hooks sign"
+        " nothing until made again)"
+    )

@@ -33,6 +33,7 @@ from server.webhooks.signing import SECRET_PREFIX
 logger = logging.getLogger("hubindex")
 
 CHECK_TEXT = "hubindex secrets key check"
+BATCH = 1000  # rows sealed again per transaction
 _check = SecretsKeyCheck.__table__
 _SEALED_TABLES = (WebhookHook.__table__, WebhookDelivery.__table__)
 _CHECK = select(_check.c.sealed).where(_check.c.id == 1)
@@ -44,6 +45,7 @@ class Resealed:
     path: Path
     secrets: int
     keys_dropped: int = 0
+    unopened: int = 0  # secrets no key of the file opens (left as they are)
 
 
 def prepare(settings: Settings) -> Sealer:
@@ -83,20 +85,38 @@ def rotate(settings: Settings) -> Resealed:
 
 
 def reseal(settings: Settings, *, drop_old_keys: bool = False) -> Resealed:
-    """Every stored secret sealed again with the key file's first key; ``drop_old_keys``: then
-    only that key is left in the file."""
+    """Every stored secret sealed again with the key file's first key, ``BATCH`` rows a
+    transaction (so a server sharing SQLite's write lock waits for none long; a row left
+    sealed with an older key meanwhile is still opened by it); ``drop_old_keys``: then only
+    that key is left in the file. A secret no key opens is left as it is, and counted."""
     path = key_file_path(settings)
     sealer = prepare(settings)
     engine = sync_engine(settings.database_url, poolclass=NullPool)
+    count = unopened = 0
     try:
-        with engine.begin() as connection:
-            count = 0
-            for table in _SEALED_TABLES:
-                rows = connection.execute(select(table.c.id, table.c.secret)).all()
-                changed = [{"row": id_, "sealed": sealer.reseal(old)} for id_, old in rows]
-                if changed:
-                    connection.execute(_resealing(table), changed)
+        for table in _SEALED_TABLES:
+            after = -1
+            while True:
+                with engine.begin() as connection:
+                    rows = connection.execute(
+                        select(table.c.id, table.c.secret)
+                        .where(table.c.id > after)
+                        .order_by(table.c.id)
+                        .limit(BATCH)
+                    ).all()
+                    changed = []
+                    for id_, old in rows:
+                        try:
+                            changed.append({"row": id_, "sealed": sealer.reseal(old)})
+                        except SecretsKeyError:
+                            unopened += 1
+                    if changed:
+                        connection.execute(_resealing(table), changed)
                 count += len(changed)
+                if len(rows) < BATCH:
+                    break
+                after = rows[-1][0]
+        with engine.begin() as connection:
             stored = connection.scalar(_CHECK)
             resealed_check = {"sealed": sealer.reseal(stored), "sealed_at": datetime.now(UTC)}
             connection.execute(_SET_CHECK.values(**resealed_check))
@@ -106,7 +126,7 @@ def reseal(settings: Settings, *, drop_old_keys: bool = False) -> Resealed:
     if drop_old_keys and len(sealer.keys) > 1:
         write_keys(path, sealer.keys[:1], replace=True)
         dropped = len(sealer.keys) - 1
-    return Resealed(path, count, dropped)
+    return Resealed(path, count, dropped, unopened)
 
 
 def _sealer(path: Path, *, made_if_missing: bool) -> Sealer:

@@ -15,6 +15,7 @@ from alembic import command
 from sqlalchemy import text
 from sqlalchemy.pool import NullPool
 
+from server.services import secrets_key
 from server.storage.engines import sync_engine
 from server.storage.migrations import config
 from server.webhooks.sealing import Sealer, new_key, read_keys, write_keys
@@ -273,3 +274,35 @@ def test_rotation_seals_every_secret_with_a_new_key_while_serving(
     )
     assert refused.returncode == 1
     assert "does not open the database's webhook secrets" in refused.stderr
+
+
+def test_reseal_goes_a_batch_at_a_time_and_leaves_what_no_key_opens(
+    make_index: Callable[..., Index],
+    receiver: Receiver,
+    database_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+):
+    key_file = tmp_path / "keys"
+    index = make_index(**ALLOW, secrets_key_file=str(key_file))
+    _, headers, hook_path, hook = _hooked(index, receiver)
+    for _ in range(3):
+        _test_delivery(index, receiver, headers, hook_path)
+    # One delivery sealed by a key no process has any more (dropped too early).
+    foreign = Sealer([new_key()]).seal(hook["secret"])
+    _execute(
+        database_url,
+        "UPDATE webhook_deliveries SET secret = :foreign"
+        " WHERE id = (SELECT MIN(id) FROM webhook_deliveries)",
+        foreign=foreign,
+    )
+    monkeypatch.setattr(secrets_key, "BATCH", 2)
+    write_keys(key_file, [new_key(), *read_keys(key_file)], replace=True)
+
+    done = secrets_key.reseal(index.settings, drop_old_keys=True)
+    assert (done.secrets, done.unopened, done.keys_dropped) == (3, 1, 1)
+    [only_key] = read_keys(key_file)
+    stored = _stored(database_url, "webhook_hooks") + _stored(database_url, "webhook_deliveries")
+    assert foreign in stored
+    opened = [Sealer([only_key]).opens(value) for value in stored]
+    assert opened.count(False) == 1
