@@ -5,6 +5,7 @@ Two engines answer the spec's operations (``HUBINDEX_ENGINE``): ``fast``, the de
 request pipeline does (``server.engine.reference``). Both call the same generated glue.
 """
 
+import asyncio
 import json
 import logging
 from collections.abc import AsyncIterator
@@ -76,6 +77,8 @@ def create_app(settings: Settings, *, spec_path: Path = SPEC_PATH) -> AsyncApp:
 
     @asynccontextmanager
     async def lifespan(_app: object) -> AsyncIterator[None]:
+        # First: a process whose secrets key does not fit the database must not serve at all.
+        await asyncio.to_thread(state.prepare_secrets)
         await state.start()
         # Only a serving process delivers webhooks (not an operator's command's state).
         await state.deliveries.start()

@@ -12,6 +12,7 @@ from sqlalchemy.engine import make_url
 from server.auth import Identity, RepositoryName
 from server.cache import GenerationCache
 from server.http.credentials import Credential, TokenCredential
+from server.services import secrets_key
 from server.services.access_tokens import AccessTokenService
 from server.services.account_changes import AccountChangeLimits, Kind, RecentRefusals
 from server.services.accounts import AccountService, DatabaseAccountService
@@ -49,6 +50,7 @@ from server.settings import Settings
 from server.storage.database import Database, DatabaseSession
 from server.storage.migrations import heads
 from server.storage.threaded import SqliteReader, SqliteWriter
+from server.webhooks.sealing import Sealer
 from server.webhooks.worker import DeliveryRules, DeliveryWorker
 
 T = TypeVar("T")
@@ -122,11 +124,11 @@ class Services:
 
     @cached_property
     def webhooks(self) -> WebhookService:
-        return WebhookService(self._session)
+        return WebhookService(self._session, self._state.sealer)
 
     @cached_property
     def outbox(self) -> Outbox:
-        return Outbox(self._session)
+        return Outbox(self._session, self._state.sealer)
 
     @cached_property
     def audit(self) -> AuditLog:
@@ -325,6 +327,7 @@ class AppState:
             SmtpMailer(settings.smtp_url, settings.mail_from) if settings.smtp_url else LogMailer()
         )
         self.signing_key = SigningKeyCache()
+        self._sealer: Sealer | None = None  # the secrets key, read by start()
         self.account_change_refusals = RecentRefusals()
         self.guesses = GuessesInFlight()
         entries = settings.search_cache_entries
@@ -374,6 +377,21 @@ class AppState:
         """Services over one transaction, committed when the block ends without error."""
         async with self.database.unit_of_work(writes=writes) as session:
             yield Services(self, session)
+
+    def prepare_secrets(self) -> None:
+        """Read the secrets key and check it against the database (SecretsKeyError if it does
+        not fit): a serving process does it before it serves."""
+        self._sealer = secrets_key.prepare(self.settings)
+
+    @property
+    def sealer(self) -> Sealer:
+        """What seals and opens webhook secrets. A state not prepared (an operator's command, a
+        test of the services) reads the key file when first needed, without the database's
+        check: that may be asked inside a unit of work, which SQLite's lock would not let
+        write the check."""
+        if self._sealer is None:
+            self._sealer = secrets_key.unchecked(self.settings)
+        return self._sealer
 
     async def start(self) -> None:
         await self.database.start()

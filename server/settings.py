@@ -258,6 +258,13 @@ class Settings(BaseSettings):
         description="Disable a hook when this many of its deliveries in a row were given up;"
         " 0: never.",
     )
+    secrets_key_file: str | None = Field(
+        None,
+        description="The file of keys webhook secrets are sealed with in the database (made"
+        " with mode 0600 at the first start if missing). Unset: hubindex-secrets.key beside"
+        " the SQLite file, or for PostgreSQL in the working directory. Every process of one"
+        " database must have the same keys; keep a copy apart from the database's backups.",
+    )
     audit_retention_days: int = Field(
         365,
         ge=0,

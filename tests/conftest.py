@@ -1,7 +1,10 @@
 """Fixtures shared by every layer, the order a run takes the layers in, and the run's last
 line: which backends it covered and how long it took."""
 
+import atexit
 import os
+import shutil
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Generator
@@ -28,6 +31,15 @@ SLOW_LAYERS = ("contract", "bench", "differential", "docs", "generator", "robust
 STARTED = "HUBINDEX_TEST_STARTED"
 # The name under which a test's backend rides in its reports' ``user_properties``.
 BACKEND_PROPERTY = "hubindex_backend"
+
+
+# The secrets key file of the run's servers and commands (their subprocesses inherit it), out
+# of the checkout; tests of the key file name theirs. Its path does not say "secret": tests
+# look for that word in what is printed.
+if "HUBINDEX_SECRETS_KEY_FILE" not in os.environ:
+    _KEYS = tempfile.mkdtemp(prefix="hubindex-test-keys-")
+    atexit.register(shutil.rmtree, _KEYS, ignore_errors=True)
+    os.environ["HUBINDEX_SECRETS_KEY_FILE"] = os.path.join(_KEYS, "keys")
 
 
 @pytest.fixture

@@ -267,10 +267,20 @@ def new_account() -> Account:
 
 
 def hubindex(
-    *args: str, database_url: str, stdin: str = "", check: bool = True
+    *args: str,
+    database_url: str,
+    stdin: str = "",
+    check: bool = True,
+    environment: dict[str, str] | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run the ``hubindex`` operator command against ``database_url``."""
-    env = {**os.environ, "HUBINDEX_DATABASE_URL": database_url, **_fast_hashing_env()}
+    """Run the ``hubindex`` operator command against ``database_url`` (``environment``: more
+    variables, or others)."""
+    env = {
+        **os.environ,
+        "HUBINDEX_DATABASE_URL": database_url,
+        **_fast_hashing_env(),
+        **(environment or {}),
+    }
     result = subprocess.run(
         [str(HUBINDEX), *args], input=stdin, capture_output=True, text=True, env=env, check=False
     )

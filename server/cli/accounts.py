@@ -1,35 +1,89 @@
-"""What the operator commands do, without argument parsing: ``hubindex users ...``."""
+"""What the operator commands do, without argument parsing: ``hubindex users ...``.
+
+Each change is written with its audit event (server.services.audit), in one unit of work: the
+actor is ``OPERATOR``, and the event's data names the command and the system user who ran it.
+"""
 
 import asyncio
+import getpass
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 from server.composition import AppState, Services
 from server.services.accounts import AccountSummary
+from server.services.audit import OPERATOR
 from server.settings import Settings
 
 T = TypeVar("T")
 
 
-def create_user(settings: Settings, username: str, email: str, password: str, admin: bool) -> None:
-    _run(
-        settings,
-        lambda services: services.accounts.create(username, email, password, admin=admin),
-    )
+def operator_data(command: str, **more: str) -> dict[str, str]:
+    """What an operator's event says of who ran what: ``hubindex`` and its command, and the
+    system user (as the environment or the password database names it)."""
+    try:
+        system_user = getpass.getuser()
+    except (KeyError, OSError):
+        system_user = ""
+    return {"command": f"hubindex {command}", "system_user": system_user, **more}
 
 
-def set_active(settings: Settings, username: str, active: bool) -> None:
+async def record_operator_change(
+    services: Services, account: str, action: str, command: str, *, name: str = "", **more: str
+) -> None:
+    """The event of an operator's change, in the change's own unit of work."""
+    data = operator_data(command, **more)
+    await services.audit.record(account, action, actor=OPERATOR, name=name or account, data=data)
+
+
+def create_user(
+    settings: Settings,
+    username: str,
+    email: str,
+    password: str,
+    admin: bool,
+    *,
+    command: str | None = None,
+) -> None:
+    """``command``: the operator's command that asked for it, recorded with it; None: a
+    caller of its own (the tests' set-up), recorded by nobody."""
+
+    async def create(services: Services) -> None:
+        await services.accounts.create(username, email, password, admin=admin)
+        if command is not None:
+            role = {"role": "admin" if admin else "user"}
+            await record_operator_change(services, username, "user.create", command, **role)
+
+    _run(settings, create)
+
+
+def set_active(settings: Settings, username: str, active: bool, *, command: str) -> None:
     """Enable (activate) or disable an account. Every process serving the database reads the
     account's state with each login and each token, so a disabled one is refused at once."""
-    _run(settings, lambda services: services.accounts.set_active(username, active))
+
+    async def change(services: Services) -> None:
+        await services.accounts.set_active(username, active)
+        action = "user.enable" if active else "user.disable"
+        await record_operator_change(services, username, action, command)
+
+    _run(settings, change)
 
 
-def set_password(settings: Settings, username: str, password: str) -> None:
-    _run(settings, lambda services: services.accounts.set_password(username, password))
+def set_password(settings: Settings, username: str, password: str, *, command: str) -> None:
+    async def change(services: Services) -> None:
+        await services.accounts.set_password(username, password)
+        await record_operator_change(services, username, "user.password.change", command)
+
+    _run(settings, change)
 
 
-def delete_user(settings: Settings, username: str) -> None:
-    _run(settings, lambda services: services.accounts.delete(username))
+def delete_user(settings: Settings, username: str, *, command: str) -> None:
+    """The event goes to the deleted account's log, which administrators still read."""
+
+    async def delete(services: Services) -> None:
+        await services.accounts.delete(username)
+        await record_operator_change(services, username, "user.delete", command)
+
+    _run(settings, delete)
 
 
 def summaries(settings: Settings, username: str | None = None) -> list[AccountSummary]:

@@ -60,9 +60,13 @@ def _restore(args: argparse.Namespace, settings: "Settings") -> int:
 
 
 def _apply_migrations(settings: "Settings") -> list[str]:
+    """Pending migrations, then the secrets key checked against the database (and secrets a
+    hubindex before 0018 wrote plain, sealed: a migration is not given the key)."""
+    from server.services import secrets_key
     from server.storage.migrations import upgrade
 
     applied = upgrade(settings.database_url)
     for migration in applied:
         say(f"applied migration {migration}")
+    secrets_key.prepare(settings)
     return applied

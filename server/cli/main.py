@@ -1,7 +1,7 @@
 """The ``hubindex`` command: parse the command line, run the command, report a failure in one
 line. The commands are in modules of their own: ``serve_options`` (``serve``, whose work is
-``serve``), ``database`` (migrations, backup, restore), ``users``, ``orgs``, ``images`` and
-``audit``.
+``serve``), ``database`` (migrations, backup, restore), ``users``, ``orgs``, ``images``,
+``audit`` and ``keys`` (``secrets``).
 
 Only the command line is imported to parse it: a command imports what it needs when it runs
 (the app, SQLAlchemy, Alembic), so ``--help`` and ``--version`` answer at once, and a
@@ -13,7 +13,7 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from server.cli import audit, database, images, orgs, serve_options, users
+from server.cli import audit, database, images, keys, orgs, serve_options, users
 from server.cli.report import fail
 from server.version import VERSION
 
@@ -75,6 +75,7 @@ def parser() -> argparse.ArgumentParser:
     orgs.add_commands(commands)
     images.add_commands(commands)
     audit.add_commands(commands)
+    keys.add_commands(commands)
     return command
 
 

@@ -25,7 +25,7 @@ def add_commands(commands: Commands) -> None:
 
 def _create(args: argparse.Namespace, settings: "Settings") -> int:
     from generated import models
-    from server.cli.accounts import run_in_unit
+    from server.cli.accounts import record_operator_change, run_in_unit
     from server.handlers.call import BodyRules
 
     creation = BodyRules(models.OrganizationCreation, prefix="").parse(
@@ -34,9 +34,9 @@ def _create(args: argparse.Namespace, settings: "Settings") -> int:
 
     async def create(services: "Services") -> "OrgRecord":
         org = await services.organizations.create(creation.orgname, creation.owner)
-        # The operator is no account: the event's actor is empty.
-        data = {"owner": creation.owner}
-        await services.audit.record(org.name, "org.create", actor="", name=org.name, data=data)
+        await record_operator_change(
+            services, org.name, "org.create", "orgs create", owner=creation.owner
+        )
         return org
 
     org = run_in_unit(settings, create)

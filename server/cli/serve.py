@@ -18,6 +18,7 @@ from server.errors import UsageError
 from server.http.connections import BoundedHttpToolsProtocol
 from server.http.responses import error_response
 from server.logs import logging_config
+from server.services import secrets_key
 from server.settings import ENV_PREFIX, Settings, check_mail_links
 from server.spec import freshness, proof
 from server.spec.checkout import ROOT, is_checkout
@@ -65,6 +66,9 @@ def run(args: argparse.Namespace, settings: Settings) -> int:
     else:
         for migration in upgrade(settings.database_url):
             logger.info("applied migration %s", migration)
+    # The key every worker reads again: one that does not fit is one line now, not a worker's
+    # traceback (its secrets written plain before hubindex sealed them are sealed here).
+    secrets_key.prepare(settings)
     _fit_open_files(settings.max_connections)
     os.environ[f"{ENV_PREFIX}LOG_FORMAT"] = settings.log_format  # for the app's own factory
     factory = "create_app_for_reload" if args.reload else "create_app_for_uvicorn"

@@ -66,6 +66,7 @@ def _create(args: argparse.Namespace, settings: "Settings") -> str:
         str(registration.email),
         registration.password.get_secret_value(),
         args.admin,
+        command="users create",
     )
     return f"created {'administrator' if args.admin else 'account'} {registration.username}"
 
@@ -78,28 +79,30 @@ def _set_password(args: argparse.Namespace, settings: "Settings") -> str:
     # The rules of a password change over HTTP, in its words.
     checked = BodyRules(models.UserUpdate, prefix="").parse({"password": _password()})
     assert checked.password is not None
-    accounts.set_password(settings, args.name, checked.password.get_secret_value())
+    accounts.set_password(
+        settings, args.name, checked.password.get_secret_value(), command="users set-password"
+    )
     return f"set the password of {args.name}"
 
 
 def _enable(args: argparse.Namespace, settings: "Settings") -> str:
     from server.cli import accounts
 
-    accounts.set_active(settings, args.name, True)
+    accounts.set_active(settings, args.name, True, command="users enable")
     return f"enabled {args.name}"
 
 
 def _disable(args: argparse.Namespace, settings: "Settings") -> str:
     from server.cli import accounts
 
-    accounts.set_active(settings, args.name, False)
+    accounts.set_active(settings, args.name, False, command="users disable")
     return f"disabled {args.name}: its logins and tokens are refused"
 
 
 def _delete(args: argparse.Namespace, settings: "Settings") -> str:
     from server.cli import accounts
 
-    accounts.delete_user(settings, args.name)
+    accounts.delete_user(settings, args.name, command="users delete")
     return f"deleted {args.name}"
 
 

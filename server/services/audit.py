@@ -134,9 +134,22 @@ GROUPS: Mapping[str, tuple[str, tuple[Action, ...]]] = {
                 "An access token was renamed, activated or deactivated.",
             ),
             Action("access_token.delete", "Access Token Deleted", "An access token was deleted."),
+            Action("user.create", "Account Created", "The operator created the account."),
+            Action("user.enable", "Account Enabled", "The operator enabled the account."),
+            Action("user.disable", "Account Disabled", "The operator disabled the account."),
+            Action("user.delete", "Account Deleted", "The operator deleted the account."),
+            Action(
+                "user.password.change",
+                "Password Set",
+                "The operator set the account's password.",
+            ),
         ),
     ),
 }
+# The actor of what an operator's ``hubindex`` command changes: no account did it, and no
+# username can be this one (a username has no ``-``).
+OPERATOR = "hubindex-operator"
+
 _LABELS = {action.name: action.label for _label, actions in GROUPS.values() for action in actions}
 ACTIONS: frozenset[str] = frozenset(_LABELS)
 

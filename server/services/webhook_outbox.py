@@ -14,7 +14,7 @@ when the lease ends: at least once.
 
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -37,6 +37,7 @@ from server.auth import RepositoryName
 from server.services.access_tokens import aware
 from server.storage.database import DatabaseSession
 from server.storage.tables import Repository, User, Webhook, WebhookDelivery, WebhookHook
+from server.webhooks.sealing import Sealer, SecretsKeyError, is_plain
 
 _repositories = Repository.__table__
 _webhooks = Webhook.__table__
@@ -179,7 +180,7 @@ class Taken:
     hook_id: int | None
     event: str
     url: str
-    secret: str
+    secret: str | None  # in the clear once taken; None: no key of this process opens it
     payload: str
     attempts: int  # this one included
 
@@ -264,8 +265,9 @@ _RELEASE_ALL = (
 class Outbox:
     """The workers' statements over one unit of work."""
 
-    def __init__(self, session: DatabaseSession) -> None:
+    def __init__(self, session: DatabaseSession, sealer: Sealer) -> None:
         self._session = session
+        self._sealer = sealer
 
     async def listeners(self, repository: RepositoryName) -> Listeners | None:
         """None if there is no such repository."""
@@ -297,7 +299,17 @@ class Outbox:
             return lease, []
         parameters = {"ids": ids, "taker": lease, "until": now + lease_for}
         rows = (await self._session.execute(_TAKE, parameters)).all()
-        return lease, [Taken(*row) for row in rows]
+        return lease, [self._opened(Taken(*row)) for row in rows]
+
+    def _opened(self, taken: Taken) -> Taken:
+        """The delivery with its secret in the clear; None if this process's key does not
+        open it (the attempt then fails, saying so, and is retried as any other)."""
+        if taken.secret is None or is_plain(taken.secret):
+            return taken  # written plain by a process of hubindex before 0018, meanwhile
+        try:
+            return replace(taken, secret=self._sealer.open(taken.secret))
+        except SecretsKeyError:
+            return replace(taken, secret=None)
 
     async def finish(
         self,

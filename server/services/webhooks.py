@@ -13,6 +13,7 @@ from server.services.access_tokens import aware
 from server.services.webhook_outbox import GIVE_UP_WAITING, PENDING
 from server.storage.database import DatabaseSession
 from server.storage.tables import Repository, Webhook, WebhookDelivery, WebhookHook
+from server.webhooks.sealing import Sealer
 from server.webhooks.signing import new_secret
 
 MAX_WEBHOOKS = 25  # per repository
@@ -122,7 +123,7 @@ class HookRecord:
     last_updated: datetime
     active: bool
     disabled_reason: str | None
-    secret: str = ""  # only when it is created
+    secret: str = ""  # in the clear only when it is created; sealed when read for a test
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,8 +162,9 @@ class Page:
 
 
 class WebhookService:
-    def __init__(self, session: DatabaseSession) -> None:
+    def __init__(self, session: DatabaseSession, sealer: Sealer) -> None:
         self._session = session
+        self._sealer = sealer
 
     async def repository_id(self, repository: RepositoryName) -> int:
         parameters = {"namespace": repository.namespace, "name": repository.name}
@@ -225,7 +227,7 @@ class WebhookService:
         values = {
             "webhook_id": webhook_id,
             "hook_url": url,
-            "secret": secret,
+            "secret": self._sealer.seal(secret),
             "active": True,
             "failures_in_a_row": 0,
             "creator": creator,
@@ -238,7 +240,7 @@ class WebhookService:
         return HookRecord(hook_id, creator, creator, url, now, now, True, None, secret)
 
     async def hook(self, repository_id: int, webhook_id: int, hook_id: int) -> HookRecord:
-        """The hook, its secret included (for a test delivery)."""
+        """The hook, its secret included as stored, sealed (for a test delivery)."""
         parameters = {"repository_id": repository_id, "id": webhook_id, "hook_id": hook_id}
         row = (await self._session.execute(_HOOK, parameters)).first()
         if row is None:

@@ -234,7 +234,8 @@ class Webhook(Base):
 
 class WebhookHook(Base):
     """One URL a webhook posts its events to, with the secret its deliveries are signed with
-    (kept as it is: signing needs it) and its run of deliveries given up in a row."""
+    (sealed with the secrets key, server.webhooks.sealing: signing needs it back) and its run
+    of deliveries given up in a row."""
 
     __tablename__ = "webhook_hooks"
 
@@ -243,7 +244,7 @@ class WebhookHook(Base):
         ForeignKey("webhooks.id", ondelete="CASCADE"), index=True
     )
     hook_url: Mapped[str] = mapped_column(String(2048))
-    secret: Mapped[str] = mapped_column(String(128))
+    secret: Mapped[str] = mapped_column(String(512))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failures_in_a_row: Mapped[int] = mapped_column(Integer, default=0)
     disabled_reason: Mapped[str | None] = mapped_column(String(255))
@@ -251,6 +252,18 @@ class WebhookHook(Base):
     last_updater: Mapped[str] = mapped_column(String(30))
     date_added: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     last_updated: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class SecretsKeyCheck(Base):
+    """One row: a known text sealed with the secrets key (server.services.secrets_key), so that
+    a process whose key file opens nothing the others sealed refuses to start, even while no
+    hook exists yet."""
+
+    __tablename__ = "secrets_key_check"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sealed: Mapped[str] = mapped_column(String(512))
+    sealed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
 
 
 class WebhookDelivery(Base):
@@ -269,7 +282,7 @@ class WebhookDelivery(Base):
     )
     event: Mapped[str] = mapped_column(String(16))
     url: Mapped[str] = mapped_column(String(2048))
-    secret: Mapped[str] = mapped_column(String(128))
+    secret: Mapped[str] = mapped_column(String(512))  # sealed, as its hook's
     payload: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)

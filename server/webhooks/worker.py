@@ -170,6 +170,8 @@ class DeliveryWorker:
     async def send(self, delivery: Taken) -> Attempt:
         """One attempt: the address checked as resolved now, then a signed POST to it."""
         assert self._client is not None
+        if delivery.secret is None:
+            return Attempt(None, "its secret is sealed with a key this process's key file lacks")
         body = delivery.payload.encode()
         timestamp = int(time.time())
         headers = {

@@ -34,7 +34,8 @@ COMMANDS = [[], ["serve"], ["db"], ["db", "upgrade"], ["users"], ["users", "crea
             ["users", "activate"], ["users", "list"], ["users", "show"], ["users", "disable"],
             ["users", "enable"], ["users", "delete"], ["users", "set-password"], ["config"],
             ["backup"], ["restore"], ["images"], ["images", "orphans"], ["audit"],
-            ["audit", "export"]]  # fmt: skip
+            ["audit", "export"], ["secrets"], ["secrets", "rotate"],
+            ["secrets", "reseal"]]  # fmt: skip
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c) or "hubindex")

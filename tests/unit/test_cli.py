@@ -50,7 +50,11 @@ def created(monkeypatch: pytest.MonkeyPatch, tmp_path) -> list[tuple[Any, ...]]:
     """``hubindex users create`` with the account's creation replaced: what it was given."""
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.db'}")
     calls: list[tuple[Any, ...]] = []
-    monkeypatch.setattr(accounts, "create_user", lambda _settings, *args: calls.append(args))
+    monkeypatch.setattr(
+        accounts,
+        "create_user",
+        lambda _settings, *args, command: calls.append((*args, command)),
+    )
     return calls
 
 
@@ -63,7 +67,7 @@ def test_users_create_passes_a_valid_account_on(
     monkeypatch: pytest.MonkeyPatch, created: list[tuple[Any, ...]]
 ):
     assert _create(monkeypatch, "op_user", "op@example.com", "op-password") == 0
-    assert created == [("op_user", "op@example.com", "op-password", False)]
+    assert created == [("op_user", "op@example.com", "op-password", False, "users create")]
 
 
 @pytest.mark.parametrize(
@@ -225,6 +229,7 @@ def test_several_workers_on_postgresql_reach_uvicorn(
 ):
     monkeypatch.setenv("HUBINDEX_DATABASE_URL", "postgresql+psycopg://nobody@127.0.0.1:1/none")
     monkeypatch.setattr(serve, "upgrade", lambda _url: [])
+    monkeypatch.setattr(serve.secrets_key, "prepare", lambda _settings: None)
     assert cli.main(["serve", "--workers", "2"]) == 0
     assert uvicorn_options["workers"] == 2
 
@@ -278,7 +283,9 @@ def account_calls(monkeypatch: pytest.MonkeyPatch, tmp_path) -> list[tuple[Any, 
     calls: list[tuple[Any, ...]] = []
     for name in ("set_active", "delete_user", "set_password"):
         monkeypatch.setattr(
-            accounts, name, lambda _settings, *args, name=name: calls.append((name, *args))
+            accounts,
+            name,
+            lambda _settings, *args, command, name=name: calls.append((name, *args, command)),
         )
     return calls
 
@@ -286,13 +293,16 @@ def account_calls(monkeypatch: pytest.MonkeyPatch, tmp_path) -> list[tuple[Any, 
 @pytest.mark.parametrize(
     ("command", "stdin", "call", "said"),
     [
-        (["disable", "op_user"], "", ("set_active", "op_user", False),
+        (["disable", "op_user"], "", ("set_active", "op_user", False, "users disable"),
          "disabled op_user: its logins and tokens are refused"),
-        (["enable", "op_user"], "", ("set_active", "op_user", True), "enabled op_user"),
-        (["activate", "op_user"], "", ("set_active", "op_user", True), "enabled op_user"),
-        (["delete", "op_user"], "", ("delete_user", "op_user"), "deleted op_user"),
+        (["enable", "op_user"], "", ("set_active", "op_user", True, "users enable"),
+         "enabled op_user"),
+        (["activate", "op_user"], "", ("set_active", "op_user", True, "users enable"),
+         "enabled op_user"),
+        (["delete", "op_user"], "", ("delete_user", "op_user", "users delete"), "deleted op_user"),
         (["set-password", "op_user", "--password-stdin"], "new-password\n",
-         ("set_password", "op_user", "new-password"), "set the password of op_user"),
+         ("set_password", "op_user", "new-password", "users set-password"),
+         "set the password of op_user"),
     ],
 )  # fmt: skip
 def test_each_users_command_does_its_work_and_says_so_in_one_line(

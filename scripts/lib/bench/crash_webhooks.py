@@ -23,6 +23,7 @@ import secrets
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections import Counter
@@ -125,6 +126,9 @@ def _run(database_url: str, options: argparse.Namespace) -> int:
     env = {
         **os.environ,
         "HUBINDEX_DATABASE_URL": database_url,
+        # Not the working directory's (PostgreSQL's default): one for this run, as it restarts.
+        "HUBINDEX_SECRETS_KEY_FILE": os.environ.get("HUBINDEX_SECRETS_KEY_FILE")
+        or str(Path(tempfile.mkdtemp()) / "secrets.key"),
         "HUBINDEX_LOG_LEVEL": "warning",
         "HUBINDEX_EMAIL_CONFIRMATION": "off",
         "HUBINDEX_WEBHOOKS_ALLOW_PRIVATE_ADDRESSES": "true",

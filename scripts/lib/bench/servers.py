@@ -124,7 +124,13 @@ def _spawn(name: str, command: list[str], env: dict[str, str], log: Path, port: 
 def start_hubindex(database_url: str, env: Mapping[str, str], log: Path) -> Server:
     """``hubindex serve`` as shipped, on a free port; timed from spawn to the first ping."""
     port = free_port()
-    environment = _clean_environment({**env, "HUBINDEX_DATABASE_URL": database_url})
+    # SQLite: the key beside the database (a cached one is served again by later runs).
+    # PostgreSQL: one key for the run's servers, beside their logs, not in the checkout (their
+    # working directory, PostgreSQL's default).
+    keys = {}
+    if not database_url.startswith("sqlite"):
+        keys = {"HUBINDEX_SECRETS_KEY_FILE": str(log.parent / "secrets.key")}
+    environment = _clean_environment({**keys, **env, "HUBINDEX_DATABASE_URL": database_url})
     command = [str(HUBINDEX), "serve", "--host", "127.0.0.1", "--port", str(port)]
     return _spawn("hubindex", command, environment, log, port)
 
