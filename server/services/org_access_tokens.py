@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, literal, or_, select
 
 from server.auth import Level
 from server.errors import InvalidRequest, NotFound
@@ -79,6 +79,42 @@ STANDING = plain_read(
         )
     )
 )
+
+
+def readable_ids(token: str, now: datetime) -> Select:
+    """The ids of the repositories the organization access token of uuid ``token`` may read
+    (its resources' repositories, while it is active and unexpired at ``now``): one lookup of
+    (namespace, name) per resource, as the paths are the organization's name, a slash and a
+    repository's name (``resources_of``)."""
+    organization = _orgs.c.name
+    joined = (
+        _resources.join(_tokens, _tokens.c.id == _resources.c.token_id)
+        .join(_orgs, _orgs.c.id == _tokens.c.organization_id)
+        .join(
+            _repositories,
+            (_repositories.c.namespace == organization)
+            & (_repositories.c.name == _after(organization))
+            & (_resources.c.path == organization + "/" + _repositories.c.name),
+        )
+    )
+    return (
+        select(_repositories.c.id)
+        .select_from(joined)
+        .where(
+            _tokens.c.uuid == literal(token),
+            _tokens.c.is_active.is_(True),
+            or_(
+                _tokens.c.expires_at.is_(None),
+                _tokens.c.expires_at > literal(now, _tokens.c.expires_at.type),
+            ),
+            _resources.c.level >= int(Level.READ),
+        )
+    )
+
+
+def _after(organization: ColumnElement[str]) -> ColumnElement[str]:
+    """A resource's path past ``organization`` and its slash: a repository's name."""
+    return func.substr(_resources.c.path, func.length(organization) + 2)
 
 
 @dataclass(frozen=True, slots=True)

@@ -159,6 +159,14 @@ def visible_to(user: int | None, *, private: bool = True) -> ColumnElement[bool]
     return or_(public, is_admin, _repositories.c.id.in_(readable_ids(account)))
 
 
+def visible_to_org_token(token: str) -> ColumnElement[bool]:
+    """A test of a repository row: whether the organization access token of uuid ``token``
+    may read it (public, or one of its resources' while it is active and unexpired). Its
+    subquery is uncorrelated, as :func:`visible_to`'s."""
+    readable = org_access_tokens.readable_ids(token, datetime.now(UTC))
+    return or_(not_(_repositories.c.is_private), _repositories.c.id.in_(readable))
+
+
 def public_only(user: int | None, private: bool) -> bool:
     """Whether :func:`visible_to` sees what anonymous callers see (one answer serves all)."""
     return not user or not private
