@@ -210,8 +210,8 @@ class CachedSearchService:
 
     An answer is kept under who may see it (:attr:`Viewer.key`): one for every caller who
     sees only public repositories, one per account that may read private ones; none for an
-    organization access token. A change of
-    privacy or of collaborators raises the generation too (server.services.sharing).
+    organization access token. A change of privacy or of collaborators raises the generation
+    too (server.services.sharing).
     """
 
     def __init__(

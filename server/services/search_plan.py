@@ -11,14 +11,13 @@ Every step is bounded, whatever the term:
   means "at least that many". Only the first ``MATCH_LIMIT`` matches in the protocol's order
   can be paged to; a page past them is empty, as a page past the end always was.
 - The matches come in the protocol's groups (exact name, name prefix, name elsewhere,
-  description only), each in rank order (most stars first, then most pulls, then
-  namespace and name in byte order), and a page takes from each group only as many rows as
-  it needs. A group's first rows are found in one of two ways: its rows from an index,
-  sorted (cost: the group's size), or the rows walked in rank order, along the index that
-  holds it (migration 0019), until enough are found (cost: rows needed / the group's share
-  of all rows). A sample of the
-  table, a point every (max id / ``SAMPLE_SIZE``) ids, estimates each group's share, and the
-  cheaper way is taken. A wrong estimate costs time, never a wrong answer.
+  description only), each in rank order (most stars first, then most pulls, then namespace
+  and name in byte order), and a page takes from each group only as many rows as it needs.
+  A group's first rows are found in one of two ways: its rows from an index, sorted (cost:
+  the group's size), or the rows walked in rank order, along the index that holds it
+  (migration 0019), until enough are found (cost: rows needed / the group's share of all
+  rows). A sample of the table, a point every (max id / ``SAMPLE_SIZE``) ids, estimates each
+  group's share, and the cheaper way is taken. A wrong estimate costs time, never a wrong answer.
 - Every text index answers a term of any length: trigrams for three characters or more; on
   SQLite, the trigrams that start with a shorter term (migration 0006 ends each indexed text
   with ``SENTINEL`` twice, so that every character starts one); on PostgreSQL, a GIN index of
@@ -68,7 +67,6 @@ COLUMNS = (
     Repository.star_count,
     Repository.pull_count,
 )
-
 
 _TRIGRAM = 3
 # What pg_trgm surely makes a trigram of, in LIKE '%term%': three letters or digits in a row,
