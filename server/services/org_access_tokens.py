@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, func, insert, literal, or_, select
+from sqlalchemy import Select, bindparam, delete, func, insert, literal, or_, select, tuple_
 
 from server.auth import Level
 from server.errors import InvalidRequest, NotFound
@@ -84,22 +84,17 @@ STANDING = plain_read(
 def readable_ids(token: str, now: datetime) -> Select:
     """The ids of the repositories the organization access token of uuid ``token`` may read
     (its resources' repositories, while it is active and unexpired at ``now``): one lookup of
-    (namespace, name) per resource, as the paths are the organization's name, a slash and a
-    repository's name (``resources_of``)."""
+    (namespace, name) in the unique index per resource, as a path is the organization's name,
+    a slash and a repository's name (``resources_of``), whatever the organization holds."""
     organization = _orgs.c.name
-    joined = (
-        _resources.join(_tokens, _tokens.c.id == _resources.c.token_id)
-        .join(_orgs, _orgs.c.id == _tokens.c.organization_id)
-        .join(
-            _repositories,
-            (_repositories.c.namespace == organization)
-            & (_repositories.c.name == _after(organization))
-            & (_resources.c.path == organization + "/" + _repositories.c.name),
+    name = func.substr(_resources.c.path, func.length(organization) + 2)
+    named = (
+        select(organization, name)
+        .select_from(
+            _resources.join(_tokens, _tokens.c.id == _resources.c.token_id).join(
+                _orgs, _orgs.c.id == _tokens.c.organization_id
+            )
         )
-    )
-    return (
-        select(_repositories.c.id)
-        .select_from(joined)
         .where(
             _tokens.c.uuid == literal(token),
             _tokens.c.is_active.is_(True),
@@ -108,13 +103,12 @@ def readable_ids(token: str, now: datetime) -> Select:
                 _tokens.c.expires_at > literal(now, _tokens.c.expires_at.type),
             ),
             _resources.c.level >= int(Level.READ),
+            _resources.c.path == organization + "/" + name,  # the organization's own
         )
     )
-
-
-def _after(organization: ColumnElement[str]) -> ColumnElement[str]:
-    """A resource's path past ``organization`` and its slash: a repository's name."""
-    return func.substr(_resources.c.path, func.length(organization) + 2)
+    return select(_repositories.c.id).where(
+        tuple_(_repositories.c.namespace, _repositories.c.name).in_(named)
+    )
 
 
 @dataclass(frozen=True, slots=True)
