@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import Select, bindparam, delete, func, insert, literal, or_, select, tuple_
+from sqlalchemy import Select, bindparam, delete, func, insert, literal, or_, select
 
 from server.auth import Level
 from server.errors import InvalidRequest, NotFound
@@ -81,15 +81,13 @@ STANDING = plain_read(
 )
 
 
-def readable_ids(token: str, now: datetime) -> Select:
-    """The ids of the repositories the organization access token of uuid ``token`` may read
-    (its resources' repositories, while it is active and unexpired at ``now``): one lookup of
-    (namespace, name) in the unique index per resource, as a path is the organization's name,
-    a slash and a repository's name (``resources_of``), whatever the organization holds."""
+def readable_paths(token: str, now: datetime) -> Select:
+    """The paths (``namespace/name``) of the repositories the organization access token of
+    uuid ``token`` may read: its resources', while it is active and unexpired at ``now``, those
+    of its own organization only (``resources_of`` checks so when they are given)."""
     organization = _orgs.c.name
-    name = func.substr(_resources.c.path, func.length(organization) + 2)
-    named = (
-        select(organization, name)
+    return (
+        select(_resources.c.path)
         .select_from(
             _resources.join(_tokens, _tokens.c.id == _resources.c.token_id).join(
                 _orgs, _orgs.c.id == _tokens.c.organization_id
@@ -103,11 +101,8 @@ def readable_ids(token: str, now: datetime) -> Select:
                 _tokens.c.expires_at > literal(now, _tokens.c.expires_at.type),
             ),
             _resources.c.level >= int(Level.READ),
-            _resources.c.path == organization + "/" + name,  # the organization's own
+            func.substr(_resources.c.path, 1, func.length(organization) + 1) == organization + "/",
         )
-    )
-    return select(_repositories.c.id).where(
-        tuple_(_repositories.c.namespace, _repositories.c.name).in_(named)
     )
 
 
