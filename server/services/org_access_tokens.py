@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import bindparam, delete, func, insert, or_, select
+from sqlalchemy import Select, bindparam, delete, func, insert, literal, or_, select
 
 from server.auth import Level
 from server.errors import InvalidRequest, NotFound
@@ -79,6 +79,31 @@ STANDING = plain_read(
         )
     )
 )
+
+
+def readable_paths(token: str, now: datetime) -> Select:
+    """The paths (``namespace/name``) of the repositories the organization access token of
+    uuid ``token`` may read: its resources', while it is active and unexpired at ``now``, those
+    of its own organization only (``resources_of`` checks so when they are given)."""
+    organization = _orgs.c.name
+    return (
+        select(_resources.c.path)
+        .select_from(
+            _resources.join(_tokens, _tokens.c.id == _resources.c.token_id).join(
+                _orgs, _orgs.c.id == _tokens.c.organization_id
+            )
+        )
+        .where(
+            _tokens.c.uuid == literal(token),
+            _tokens.c.is_active.is_(True),
+            or_(
+                _tokens.c.expires_at.is_(None),
+                _tokens.c.expires_at > literal(now, _tokens.c.expires_at.type),
+            ),
+            _resources.c.level >= int(Level.READ),
+            func.substr(_resources.c.path, 1, func.length(organization) + 1) == organization + "/",
+        )
+    )
 
 
 @dataclass(frozen=True, slots=True)

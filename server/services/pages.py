@@ -18,7 +18,6 @@ from sqlalchemy import (
     delete,
     exists,
     func,
-    literal,
     select,
     update,
 )
@@ -31,7 +30,6 @@ from server.storage.database import DatabaseSession
 from server.storage.tables import (
     Collaborator,
     Repository,
-    RepositoryPulls,
     RepositoryStar,
     SearchGeneration,
     User,
@@ -39,7 +37,6 @@ from server.storage.tables import (
 
 _repositories = Repository.__table__
 _stars = RepositoryStar.__table__
-_pulls = RepositoryPulls.__table__
 _users = User.__table__
 _collaborators = Collaborator.__table__
 _RAISE = update(SearchGeneration.__table__).values(
@@ -88,7 +85,7 @@ def _named(repository: RepositoryName) -> ColumnElement[bool]:
     )
 
 
-_PULL_COUNT = func.coalesce(_pulls.c.pull_count, 0).label("pull_count")
+_PULL_COUNT = _repositories.c.pull_count
 _LAST_UPDATED = func.coalesce(_repositories.c.last_updated, _repositories.c.created_at).label(
     "last_updated"
 )
@@ -103,7 +100,6 @@ _LISTED = (
     _LAST_UPDATED,
     _repositories.c.created_at,
 )
-_WITH_PULLS = _repositories.outerjoin(_pulls, _pulls.c.repository_id == _repositories.c.id)
 
 
 def _record(row: Any, *, collaborators: int = 0, starred: bool = False) -> PageRecord:
@@ -144,7 +140,7 @@ class RepositoryPages:
         starred = exists().where(_stars.c.repository_id == repository_id, _stars.c.user_id == user)
         statement = (
             select(*_LISTED, collaborators.label("collaborators"), starred.label("starred"))
-            .select_from(_WITH_PULLS)
+            .select_from(_repositories)
             .where(_named(repository))
         )
         row = (await self._session.execute(statement)).first()
@@ -176,13 +172,13 @@ class RepositoryPages:
         order = [key.desc() if descending else key.asc()]
         if key is not _repositories.c.name:
             order.append(_repositories.c.name.asc())
-        return await self._listed(conditions, order, page, size, _WITH_PULLS)
+        return await self._listed(conditions, order, page, size, _repositories)
 
     async def starred(self, username: str, viewer: Viewer, *, page: int, size: int) -> PageList:
         """Page ``page`` of ``size`` of the repositories ``username`` starred that ``viewer``
         may read, most recently starred first."""
         holder = select(_users.c.id).where(_users.c.username == username).scalar_subquery()
-        joined = _WITH_PULLS.join(_stars, _stars.c.repository_id == _repositories.c.id)
+        joined = _repositories.join(_stars, _stars.c.repository_id == _repositories.c.id)
         conditions = [_stars.c.user_id == holder, viewer.visible()]
         order = [_stars.c.starred_at.desc(), _repositories.c.id.desc()]
         return await self._listed(conditions, order, page, size, joined)
@@ -290,19 +286,14 @@ class RepositoryPages:
 
     async def add_pulls(self, counts: dict[RepositoryName, int]) -> None:
         """Add ``counts`` to the repositories' pull counts (a repository gone meanwhile: its
-        pulls with it), one upsert per repository, in name order (two processes' batches
-        take their row locks alike on PostgreSQL)."""
-        dialect = self._session.get_bind().dialect.name
+        pulls with it), one update per repository, in name order (two processes' batches
+        take their row locks alike on PostgreSQL). Neither announced on the change feed nor
+        raising the search generation (migration 0019)."""
         for repository in sorted(counts, key=str):
-            source = select(_repositories.c.id, literal(counts[repository])).where(
-                _named(repository)
-            )
-            upsert = _INSERTS[dialect](_pulls).from_select(["repository_id", "pull_count"], source)
             await self._session.execute(
-                upsert.on_conflict_do_update(
-                    index_elements=["repository_id"],
-                    set_={"pull_count": _pulls.c.pull_count + upsert.excluded.pull_count},
-                )
+                update(_repositories)
+                .where(_named(repository))
+                .values(pull_count=_repositories.c.pull_count + counts[repository])
             )
 
 

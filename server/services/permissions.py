@@ -159,6 +159,16 @@ def visible_to(user: int | None, *, private: bool = True) -> ColumnElement[bool]
     return or_(public, is_admin, _repositories.c.id.in_(readable_ids(account)))
 
 
+def visible_to_org_token(token: str) -> ColumnElement[bool]:
+    """A test of a repository row: whether the organization access token of uuid ``token``
+    may read it (public, or one of its resources' while it is active and unexpired). Its
+    subquery, the token's paths, is uncorrelated, as :func:`visible_to`'s: a hashed set of
+    the resources' rows, no lookup of repositories; a private row's path is tested in it."""
+    paths = org_access_tokens.readable_paths(token, datetime.now(UTC))
+    path = _repositories.c.namespace + "/" + _repositories.c.name
+    return or_(not_(_repositories.c.is_private), path.in_(paths))
+
+
 def public_only(user: int | None, private: bool) -> bool:
     """Whether :func:`visible_to` sees what anonymous callers see (one answer serves all)."""
     return not user or not private

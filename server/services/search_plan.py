@@ -11,12 +11,13 @@ Every step is bounded, whatever the term:
   means "at least that many". Only the first ``MATCH_LIMIT`` matches in the protocol's order
   can be paged to; a page past them is empty, as a page past the end always was.
 - The matches come in the protocol's groups (exact name, name prefix, name elsewhere,
-  description only), each in (namespace, name) order, and a page takes from each group only
-  as many rows as it needs. A group's first rows are found in one of two ways: its rows from
-  an index, sorted (cost: the group's size), or the rows walked in (namespace, name) order
-  until enough are found (cost: rows needed / the group's share of all rows). A sample of the
-  table, a point every (max id / ``SAMPLE_SIZE``) ids, estimates each group's share, and the
-  cheaper way is taken. A wrong estimate costs time, never a wrong answer.
+  description only), each in rank order (most stars first, then most pulls, then namespace
+  and name in byte order), and a page takes from each group only as many rows as it needs.
+  A group's first rows are found in one of two ways: its rows from an index, sorted (cost:
+  the group's size), or the rows walked in rank order, along the index that holds it
+  (migration 0019), until enough are found (cost: rows needed / the group's share of all
+  rows). A sample of the table, a point every (max id / ``SAMPLE_SIZE``) ids, estimates each
+  group's share, and the cheaper way is taken. A wrong estimate costs time, never a wrong answer.
 - Every text index answers a term of any length: trigrams for three characters or more; on
   SQLite, the trigrams that start with a shorter term (migration 0006 ends each indexed text
   with ``SENTINEL`` twice, so that every character starts one); on PostgreSQL, a GIN index of
@@ -59,7 +60,13 @@ SENTINEL = "\x01"  # ends every text the SQLite indexes hold: see migration 0006
 # A generator of statements: sent each statement's rows, it returns (matches, page rows).
 Steps = Generator[Executable, Sequence[Any], tuple[int, Sequence[Any]]]
 
-COLUMNS = (Repository.namespace, Repository.name, Repository.description, Repository.star_count)
+COLUMNS = (
+    Repository.namespace,
+    Repository.name,
+    Repository.description,
+    Repository.star_count,
+    Repository.pull_count,
+)
 
 _TRIGRAM = 3
 # What pg_trgm surely makes a trigram of, in LIKE '%term%': three letters or digits in a row,
@@ -105,14 +112,14 @@ def search_steps(
             found = yield _in_order(select(*COLUMNS).where(group.member), texts, needed)
         else:
             indexed = yield from group.indexed()
-            # Materialized: the matches first, then their order (never a walk in name order).
+            # Materialized: the matches first, then their order (never a walk in rank order).
             candidates = (
                 select(*COLUMNS)
                 .where(indexed, group.member)
                 .cte("candidates")
                 .prefix_with("MATERIALIZED")
             )
-            ordered = select(*candidates.c).order_by(*texts.order_of(candidates))
+            ordered = select(*candidates.c).order_by(*texts.rank_of(candidates.c))
             found = yield ordered.limit(needed)
         found = list(found)
         if len(found) <= skip:
@@ -131,7 +138,7 @@ def term_of(query: str) -> str:
 
 
 def _walks(needed: int, share: float, rows: float) -> bool:
-    """Whether walking the rows in name order until ``needed`` are found (about needed /
+    """Whether walking the rows in rank order until ``needed`` are found (about needed /
     share rows read) costs less than sorting all of them (about share * rows)."""
     return share > 0 and needed / share < share * rows
 
@@ -141,7 +148,7 @@ def _first(rows: Sequence[Any]) -> Any:
 
 
 def _in_order(statement: Select, texts: "_Texts", limit: int) -> Select:
-    return statement.order_by(*texts.by_name).limit(limit)
+    return statement.order_by(*texts.rank_of(Repository.__table__.c)).limit(limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,7 +191,6 @@ class _Texts:
     """A term's tests on the two texts, on one backend."""
 
     term: str
-    by_name: tuple[ColumnElement[Any], ...]
     in_name: ColumnElement[bool]
     in_description: ColumnElement[bool]
     lower_name: ColumnElement[str]
@@ -194,7 +200,9 @@ class _Texts:
     # much as a row that does not match).
     visible: ColumnElement[bool] = true()
 
-    def order_of(self, candidates: Any) -> tuple[ColumnElement[Any], ...]:
+    def rank_of(self, columns: Any) -> tuple[ColumnElement[Any], ...]:
+        """The rank order over ``columns`` (the table's, or a CTE's of COLUMNS), as the rank index
+        (migration 0019) holds it: the names in byte order."""
         raise NotImplementedError
 
     def name_match(self) -> Callable[[], Indexed]:
@@ -267,10 +275,14 @@ class _SqliteTexts(_Texts):
         self.in_description = Repository.description.like(pattern, escape="\\")
         self.lower_name = func.lower(Repository.name)
         self.lower_namespace = func.lower(Repository.namespace)
-        self.by_name = (Repository.namespace, Repository.name)  # BINARY: byte order
 
-    def order_of(self, candidates: Any) -> tuple[ColumnElement[Any], ...]:
-        return (candidates.c.namespace, candidates.c.name)
+    def rank_of(self, columns: Any) -> tuple[ColumnElement[Any], ...]:
+        return (  # BINARY: byte order
+            columns.star_count.desc(),
+            columns.pull_count.desc(),
+            columns.namespace,
+            columns.name,
+        )
 
     def name_match(self) -> Callable[[], Indexed]:
         return lambda: self._fts_ids(_NAMES)
@@ -347,10 +359,14 @@ class _PostgresTexts(_Texts):
         self.in_description = func.strpos(description, self._value) > 0
         self.lower_name = func.lower(Repository.name).collate("C")
         self.lower_namespace = func.lower(Repository.namespace).collate("C")
-        self.by_name = (Repository.namespace.collate("C"), Repository.name.collate("C"))
 
-    def order_of(self, candidates: Any) -> tuple[ColumnElement[Any], ...]:
-        return (candidates.c.namespace.collate("C"), candidates.c.name.collate("C"))
+    def rank_of(self, columns: Any) -> tuple[ColumnElement[Any], ...]:
+        return (
+            columns.star_count.desc(),
+            columns.pull_count.desc(),
+            columns.namespace.collate("C"),
+            columns.name.collate("C"),
+        )
 
     def name_match(self) -> Callable[[], Indexed]:
         return _given(self._indexed(self._texts[0]))

@@ -92,6 +92,9 @@ class Repository(Base):
     full_description: Mapped[str] = mapped_column(Text, server_default="")
     last_updated: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     star_count: Mapped[int] = mapped_column(Integer, server_default="0")
+    # Its pulls, added in batches by each serving process (server.services.pulls), which
+    # announce nothing (migration 0019): search ranks by it after the stars.
+    pull_count: Mapped[int] = mapped_column(BigInteger, server_default="0")
 
 
 class Collaborator(Base):
@@ -406,18 +409,6 @@ class RepositoryStar(Base):
         ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     starred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-
-class RepositoryPulls(Base):
-    """A repository's pulls, added in batches by each serving process (server.services.pulls);
-    no row: none counted yet."""
-
-    __tablename__ = "repository_pulls"
-
-    repository_id: Mapped[int] = mapped_column(
-        ForeignKey("repositories.id", ondelete="CASCADE"), primary_key=True
-    )
-    pull_count: Mapped[int] = mapped_column(BigInteger)
 
 
 class Tag(Base):

@@ -6,10 +6,23 @@ from pathlib import Path
 from bench import private_search, seed
 from sqlalchemy import create_engine, text
 
-from server.services.permissions import visible_to
+from server.services.permissions import visible_to, visible_to_org_token
 
 
-def test_the_probe_prepares_ten_percent_private_and_a_reader_of_some(tmp_path: Path):
+def connection_count(url: str, where: str) -> int:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(
+                connection.execute(
+                    text(f"SELECT count(*) FROM repositories WHERE {where}")
+                ).scalar_one()
+            )
+    finally:
+        engine.dispose()
+
+
+def test_the_probe_prepares_ten_percent_private_ranks_and_readers_of_some(tmp_path: Path):
     path = tmp_path / "seeded.db"
     seed.seed_sqlite(path, 2_000)
     url = f"sqlite:///{path}"
@@ -34,6 +47,7 @@ def test_the_probe_prepares_ten_percent_private_and_a_reader_of_some(tmp_path: P
                 caller: private_search.run(connection, "-7", 1, 25, "sqlite", visible)
                 for caller, visible in (
                     ("reader", visible_to(reader)),
+                    ("token", visible_to_org_token(private_search.TOKEN_UUID)),
                     ("anonymous", visible_to(None)),
                     ("all", None),
                 )
@@ -46,6 +60,7 @@ def test_the_probe_prepares_ten_percent_private_and_a_reader_of_some(tmp_path: P
                 for caller, where in (
                     ("reader", "(NOT is_private OR id IN (SELECT repository_id"
                                f" FROM collaborators WHERE user_id = {reader}))"),
+                    ("token", "(NOT is_private OR namespace = 'privateorg')"),
                     ("anonymous", "NOT is_private"),
                     ("all", "1"),
                 )
@@ -56,7 +71,10 @@ def test_the_probe_prepares_ten_percent_private_and_a_reader_of_some(tmp_path: P
     assert ids != list(range(10, 2_001, 10))  # drawn, not every tenth
     assert granted == 200  # every private one: fewer than READABLE exist
     assert counted == expected
-    assert expected["anonymous"] < expected["reader"] == expected["all"]
+    assert expected["anonymous"] < expected["reader"] == expected["token"] == expected["all"]
+    ranked = connection_count(url, "star_count > 0 AND pull_count >= 0")
+    assert ranked == 200  # one in ten
     timings = private_search.measure(url, reader)
-    assert [timing.caller.split()[0] for timing in timings] == ["reader", "anonymous", "unfiltered"]
+    callers = [timing.caller.split()[0] for timing in timings]
+    assert callers == ["reader", "organization", "anonymous", "unfiltered"]
     assert all(0 < timing.p50_ms <= timing.max_ms for timing in timings)

@@ -1,7 +1,8 @@
 """Organization access tokens, on both backends: made, listed, read, changed and deleted by
 the organization's owners (and administrators) only, with Docker Hub's fields; the secret shown
 once; presented as the organization's password on the v1 wire, each allows what its resources
-list and nothing else; a Docker token got with one ends when it is deleted or deactivated."""
+list and nothing else (search finds the private repositories it may read, and no other); a
+Docker token got with one ends when it is deleted or deactivated."""
 
 from collections.abc import Callable
 
@@ -18,6 +19,7 @@ from tests.functional.support import (
     get_images,
     image_id,
     put_images,
+    search,
     with_token,
 )
 from tests.harness import Index
@@ -180,6 +182,39 @@ def test_a_pull_token_reads_its_private_repository_and_writes_nothing(index: Ind
     assert_error(put_images(index, path, headers, [{"id": image_id()}]), 403)
     assert_error(create_repository(index, path, headers), 403)
     assert_error(delete_repository(index, path, headers), 403)
+
+
+def _found(index: Index, headers: dict[str, str], term: str) -> set[str]:
+    answer = search(index, headers, q=term, n=100)
+    assert answer.status_code == 200, answer.text
+    return {result["name"] for result in answer.json()["results"]}
+
+
+def test_search_finds_the_private_repositories_a_token_may_read_and_no_other(index: Index):
+    org, another = create_org(index), create_org(index)
+    pulled, pushed = _private(org), _private(org)
+    _private(org)  # listed by no resource
+    public = org.repository()
+    _private(another)
+    made = make_token(org, (pulled, ["repo-pull"]), (pushed, ["repo-push"]))
+    headers = as_org(org, made)
+    assert _found(index, headers, org.name) == {pulled, pushed, public}
+    assert _found(index, headers, another.name) == set()
+    assert _found(index, headers, pulled.split("/")[1]) == {pulled}
+    assert _found(index, {}, org.name) == {public}  # anonymous: public only
+    # Taken away, deactivated, or expired: its private repositories are gone from its answers.
+    item = f"{org.path}/access-tokens/{made['id']}"
+    owner = org.as_(org.owner)
+    changed = index.client.patch(
+        item,
+        json={"resources": [{"type": "TYPE_REPO", "path": pushed, "scopes": ["repo-pull"]}]},
+        headers=owner,
+    )
+    assert changed.status_code == 200, changed.text
+    assert _found(index, headers, org.name) == {pushed, public}
+    off = index.client.patch(item, json={"is_active": False}, headers=owner)
+    assert off.status_code == 200, off.text
+    assert_error(search(index, headers, q=org.name), 401)
 
 
 def test_a_push_token_creates_and_pushes_and_never_deletes(index: Index):

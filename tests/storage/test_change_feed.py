@@ -45,10 +45,11 @@ async def test_there_is_no_counter_before_the_feed_listens(postgres_url: str):
 
 
 # Tables that hold no answer any process keeps: the webhooks' outbox, whose workers'
-# bookkeeping would only empty every process's caches (migration 0013), the pull counts each
-# process adds in batches every second (0014), and the audit log, whose events ride with
-# changes that announce themselves (0016).
-UNANNOUNCED = {"webhook_deliveries", "repository_pulls", "audit_events", "secrets_key_check"}
+# bookkeeping would only empty every process's caches (migration 0013), the audit log,
+# whose events ride with changes that announce themselves (0016), and the check of the secrets
+# key, which no process keeps (0018). The pull counts each process adds in batches every second
+# are a column whose updates alone announce nothing (0019).
+UNANNOUNCED = {"webhook_deliveries", "audit_events", "secrets_key_check"}
 
 
 @pytest.mark.parametrize(
@@ -72,6 +73,23 @@ async def test_the_unannounced_tables_writes_are_not_announced(
     await outside.execute("DELETE FROM webhooks WHERE false")  # one that is, after it
     assert await eventually(lambda: _counter(listening) > before)
     assert _counter(listening) == before + 1
+
+
+async def test_an_update_of_pull_counts_alone_is_not_announced(
+    listening: AppState, outside: psycopg.AsyncConnection
+):
+    start = _counter(listening)
+    await outside.execute(
+        "INSERT INTO repositories (namespace, name, description) VALUES ('feed', 'pulled', '')"
+    )
+    assert await eventually(lambda: _counter(listening) > start)
+    before = _counter(listening)
+    await outside.execute("UPDATE repositories SET pull_count = pull_count + 3")
+    await outside.execute("UPDATE repositories SET star_count = star_count + 1")  # announced
+    assert await eventually(lambda: _counter(listening) > before)
+    assert _counter(listening) == before + 1
+    await outside.execute("UPDATE repositories SET pull_count = 1, description = 'both'")
+    assert await eventually(lambda: _counter(listening) > before + 1)
 
 
 async def test_a_write_rolled_back_is_not_announced(

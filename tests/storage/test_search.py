@@ -24,7 +24,7 @@ async def _create(state: AppState, *names: str) -> None:
             await services.repositories.create(RepositoryName.parse(name), [])
 
 
-async def _update(state: AppState, full_name: str, **values: str) -> None:
+async def _update(state: AppState, full_name: str, **values: str | int) -> None:
     """Change a repository's row directly (the API has no rename, nor descriptions yet)."""
     repository = RepositoryName.parse(full_name)
     async with state.database.unit_of_work(writes=True) as session:
@@ -63,6 +63,32 @@ async def test_exact_then_prefix_then_substring_ties_by_name(state: AppState):
         "zed_user/webapp",
         "abc_user/myweb",
     ]
+
+
+async def test_within_a_group_more_stars_then_more_pulls_come_first(state: AppState):
+    await _create(state, "aaa/web", "bbb/web", "ccc/web", "ddd/web", "aaa/webapp", "zzz/webx")
+    await _update(state, "ddd/web", star_count=2)
+    await _update(state, "ccc/web", star_count=1, pull_count=5)
+    await _update(state, "bbb/web", star_count=1, pull_count=9)
+    await _update(state, "zzz/webx", star_count=9)  # a prefix: after every exact name
+    async with state.unit_of_work(writes=True) as services:
+        await services.pages.add_pulls({RepositoryName.parse("aaa/webapp"): 3})
+    assert await _names(state, "web") == [
+        "ddd/web",
+        "bbb/web",
+        "ccc/web",
+        "aaa/web",
+        "zzz/webx",
+        "aaa/webapp",
+    ]
+
+
+async def test_a_pull_batch_leaves_the_search_generation_alone(state: AppState):
+    await _create(state, "user1/one")
+    before = await _generation(state)
+    async with state.unit_of_work(writes=True) as services:
+        await services.pages.add_pulls({RepositoryName.parse("user1/one"): 4})
+    assert await _generation(state) == before
 
 
 async def test_matching_ignores_case_and_paging_splits_the_order(state: AppState):
@@ -368,10 +394,26 @@ _QUERIES = [
     "  redis  ",
     "nothing here",
 ]
+# Stars and pulls of some of them: ties of both, and pulls that order equal stars.
+_RANKS = {
+    "library/redis": (3, 5),
+    "bitnami/redis": (3, 20),
+    "redisfan/redis": (3, 20),
+    "someone/myredis": (0, 500),
+    "redisfan/tools": (1, 0),
+    "someone/server": (2, 0),
+    "webdev/webapp": (0, 9),
+    "library/nginx": (0, 9),
+    "proxy_co/proxy": (7, 0),
+    "u1234/ab": (1, 1),
+}
 
 
-def _expected(repositories: dict[str, str], query: str) -> list[str]:
-    """The documented order, computed in Python."""
+def _expected(
+    repositories: dict[str, str], query: str, ranks: dict[str, tuple[int, int]] | None = None
+) -> list[str]:
+    """The documented order, computed in Python: the group, then most stars, most pulls,
+    then namespace and name."""
     term = query.strip().lower()
     ranked = []
     for full_name, description in repositories.items():
@@ -388,19 +430,20 @@ def _expected(repositories: dict[str, str], query: str) -> list[str]:
             rank = 3
         else:
             continue
-        ranked.append((rank, namespace, name))
-    return [f"{namespace}/{name}" for _, namespace, name in sorted(ranked)]
+        stars, pulls = (ranks or {}).get(full_name, (0, 0))
+        ranked.append((rank, -stars, -pulls, namespace, name))
+    return [f"{namespace}/{name}" for *_, namespace, name in sorted(ranked)]
 
 
 async def test_every_page_follows_the_model_and_totals_are_exact(state: AppState):
     await _every_page_follows_the_model(state)
 
 
-@pytest.mark.parametrize("walks", [True, False], ids=["walking in name order", "sorting"])
+@pytest.mark.parametrize("walks", [True, False], ids=["walking in rank order", "sorting"])
 async def test_every_page_follows_the_model_either_way_a_group_is_read(
     state: AppState, monkeypatch: pytest.MonkeyPatch, walks: bool
 ):
-    """Each group's rows, by walking the rows in name order or sorting the indexed matches:
+    """Each group's rows, by walking the rows in rank order or sorting the indexed matches:
     the sample's estimate chooses only how long it takes."""
     monkeypatch.setattr(search_plan, "_walks", lambda _needed, _share, _rows: walks)
     await _every_page_follows_the_model(state)
@@ -411,8 +454,10 @@ async def _every_page_follows_the_model(state: AppState) -> None:
     for full_name, description in _REPOSITORIES.items():
         if description:
             await _update(state, full_name, description=description)
+    for full_name, (stars, pulls) in _RANKS.items():
+        await _update(state, full_name, star_count=stars, pull_count=pulls)
     for query in _QUERIES:
-        expected = _expected(_REPOSITORIES, query)
+        expected = _expected(_REPOSITORIES, query, _RANKS)
         assert await _names(state, query, per_page=100) == expected, query
         for per_page in (1, 2, 3, 7):
             found = []

@@ -176,3 +176,12 @@ async def test_answers_are_kept_apart_by_who_may_see_them():
         "search 'redis' 1 25 7",
         "search 'redis' 1 25 8",
     ]
+
+
+async def test_an_organization_access_token_s_answers_are_never_kept():
+    log = _Log()
+    service, _ = _service(log)
+    token = Viewer(org_token="3f2c")
+    for _ in range(2):
+        await service.search("redis", page=1, per_page=25, viewer=token)
+    assert log == ["search 'redis' 1 25 None", "search 'redis' 1 25 None"]

@@ -1,18 +1,22 @@
 """Search's worst case with private repositories (issue 21's bound: at most 100 ms at
-1,000,000 repositories with 10 % private, for a caller who may read 1,000 of them).
+1,000,000 repositories with 10 % private, for a caller who may read 1,000 of them), in rank
+order (issue 22: stars, then pulls, then name).
 
     scripts/bench private-search --size 1000000
     scripts/bench private-search --size 100000 --backend postgresql --postgres-url URL
 
 A fresh seeded database (scripts/bench's own seeds) is made 10 % private (drawn at random),
-and a reader account is made a collaborator on 1,000 of the private ones. Then
-every worst-case search of ``probe.WORST_CASES`` (each ``probe.WORST_CASE_ROUNDS`` times) runs
-the server's own search statements (``server.services.search_plan.search_steps``) on one
-connection, as the SQLite search threads run them, for three callers: the reader, an
-anonymous caller, and no filter at all (an administrator, and the search before private
-repositories). It prints each caller's p50 and maximum, the slowest search, and exits 1 when a
-filtered search passes ``LIMIT_MS``. The database's own work is what is timed: no HTTP, no
-result cache.
+one repository in ``RANKED_EVERY`` is given stars and pulls (drawn at random; the others keep
+none, as most repositories of a real index), and 1,000 of the private ones are moved into the
+namespace of an organization, ``ORGANIZATION``, whose access token lists them all (its
+resources), and on which a reader account is made a collaborator. Then every worst-case
+search of ``probe.WORST_CASES`` (each ``probe.WORST_CASE_ROUNDS`` times) runs the server's own
+search statements (``server.services.search_plan.search_steps``) on one connection, as the
+SQLite search threads run them (with their page cache), for four callers: the reader, the
+organization access token, an anonymous caller, and no filter at all (an administrator, and
+the search before private repositories). It prints each caller's p50 and maximum, the
+slowest search, and exits 1 when a filtered search passes ``LIMIT_MS``. The database's own
+work is what is timed: no HTTP, no result cache.
 """
 
 import argparse
@@ -31,6 +35,10 @@ LIMIT_MS = 100.0
 PRIVATE_EVERY = 10  # 10 % private
 READABLE = 1_000  # private repositories the reader collaborates on
 READER = "privatereader"
+ORGANIZATION = "privateorg"
+# The organization access token's uuid (no secret: the probe presents none).
+TOKEN_UUID = "00000000-0000-4000-8000-000000000021"  # noqa: S105
+RANKED_EVERY = 10  # one repository in ten has stars and pulls
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,15 +52,19 @@ class Timing:
 def prepare(url: str, size: int) -> int:
     """Make one repository in ``PRIVATE_EVERY`` private, drawn at random (with a fixed seed:
     a regular pattern, every tenth id, would fall on search's sample points, every
-    ``max id / SAMPLE_SIZE``-th, or miss them all), and a reader collaborate on ``READABLE`` of
-    them, spread over the ids; the reader's id."""
+    ``max id / SAMPLE_SIZE``-th, or miss them all), rank one in ``RANKED_EVERY``, and give
+    ``READABLE`` of the private ones, spread over the ids, to the organization's token and
+    to a reader as a collaborator; the reader's id."""
     from sqlalchemy import text
 
     from server.storage.engines import sync_engine
 
-    drawn = random.Random(21).sample(  # noqa: S311 (a fixed draw, not a secret)
-        range(1, size + 1), size // PRIVATE_EVERY
-    )
+    draw = random.Random(21)  # noqa: S311 (a fixed draw, not a secret)
+    drawn = draw.sample(range(1, size + 1), size // PRIVATE_EVERY)
+    ranked = [
+        {"id": i, "stars": draw.randrange(1, 500), "pulls": draw.randrange(0, 1_000_000)}
+        for i in draw.sample(range(1, size + 1), size // RANKED_EVERY)
+    ]
     engine = sync_engine(url)
     try:
         with engine.begin() as connection:
@@ -69,6 +81,13 @@ def prepare(url: str, size: int) -> int:
             connection.execute(text("DROP TABLE private_ids"))
             connection.execute(
                 text(
+                    "UPDATE repositories SET star_count = :stars, pull_count = :pulls"
+                    " WHERE id = :id"
+                ),
+                ranked,
+            )
+            connection.execute(
+                text(
                     "INSERT INTO users (username, password_hash, is_active, is_admin, created_at)"
                     " VALUES (:name, 'x', true, false, CURRENT_TIMESTAMP)"
                 ),
@@ -78,6 +97,7 @@ def prepare(url: str, size: int) -> int:
                 text("SELECT id FROM users WHERE username = :name"), {"name": READER}
             ).scalar_one()
             readable = sorted(drawn)[:: max(1, len(drawn) // READABLE)][:READABLE]
+            _organization_reads(connection, readable)
             connection.execute(
                 text(
                     "INSERT INTO collaborators (repository_id, user_id, level, created_at)"
@@ -98,16 +118,56 @@ def prepare(url: str, size: int) -> int:
     return int(reader)
 
 
+def _organization_reads(connection: Any, readable: list[int]) -> None:
+    """Move the ``readable`` repositories into ``ORGANIZATION``'s namespace (their ids keep
+    their names apart) and make its token, whose resources list them all."""
+    from sqlalchemy import text
+
+    connection.execute(
+        text(
+            "UPDATE repositories SET namespace = :org, name = name || '-' || CAST(id AS TEXT)"
+            " WHERE id = :id"
+        ),
+        [{"org": ORGANIZATION, "id": i} for i in readable],
+    )
+    connection.execute(
+        text("INSERT INTO organizations (name, created_at) VALUES (:org, CURRENT_TIMESTAMP)"),
+        {"org": ORGANIZATION},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO organization_access_tokens (uuid, organization_id, digest, label,"
+            " description, is_active, created_at, created_by)"
+            " SELECT :token, id, :digest, 'bench', '', true, CURRENT_TIMESTAMP, 'bench'"
+            " FROM organizations WHERE name = :org"
+        ),
+        {"token": TOKEN_UUID, "digest": bytes(32), "org": ORGANIZATION},
+    )
+    connection.execute(
+        text(
+            "INSERT INTO organization_access_token_resources (token_id, path, scopes, level)"
+            " SELECT t.id, :org || '/' || r.name, 'repo-pull', 1"
+            " FROM organization_access_tokens AS t, repositories AS r"
+            " WHERE t.uuid = :token AND r.namespace = :org"
+        ),
+        {"token": TOKEN_UUID, "org": ORGANIZATION},
+    )
+
+
 def measure(url: str, reader: int) -> list[Timing]:
     from sqlalchemy import ColumnElement
 
-    from server.services.permissions import visible_to
+    from server.services.permissions import visible_to, visible_to_org_token
+    from server.services.search import keep_pages
     from server.storage.engines import sync_engine
 
     engine = sync_engine(url)
     dialect = engine.dialect.name
+    if dialect == "sqlite":  # as the server's search threads keep theirs
+        keep_pages(engine)
     callers: dict[str, ColumnElement[bool] | None] = {
         "reader (1,000 private readable)": visible_to(reader),
+        "organization access token (1,000 private readable)": visible_to_org_token(TOKEN_UUID),
         "anonymous (public only)": visible_to(None),
         "unfiltered (administrator)": None,
     }
@@ -185,6 +245,6 @@ def main(argv: Sequence[str]) -> int:
             f"  {timing.caller}: p50 {timing.p50_ms:.1f} ms, max {timing.max_ms:.1f} ms"
             f" ({timing.slowest})"
         )
-    worst = max(timing.max_ms for timing in timings[:2])
+    worst = max(timing.max_ms for timing in timings[:3])
     print(f"filtered worst case {worst:.1f} ms (bound {LIMIT_MS:.0f} ms)")
     return 0 if worst <= LIMIT_MS else 1

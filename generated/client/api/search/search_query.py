@@ -95,10 +95,12 @@ def sync_detailed(
     """Search repositories
 
      Case-insensitive match of `q` (trimmed) on repository names and descriptions. Best
-    matches come first (exact name, then name prefix, then substring), ties by name. A
-    blank `q` matches every repository. Anonymous callers see public repositories; an
-    account, the private repositories it may read too (not with a `repo:public_read`
-    access token).
+    matches come first (exact name, then name prefix, then substring in the name, then
+    in the description only); within each, the most starred first, then the most pulled,
+    then by name. A blank `q` matches every repository. Anonymous callers see public
+    repositories; an account, the private repositories it may read too (not with a
+    `repo:public_read` access token); an organization access token, those its resources
+    list.
 
     A search counts at most 1,000 matches and pages through the first 1,000 in that
     order: `num_results` is exact below 1,000 and is 1,000 when at least that many match;
@@ -140,10 +142,12 @@ def sync(
     """Search repositories
 
      Case-insensitive match of `q` (trimmed) on repository names and descriptions. Best
-    matches come first (exact name, then name prefix, then substring), ties by name. A
-    blank `q` matches every repository. Anonymous callers see public repositories; an
-    account, the private repositories it may read too (not with a `repo:public_read`
-    access token).
+    matches come first (exact name, then name prefix, then substring in the name, then
+    in the description only); within each, the most starred first, then the most pulled,
+    then by name. A blank `q` matches every repository. Anonymous callers see public
+    repositories; an account, the private repositories it may read too (not with a
+    `repo:public_read` access token); an organization access token, those its resources
+    list.
 
     A search counts at most 1,000 matches and pages through the first 1,000 in that
     order: `num_results` is exact below 1,000 and is 1,000 when at least that many match;
@@ -180,10 +184,12 @@ async def asyncio_detailed(
     """Search repositories
 
      Case-insensitive match of `q` (trimmed) on repository names and descriptions. Best
-    matches come first (exact name, then name prefix, then substring), ties by name. A
-    blank `q` matches every repository. Anonymous callers see public repositories; an
-    account, the private repositories it may read too (not with a `repo:public_read`
-    access token).
+    matches come first (exact name, then name prefix, then substring in the name, then
+    in the description only); within each, the most starred first, then the most pulled,
+    then by name. A blank `q` matches every repository. Anonymous callers see public
+    repositories; an account, the private repositories it may read too (not with a
+    `repo:public_read` access token); an organization access token, those its resources
+    list.
 
     A search counts at most 1,000 matches and pages through the first 1,000 in that
     order: `num_results` is exact below 1,000 and is 1,000 when at least that many match;
@@ -223,10 +229,12 @@ async def asyncio(
     """Search repositories
 
      Case-insensitive match of `q` (trimmed) on repository names and descriptions. Best
-    matches come first (exact name, then name prefix, then substring), ties by name. A
-    blank `q` matches every repository. Anonymous callers see public repositories; an
-    account, the private repositories it may read too (not with a `repo:public_read`
-    access token).
+    matches come first (exact name, then name prefix, then substring in the name, then
+    in the description only); within each, the most starred first, then the most pulled,
+    then by name. A blank `q` matches every repository. Anonymous callers see public
+    repositories; an account, the private repositories it may read too (not with a
+    `repo:public_read` access token); an organization access token, those its resources
+    list.
 
     A search counts at most 1,000 matches and pages through the first 1,000 in that
     order: `num_results` is exact below 1,000 and is 1,000 when at least that many match;
