@@ -5,6 +5,11 @@ SLASHES = (
     "protocol.md, Paths and trailing slashes: serve both spellings of every path directly, no"
     " redirect; Connexion redirects (307) to the other spelling"
 )
+CONCRETE_PATHS = (
+    "OpenAPI 3.0.3, Paths Object: concrete paths are matched before their templated"
+    " counterparts, so /v2/invites/bulk is its own path item and a method it does not declare"
+    " is a 405; Starlette, under Connexion, falls through to /v2/invites/{id} for that method"
+)
 INTEGER_TEXT = (
     "protocol.md, Search (`n` or `page` out of range: 400) and OpenAPI: an integer parameter is"
     " its decimal digits; Connexion converts with Python's int(), which also takes '1_0', ' 3'"

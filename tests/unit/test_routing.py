@@ -1,6 +1,6 @@
 import pytest
 
-from server.http.routing import compile_routes
+from server.http.routing import Router, compile_routes
 
 ROUTES = compile_routes(
     {
@@ -26,3 +26,25 @@ def _methods(path: str) -> set[str]:
 )
 def test_a_template_parameter_matches_one_segment(path: str, methods: set[str]):
     assert _methods(path) == methods
+
+
+def test_a_concrete_path_belongs_to_its_own_path_item_alone():
+    # OpenAPI 3.0.3 matches concrete paths before templated ones; Docker Hub's invitations
+    # have both at one depth.
+    router = Router(
+        {
+            "/v2/invites/bulk": {"post": "invites.bulk"},
+            "/v2/invites/{id}": {"delete": "invites.cancel"},
+        }
+    )
+    assert router.allowed("/v2/invites/bulk") == {"POST"}
+    assert router.allowed("/v2/invites/bulk/") == {"POST"}
+    assert router.match("DELETE", "/v2/invites/bulk") is None
+    assert router.match("DELETE", "/v2/invites/bulk/") is None
+    assert router.allowed("/v2/invites/e36e") == {"DELETE"}
+    found = router.match("DELETE", "/v2/invites/e36e/")
+    assert found is not None
+    assert (found.operation_id, dict(found.path_parameters)) == ("invites.cancel", {"id": "e36e"})
+    posted = router.match("POST", "/v2/invites/bulk/")
+    assert posted is not None
+    assert posted.operation_id == "invites.bulk"
