@@ -157,7 +157,13 @@ class InviteService:
         return _record(row)
 
     async def delete(self, invite: InviteRecord) -> None:
-        await self._session.execute(delete(_invites).where(_invites.c.uuid == invite.uuid))
+        """Delete the invitation; NotFound if another request deleted it meanwhile (its
+        cancellation, or its acceptance: on PostgreSQL the second waits for the first's row)."""
+        deleted = await self._session.execute(
+            delete(_invites).where(_invites.c.uuid == invite.uuid)
+        )
+        if deleted.rowcount == 0:
+            raise NotFound(f"invite {invite.uuid} not found")
 
     async def renew(self, invite: InviteRecord) -> InviteRecord:
         """The invitation sent again now: pending for :data:`LIFETIME` from now."""
@@ -187,7 +193,10 @@ class InviteService:
 
     async def accept(self, invite: InviteRecord, user_id: int) -> None:
         """Make ``user_id`` a member with the invited role (and a member of the invited
-        team), and delete the invitation: all in this transaction, or none of it."""
+        team), and delete the invitation: all in this transaction, or none of it. The
+        invitation is deleted first, so that of two requests using it at once (an acceptance
+        and a cancellation) one finds it gone."""
+        await self.delete(invite)
         now = datetime.now(UTC)
         try:
             await self._session.execute(
@@ -211,7 +220,6 @@ class InviteService:
                     joined_at=now,
                 )
             )
-        await self.delete(invite)
 
     async def addresses(self, invite: InviteRecord) -> list[str]:
         """Where the invitation's mail goes: the address it names, or the confirmed

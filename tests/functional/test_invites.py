@@ -3,6 +3,7 @@ per-invitee statuses and ``dry_run``), list, cancel and resend, and hubindex's a
 decline; who is the invitee, expiry, the mails, the audit events and bad input."""
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 import httpx
@@ -12,7 +13,7 @@ from sqlalchemy.pool import NullPool
 from server.storage.engines import sync_engine
 from tests.functional.orgs_support import Org, create_org, sign_in, usernames
 from tests.functional.support import assert_error
-from tests.harness import Index
+from tests.harness import Account, Index
 
 UNKNOWN = "e36eca69-4cc8-4f17-9845-ae8c2b832691"
 
@@ -375,3 +376,38 @@ def test_an_owners_access_token_lists_but_does_not_invite(index: Index):
         "/v2/invites/bulk", json={"org": org.name, "invitees": ["bob_1"]}, headers=with_pat
     )
     assert_error(refused, 403, "an access token may not invite members")
+
+
+def test_racing_requests_on_one_invitee_or_one_invitation_leave_one_outcome(index: Index):
+    org = create_org(index)
+    owner = org.as_(org.owner)
+    for _ in range(3):
+        bob = index.account()
+        bob_signed = sign_in(index, bob)
+
+        def bulk(bob: Account = bob) -> str:
+            response = index.client.post(
+                "/v2/invites/bulk", json={"org": org.name, "invitees": [bob.email]}, headers=owner
+            )
+            if response.status_code == 409:
+                return "conflict"
+            return statuses(response)[0][1]
+
+        with ThreadPoolExecutor(3) as pool:
+            made = sorted(pool.map(lambda _: bulk(), range(3)))
+        assert made.count("invited") == 1, made
+        assert set(made) <= {"invited", "already_invited", "conflict"}, made
+        [listed] = [i for i in pending(org)["data"] if i["invitee"] == bob.email]
+
+        def accept(ident: str = listed["id"], headers: dict = bob_signed) -> int:
+            return index.client.post(f"/v2/invites/{ident}/accept", headers=headers).status_code
+
+        def cancel(ident: str = listed["id"]) -> int:
+            return index.client.delete(f"/v2/invites/{ident}", headers=owner).status_code
+
+        with ThreadPoolExecutor(2) as pool:
+            accepted, cancelled = pool.submit(accept), pool.submit(cancel)
+            outcome = (accepted.result(), cancelled.result())
+        assert outcome in ((200, 404), (404, 204)), outcome
+        members = usernames(index.client.get(f"{org.path}/members", headers=owner))
+        assert (bob.username in members) == (outcome[0] == 200)
