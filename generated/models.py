@@ -995,6 +995,86 @@ class OrgAccessTokenPage(BaseModel):
     results: list[OrgAccessToken]
 
 
+class Invite(BaseModel):
+    """
+    An invitation to join an organization.
+    """
+
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    id: UUID
+    inviter_username: str
+    """
+    The owner who invited.
+    """
+    invitee: str
+    """
+    A Docker ID, or an email address (lower-cased), as the owner named it.
+    """
+    org: str
+    """
+    The organization to join.
+    """
+    team: Annotated[str | None, Field(...)]
+    """
+    The team to join with it; null for none.
+    """
+    role: OrgRole
+    created_at: AwareDatetime
+    expires_at: AwareDatetime
+    """
+    When it stops being pending (14 days after it was last sent).
+    """
+
+
+class InvitePage(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    count: Annotated[int, Field(ge=0)]
+    next: Annotated[str | None, Field(...)]
+    """
+    The path of the next page; null on the last.
+    """
+    previous: Annotated[str | None, Field(...)]
+    """
+    The path of the previous page; null on the first.
+    """
+    data: list[Invite]
+    """
+    The invitations (Docker Hub's name for the list).
+    """
+
+
+class Invitee(RootModel[str]):
+    root: Annotated[
+        str,
+        Field(
+            examples=["invitee@example.com"],
+            max_length=254,
+            min_length=1,
+            pattern="^[^\\x00]*$",
+        ),
+    ]
+    """
+    A Docker ID, or an email address.
+    """
+
+
+class InviteStatus(StrEnum):
+    """
+    What a bulk invitation did for one invitee (or, in a dry run, would do).
+    """
+
+    invited = "invited"
+    existing_org_member = "existing_org_member"
+    already_invited = "already_invited"
+    invalid_email_or_docker_id = "invalid_email_or_docker_id"
+
+
 class AuditLogEvent(BaseModel):
     """
     One event of an audit log.
@@ -1426,3 +1506,48 @@ class WebhookPage(BaseModel):
     The path of the previous page; null on the first.
     """
     results: list[Webhook]
+
+
+class InviteBulkRequest(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    org: Annotated[str, Field(examples=["foobar"], pattern="^[a-z0-9_]{4,30}$")]
+    team: Annotated[
+        str | None,
+        Field(examples=["developers"], pattern="^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$"),
+    ] = None
+    """
+    A team's name, unique within its organization.
+    """
+    role: OrgRole | None = None
+    invitees: Annotated[list[Invitee], Field(max_length=100, min_length=1)]
+    """
+    Docker IDs and email addresses, at most 100.
+    """
+    dry_run: bool | None = None
+    """
+    Decide each invitee's status, and change nothing.
+    """
+
+
+class InviteBulkStatus(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    invitee: str
+    """
+    The invitee as the request named it.
+    """
+    status: InviteStatus
+    invite: Invite | None = None
+
+
+class InviteBulkResult(BaseModel):
+    model_config = ConfigDict(
+        extra="allow",
+        populate_by_name=True,
+    )
+    invitees: list[InviteBulkStatus]

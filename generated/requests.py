@@ -1937,6 +1937,912 @@ def validate_ImageRecordList(data, custom_formats={}, name_prefix=None):
     return data
 
 
+def validate_Invite(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = (
+            set(
+                [
+                    "id",
+                    "inviter_username",
+                    "invitee",
+                    "org",
+                    "team",
+                    "role",
+                    "created_at",
+                    "expires_at",
+                ]
+            )
+            - data.keys()
+        )
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "id" in data_keys:
+            data_keys.remove("id")
+            data__id = data["id"]
+            if not isinstance(data__id, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".id must be string")
+            if isinstance(data__id, str):
+                if not custom_formats["uuid"](data__id):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".id must be uuid"
+                    )
+        if "inviter_username" in data_keys:
+            data_keys.remove("inviter_username")
+            data__inviterusername = data["inviter_username"]
+            if not isinstance(data__inviterusername, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".inviter_username must be string"
+                )
+        if "invitee" in data_keys:
+            data_keys.remove("invitee")
+            data__invitee = data["invitee"]
+            if not isinstance(data__invitee, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".invitee must be string"
+                )
+        if "org" in data_keys:
+            data_keys.remove("org")
+            data__org = data["org"]
+            if not isinstance(data__org, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".org must be string")
+        if "team" in data_keys:
+            data_keys.remove("team")
+            data__team = data["team"]
+            if not isinstance(data__team, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".team must be string or null"
+                )
+        if "role" in data_keys:
+            data_keys.remove("role")
+            data__role = data["role"]
+            if not isinstance(data__role, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".role must be string"
+                )
+            if not (
+                isinstance(data__role, str)
+                and data__role == "owner"
+                or isinstance(data__role, str)
+                and data__role == "editor"
+                or isinstance(data__role, str)
+                and data__role == "member"
+            ):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".role must be one of ['owner', 'editor', 'member']"
+                )
+        if "created_at" in data_keys:
+            data_keys.remove("created_at")
+            data__createdat = data["created_at"]
+            if not isinstance(data__createdat, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".created_at must be string"
+                )
+            if isinstance(data__createdat, str):
+                if not custom_formats["date-time"](data__createdat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".created_at must be date-time"
+                    )
+        if "expires_at" in data_keys:
+            data_keys.remove("expires_at")
+            data__expiresat = data["expires_at"]
+            if not isinstance(data__expiresat, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".expires_at must be string"
+                )
+            if isinstance(data__expiresat, str):
+                if not custom_formats["date-time"](data__expiresat):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".expires_at must be date-time"
+                    )
+    return data
+
+
+def validate_InviteBulkRequest(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["org", "invitees"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "org" in data_keys:
+            data_keys.remove("org")
+            data__org = data["org"]
+            if not isinstance(data__org, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".org must be string")
+            if isinstance(data__org, str):
+                if not REGEX_PATTERNS["^[a-z0-9_]{4,30}$"].search(data__org):
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".org must match pattern ^[a-z0-9_]{4,30}$"
+                    )
+        if "team" in data_keys:
+            data_keys.remove("team")
+            data__team = data["team"]
+            if not isinstance(data__team, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".team must be string"
+                )
+            if isinstance(data__team, str):
+                if not REGEX_PATTERNS["^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$"].search(data__team):
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".team must match pattern ^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$"
+                    )
+        if "role" in data_keys:
+            data_keys.remove("role")
+            data__role = data["role"]
+            if not isinstance(data__role, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".role must be string"
+                )
+            if not (
+                isinstance(data__role, str)
+                and data__role == "owner"
+                or isinstance(data__role, str)
+                and data__role == "editor"
+                or isinstance(data__role, str)
+                and data__role == "member"
+            ):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".role must be one of ['owner', 'editor', 'member']"
+                )
+        if "invitees" in data_keys:
+            data_keys.remove("invitees")
+            data__invitees = data["invitees"]
+            if not isinstance(data__invitees, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".invitees must be array"
+                )
+            data__invitees_is_list = isinstance(data__invitees, (list, tuple))
+            if data__invitees_is_list:
+                data__invitees_len = len(data__invitees)
+                if data__invitees_len < 1:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".invitees must contain at least 1 items"
+                    )
+                if data__invitees_len > 100:
+                    raise JsonSchemaValueException(
+                        ""
+                        + (name_prefix or "data")
+                        + ".invitees must contain less than or equal to 100 items"
+                    )
+                for data__invitees_x, data__invitees_item in enumerate(data__invitees):
+                    if not isinstance(data__invitees_item, (str)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".invitees[{data__invitees_x}]".format(**locals())
+                            + " must be string"
+                        )
+                    if isinstance(data__invitees_item, str):
+                        data__invitees_item_len = len(data__invitees_item)
+                        if data__invitees_item_len < 1:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".invitees[{data__invitees_x}]".format(**locals())
+                                + " must be longer than or equal to 1 characters"
+                            )
+                        if data__invitees_item_len > 254:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".invitees[{data__invitees_x}]".format(**locals())
+                                + " must be shorter than or equal to 254 characters"
+                            )
+                        if not REGEX_PATTERNS["^[^\\x00]*$"].search(data__invitees_item):
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".invitees[{data__invitees_x}]".format(**locals())
+                                + " must match pattern ^[^\\x00]*$"
+                            )
+        if "dry_run" in data_keys:
+            data_keys.remove("dry_run")
+            data__dryrun = data["dry_run"]
+            if not isinstance(data__dryrun, (bool)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".dry_run must be boolean"
+                )
+    return data
+
+
+def validate_InviteBulkResult(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["invitees"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "invitees" in data_keys:
+            data_keys.remove("invitees")
+            data__invitees = data["invitees"]
+            if not isinstance(data__invitees, (list, tuple)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".invitees must be array"
+                )
+            data__invitees_is_list = isinstance(data__invitees, (list, tuple))
+            if data__invitees_is_list:
+                data__invitees_len = len(data__invitees)
+                for data__invitees_x, data__invitees_item in enumerate(data__invitees):
+                    if not isinstance(data__invitees_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".invitees[{data__invitees_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__invitees_item_is_dict = isinstance(data__invitees_item, dict)
+                    if data__invitees_item_is_dict:
+                        data__invitees_item__missing_keys = (
+                            set(["invitee", "status"]) - data__invitees_item.keys()
+                        )
+                        if data__invitees_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".invitees[{data__invitees_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__invitees_item_keys = set(data__invitees_item.keys())
+                        if "invitee" in data__invitees_item_keys:
+                            data__invitees_item_keys.remove("invitee")
+                            data__invitees_item__invitee = data__invitees_item["invitee"]
+                            if not isinstance(data__invitees_item__invitee, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".invitees[{data__invitees_x}].invitee".format(**locals())
+                                    + " must be string"
+                                )
+                        if "status" in data__invitees_item_keys:
+                            data__invitees_item_keys.remove("status")
+                            data__invitees_item__status = data__invitees_item["status"]
+                            if not isinstance(data__invitees_item__status, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".invitees[{data__invitees_x}].status".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__invitees_item__status, str)
+                                and data__invitees_item__status == "invited"
+                                or isinstance(data__invitees_item__status, str)
+                                and data__invitees_item__status == "existing_org_member"
+                                or isinstance(data__invitees_item__status, str)
+                                and data__invitees_item__status == "already_invited"
+                                or isinstance(data__invitees_item__status, str)
+                                and data__invitees_item__status == "invalid_email_or_docker_id"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".invitees[{data__invitees_x}].status".format(**locals())
+                                    + " must be one of ['invited', 'existing_org_member', 'already_invited', 'invalid_email_or_docker_id']"
+                                )
+                        if "invite" in data__invitees_item_keys:
+                            data__invitees_item_keys.remove("invite")
+                            data__invitees_item__invite = data__invitees_item["invite"]
+                            if not isinstance(data__invitees_item__invite, (dict)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".invitees[{data__invitees_x}].invite".format(**locals())
+                                    + " must be object"
+                                )
+                            data__invitees_item__invite_is_dict = isinstance(
+                                data__invitees_item__invite, dict
+                            )
+                            if data__invitees_item__invite_is_dict:
+                                data__invitees_item__invite__missing_keys = (
+                                    set(
+                                        [
+                                            "id",
+                                            "inviter_username",
+                                            "invitee",
+                                            "org",
+                                            "team",
+                                            "role",
+                                            "created_at",
+                                            "expires_at",
+                                        ]
+                                    )
+                                    - data__invitees_item__invite.keys()
+                                )
+                                if data__invitees_item__invite__missing_keys:
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".invitees[{data__invitees_x}].invite".format(**locals())
+                                        + " must contain "
+                                    )
+                                data__invitees_item__invite_keys = set(
+                                    data__invitees_item__invite.keys()
+                                )
+                                if "id" in data__invitees_item__invite_keys:
+                                    data__invitees_item__invite_keys.remove("id")
+                                    data__invitees_item__invite__id = data__invitees_item__invite[
+                                        "id"
+                                    ]
+                                    if not isinstance(data__invitees_item__invite__id, (str)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".invitees[{data__invitees_x}].invite.id".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                    if isinstance(data__invitees_item__invite__id, str):
+                                        if not custom_formats["uuid"](
+                                            data__invitees_item__invite__id
+                                        ):
+                                            raise JsonSchemaValueException(
+                                                ""
+                                                + (name_prefix or "data")
+                                                + ".invitees[{data__invitees_x}].invite.id".format(
+                                                    **locals()
+                                                )
+                                                + " must be uuid"
+                                            )
+                                if "inviter_username" in data__invitees_item__invite_keys:
+                                    data__invitees_item__invite_keys.remove("inviter_username")
+                                    data__invitees_item__invite__inviterusername = (
+                                        data__invitees_item__invite["inviter_username"]
+                                    )
+                                    if not isinstance(
+                                        data__invitees_item__invite__inviterusername, (str)
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".invitees[{data__invitees_x}].invite.inviter_username".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                if "invitee" in data__invitees_item__invite_keys:
+                                    data__invitees_item__invite_keys.remove("invitee")
+                                    data__invitees_item__invite__invitee = (
+                                        data__invitees_item__invite["invitee"]
+                                    )
+                                    if not isinstance(data__invitees_item__invite__invitee, (str)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".invitees[{data__invitees_x}].invite.invitee".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                if "org" in data__invitees_item__invite_keys:
+                                    data__invitees_item__invite_keys.remove("org")
+                                    data__invitees_item__invite__org = data__invitees_item__invite[
+                                        "org"
+                                    ]
+                                    if not isinstance(data__invitees_item__invite__org, (str)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".invitees[{data__invitees_x}].invite.org".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                if "team" in data__invitees_item__invite_keys:
+                                    data__invitees_item__invite_keys.remove("team")
+                                    data__invitees_item__invite__team = data__invitees_item__invite[
+                                        "team"
+                                    ]
+                                    if not isinstance(
+                                        data__invitees_item__invite__team, (str, NoneType)
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".invitees[{data__invitees_x}].invite.team".format(
+                                                **locals()
+                                            )
+                                            + " must be string or null"
+                                        )
+                                if "role" in data__invitees_item__invite_keys:
+                                    data__invitees_item__invite_keys.remove("role")
+                                    data__invitees_item__invite__role = data__invitees_item__invite[
+                                        "role"
+                                    ]
+                                    if not isinstance(data__invitees_item__invite__role, (str)):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".invitees[{data__invitees_x}].invite.role".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                    if not (
+                                        isinstance(data__invitees_item__invite__role, str)
+                                        and data__invitees_item__invite__role == "owner"
+                                        or isinstance(data__invitees_item__invite__role, str)
+                                        and data__invitees_item__invite__role == "editor"
+                                        or isinstance(data__invitees_item__invite__role, str)
+                                        and data__invitees_item__invite__role == "member"
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".invitees[{data__invitees_x}].invite.role".format(
+                                                **locals()
+                                            )
+                                            + " must be one of ['owner', 'editor', 'member']"
+                                        )
+                                if "created_at" in data__invitees_item__invite_keys:
+                                    data__invitees_item__invite_keys.remove("created_at")
+                                    data__invitees_item__invite__createdat = (
+                                        data__invitees_item__invite["created_at"]
+                                    )
+                                    if not isinstance(
+                                        data__invitees_item__invite__createdat, (str)
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".invitees[{data__invitees_x}].invite.created_at".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                    if isinstance(data__invitees_item__invite__createdat, str):
+                                        if not custom_formats["date-time"](
+                                            data__invitees_item__invite__createdat
+                                        ):
+                                            raise JsonSchemaValueException(
+                                                ""
+                                                + (name_prefix or "data")
+                                                + ".invitees[{data__invitees_x}].invite.created_at".format(
+                                                    **locals()
+                                                )
+                                                + " must be date-time"
+                                            )
+                                if "expires_at" in data__invitees_item__invite_keys:
+                                    data__invitees_item__invite_keys.remove("expires_at")
+                                    data__invitees_item__invite__expiresat = (
+                                        data__invitees_item__invite["expires_at"]
+                                    )
+                                    if not isinstance(
+                                        data__invitees_item__invite__expiresat, (str)
+                                    ):
+                                        raise JsonSchemaValueException(
+                                            ""
+                                            + (name_prefix or "data")
+                                            + ".invitees[{data__invitees_x}].invite.expires_at".format(
+                                                **locals()
+                                            )
+                                            + " must be string"
+                                        )
+                                    if isinstance(data__invitees_item__invite__expiresat, str):
+                                        if not custom_formats["date-time"](
+                                            data__invitees_item__invite__expiresat
+                                        ):
+                                            raise JsonSchemaValueException(
+                                                ""
+                                                + (name_prefix or "data")
+                                                + ".invitees[{data__invitees_x}].invite.expires_at".format(
+                                                    **locals()
+                                                )
+                                                + " must be date-time"
+                                            )
+    return data
+
+
+def validate_InviteBulkStatus(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["invitee", "status"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "invitee" in data_keys:
+            data_keys.remove("invitee")
+            data__invitee = data["invitee"]
+            if not isinstance(data__invitee, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".invitee must be string"
+                )
+        if "status" in data_keys:
+            data_keys.remove("status")
+            data__status = data["status"]
+            if not isinstance(data__status, (str)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".status must be string"
+                )
+            if not (
+                isinstance(data__status, str)
+                and data__status == "invited"
+                or isinstance(data__status, str)
+                and data__status == "existing_org_member"
+                or isinstance(data__status, str)
+                and data__status == "already_invited"
+                or isinstance(data__status, str)
+                and data__status == "invalid_email_or_docker_id"
+            ):
+                raise JsonSchemaValueException(
+                    ""
+                    + (name_prefix or "data")
+                    + ".status must be one of ['invited', 'existing_org_member', 'already_invited', 'invalid_email_or_docker_id']"
+                )
+        if "invite" in data_keys:
+            data_keys.remove("invite")
+            data__invite = data["invite"]
+            if not isinstance(data__invite, (dict)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".invite must be object"
+                )
+            data__invite_is_dict = isinstance(data__invite, dict)
+            if data__invite_is_dict:
+                data__invite__missing_keys = (
+                    set(
+                        [
+                            "id",
+                            "inviter_username",
+                            "invitee",
+                            "org",
+                            "team",
+                            "role",
+                            "created_at",
+                            "expires_at",
+                        ]
+                    )
+                    - data__invite.keys()
+                )
+                if data__invite__missing_keys:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".invite must contain "
+                    )
+                data__invite_keys = set(data__invite.keys())
+                if "id" in data__invite_keys:
+                    data__invite_keys.remove("id")
+                    data__invite__id = data__invite["id"]
+                    if not isinstance(data__invite__id, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".invite.id must be string"
+                        )
+                    if isinstance(data__invite__id, str):
+                        if not custom_formats["uuid"](data__invite__id):
+                            raise JsonSchemaValueException(
+                                "" + (name_prefix or "data") + ".invite.id must be uuid"
+                            )
+                if "inviter_username" in data__invite_keys:
+                    data__invite_keys.remove("inviter_username")
+                    data__invite__inviterusername = data__invite["inviter_username"]
+                    if not isinstance(data__invite__inviterusername, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".invite.inviter_username must be string"
+                        )
+                if "invitee" in data__invite_keys:
+                    data__invite_keys.remove("invitee")
+                    data__invite__invitee = data__invite["invitee"]
+                    if not isinstance(data__invite__invitee, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".invite.invitee must be string"
+                        )
+                if "org" in data__invite_keys:
+                    data__invite_keys.remove("org")
+                    data__invite__org = data__invite["org"]
+                    if not isinstance(data__invite__org, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".invite.org must be string"
+                        )
+                if "team" in data__invite_keys:
+                    data__invite_keys.remove("team")
+                    data__invite__team = data__invite["team"]
+                    if not isinstance(data__invite__team, (str, NoneType)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".invite.team must be string or null"
+                        )
+                if "role" in data__invite_keys:
+                    data__invite_keys.remove("role")
+                    data__invite__role = data__invite["role"]
+                    if not isinstance(data__invite__role, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".invite.role must be string"
+                        )
+                    if not (
+                        isinstance(data__invite__role, str)
+                        and data__invite__role == "owner"
+                        or isinstance(data__invite__role, str)
+                        and data__invite__role == "editor"
+                        or isinstance(data__invite__role, str)
+                        and data__invite__role == "member"
+                    ):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".invite.role must be one of ['owner', 'editor', 'member']"
+                        )
+                if "created_at" in data__invite_keys:
+                    data__invite_keys.remove("created_at")
+                    data__invite__createdat = data__invite["created_at"]
+                    if not isinstance(data__invite__createdat, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".invite.created_at must be string"
+                        )
+                    if isinstance(data__invite__createdat, str):
+                        if not custom_formats["date-time"](data__invite__createdat):
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".invite.created_at must be date-time"
+                            )
+                if "expires_at" in data__invite_keys:
+                    data__invite_keys.remove("expires_at")
+                    data__invite__expiresat = data__invite["expires_at"]
+                    if not isinstance(data__invite__expiresat, (str)):
+                        raise JsonSchemaValueException(
+                            "" + (name_prefix or "data") + ".invite.expires_at must be string"
+                        )
+                    if isinstance(data__invite__expiresat, str):
+                        if not custom_formats["date-time"](data__invite__expiresat):
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".invite.expires_at must be date-time"
+                            )
+    return data
+
+
+def validate_InvitePage(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data__missing_keys = set(["count", "next", "previous", "data"]) - data.keys()
+        if data__missing_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
+        data_keys = set(data.keys())
+        if "count" in data_keys:
+            data_keys.remove("count")
+            data__count = data["count"]
+            if not isinstance(data__count, (int)) or isinstance(data__count, bool):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".count must be integer"
+                )
+            if isinstance(data__count, (int, float, Decimal)) and not isinstance(data__count, bool):
+                if data__count < 0:
+                    raise JsonSchemaValueException(
+                        "" + (name_prefix or "data") + ".count must be bigger than or equal to 0"
+                    )
+        if "next" in data_keys:
+            data_keys.remove("next")
+            data__next = data["next"]
+            if not isinstance(data__next, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".next must be string or null"
+                )
+        if "previous" in data_keys:
+            data_keys.remove("previous")
+            data__previous = data["previous"]
+            if not isinstance(data__previous, (str, NoneType)):
+                raise JsonSchemaValueException(
+                    "" + (name_prefix or "data") + ".previous must be string or null"
+                )
+        if "data" in data_keys:
+            data_keys.remove("data")
+            data__data = data["data"]
+            if not isinstance(data__data, (list, tuple)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".data must be array")
+            data__data_is_list = isinstance(data__data, (list, tuple))
+            if data__data_is_list:
+                data__data_len = len(data__data)
+                for data__data_x, data__data_item in enumerate(data__data):
+                    if not isinstance(data__data_item, (dict)):
+                        raise JsonSchemaValueException(
+                            ""
+                            + (name_prefix or "data")
+                            + ".data[{data__data_x}]".format(**locals())
+                            + " must be object"
+                        )
+                    data__data_item_is_dict = isinstance(data__data_item, dict)
+                    if data__data_item_is_dict:
+                        data__data_item__missing_keys = (
+                            set(
+                                [
+                                    "id",
+                                    "inviter_username",
+                                    "invitee",
+                                    "org",
+                                    "team",
+                                    "role",
+                                    "created_at",
+                                    "expires_at",
+                                ]
+                            )
+                            - data__data_item.keys()
+                        )
+                        if data__data_item__missing_keys:
+                            raise JsonSchemaValueException(
+                                ""
+                                + (name_prefix or "data")
+                                + ".data[{data__data_x}]".format(**locals())
+                                + " must contain "
+                            )
+                        data__data_item_keys = set(data__data_item.keys())
+                        if "id" in data__data_item_keys:
+                            data__data_item_keys.remove("id")
+                            data__data_item__id = data__data_item["id"]
+                            if not isinstance(data__data_item__id, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".data[{data__data_x}].id".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__data_item__id, str):
+                                if not custom_formats["uuid"](data__data_item__id):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".data[{data__data_x}].id".format(**locals())
+                                        + " must be uuid"
+                                    )
+                        if "inviter_username" in data__data_item_keys:
+                            data__data_item_keys.remove("inviter_username")
+                            data__data_item__inviterusername = data__data_item["inviter_username"]
+                            if not isinstance(data__data_item__inviterusername, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".data[{data__data_x}].inviter_username".format(**locals())
+                                    + " must be string"
+                                )
+                        if "invitee" in data__data_item_keys:
+                            data__data_item_keys.remove("invitee")
+                            data__data_item__invitee = data__data_item["invitee"]
+                            if not isinstance(data__data_item__invitee, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".data[{data__data_x}].invitee".format(**locals())
+                                    + " must be string"
+                                )
+                        if "org" in data__data_item_keys:
+                            data__data_item_keys.remove("org")
+                            data__data_item__org = data__data_item["org"]
+                            if not isinstance(data__data_item__org, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".data[{data__data_x}].org".format(**locals())
+                                    + " must be string"
+                                )
+                        if "team" in data__data_item_keys:
+                            data__data_item_keys.remove("team")
+                            data__data_item__team = data__data_item["team"]
+                            if not isinstance(data__data_item__team, (str, NoneType)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".data[{data__data_x}].team".format(**locals())
+                                    + " must be string or null"
+                                )
+                        if "role" in data__data_item_keys:
+                            data__data_item_keys.remove("role")
+                            data__data_item__role = data__data_item["role"]
+                            if not isinstance(data__data_item__role, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".data[{data__data_x}].role".format(**locals())
+                                    + " must be string"
+                                )
+                            if not (
+                                isinstance(data__data_item__role, str)
+                                and data__data_item__role == "owner"
+                                or isinstance(data__data_item__role, str)
+                                and data__data_item__role == "editor"
+                                or isinstance(data__data_item__role, str)
+                                and data__data_item__role == "member"
+                            ):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".data[{data__data_x}].role".format(**locals())
+                                    + " must be one of ['owner', 'editor', 'member']"
+                                )
+                        if "created_at" in data__data_item_keys:
+                            data__data_item_keys.remove("created_at")
+                            data__data_item__createdat = data__data_item["created_at"]
+                            if not isinstance(data__data_item__createdat, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".data[{data__data_x}].created_at".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__data_item__createdat, str):
+                                if not custom_formats["date-time"](data__data_item__createdat):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".data[{data__data_x}].created_at".format(**locals())
+                                        + " must be date-time"
+                                    )
+                        if "expires_at" in data__data_item_keys:
+                            data__data_item_keys.remove("expires_at")
+                            data__data_item__expiresat = data__data_item["expires_at"]
+                            if not isinstance(data__data_item__expiresat, (str)):
+                                raise JsonSchemaValueException(
+                                    ""
+                                    + (name_prefix or "data")
+                                    + ".data[{data__data_x}].expires_at".format(**locals())
+                                    + " must be string"
+                                )
+                            if isinstance(data__data_item__expiresat, str):
+                                if not custom_formats["date-time"](data__data_item__expiresat):
+                                    raise JsonSchemaValueException(
+                                        ""
+                                        + (name_prefix or "data")
+                                        + ".data[{data__data_x}].expires_at".format(**locals())
+                                        + " must be date-time"
+                                    )
+    return data
+
+
+def validate_InviteStatus(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if not (
+        isinstance(data, str)
+        and data == "invited"
+        or isinstance(data, str)
+        and data == "existing_org_member"
+        or isinstance(data, str)
+        and data == "already_invited"
+        or isinstance(data, str)
+        and data == "invalid_email_or_docker_id"
+    ):
+        raise JsonSchemaValueException(
+            ""
+            + (name_prefix or "data")
+            + " must be one of ['invited', 'existing_org_member', 'already_invited', 'invalid_email_or_docker_id']"
+        )
+    return data
+
+
+def validate_Invitee(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be longer than or equal to 1 characters"
+            )
+        if data_len > 254:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 254 characters"
+            )
+        if not REGEX_PATTERNS["^[^\\x00]*$"].search(data):
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must match pattern ^[^\\x00]*$"
+            )
+    return data
+
+
 def validate_LayerAccess(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
@@ -8028,7 +8934,7 @@ def validate_WebhookPage(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s100(data, custom_formats={}, name_prefix=None):
+def validate_s107(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -8039,102 +8945,6 @@ def validate_s100(data, custom_formats={}, name_prefix=None):
         if data > 1000000:
             raise JsonSchemaValueException(
                 "" + (name_prefix or "data") + " must be smaller than or equal to 1000000"
-            )
-    return data
-
-
-def validate_s101(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (int)) or isinstance(data, bool):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
-    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
-        if data < 1:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must be bigger than or equal to 1"
-            )
-        if data > 100:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must be smaller than or equal to 100"
-            )
-    return data
-
-
-def validate_s102(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (int)) or isinstance(data, bool):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
-    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
-        if data < 1:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must be bigger than or equal to 1"
-            )
-        if data > 9007199254740991:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must be smaller than or equal to 9007199254740991"
-            )
-    return data
-
-
-def validate_s103(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-    if isinstance(data, str):
-        if not custom_formats["uuid"](data):
-            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be uuid")
-    return data
-
-
-def validate_s104(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (int)) or isinstance(data, bool):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
-    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
-        if data < 1:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must be bigger than or equal to 1"
-            )
-        if data > 2147483647:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must be smaller than or equal to 2147483647"
-            )
-    return data
-
-
-def validate_s105(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-    if isinstance(data, str):
-        data_len = len(data)
-        if data_len < 1:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must be longer than or equal to 1 characters"
-            )
-        if data_len > 128:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must be shorter than or equal to 128 characters"
-            )
-        if not REGEX_PATTERNS["^[A-Za-z0-9_-]+$"].search(data):
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must match pattern ^[A-Za-z0-9_-]+$"
-            )
-    return data
-
-
-def validate_s106(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-    if not (isinstance(data, str) and data == "true" or isinstance(data, str) and data == "false"):
-        raise JsonSchemaValueException(
-            "" + (name_prefix or "data") + " must be one of ['true', 'false']"
-        )
-    return data
-
-
-def validate_s107(data, custom_formats={}, name_prefix=None):
-    if not isinstance(data, (str)):
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
-    if isinstance(data, str):
-        data_len = len(data)
-        if data_len > 255:
-            raise JsonSchemaValueException(
-                "" + (name_prefix or "data") + " must be shorter than or equal to 255 characters"
             )
     return data
 
@@ -8155,6 +8965,102 @@ def validate_s108(data, custom_formats={}, name_prefix=None):
 
 
 def validate_s109(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (int)) or isinstance(data, bool):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
+    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+        if data < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be bigger than or equal to 1"
+            )
+        if data > 9007199254740991:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be smaller than or equal to 9007199254740991"
+            )
+    return data
+
+
+def validate_s110(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        if not custom_formats["uuid"](data):
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must be uuid")
+    return data
+
+
+def validate_s111(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (int)) or isinstance(data, bool):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
+    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+        if data < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be bigger than or equal to 1"
+            )
+        if data > 2147483647:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be smaller than or equal to 2147483647"
+            )
+    return data
+
+
+def validate_s112(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be longer than or equal to 1 characters"
+            )
+        if data_len > 128:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 128 characters"
+            )
+        if not REGEX_PATTERNS["^[A-Za-z0-9_-]+$"].search(data):
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must match pattern ^[A-Za-z0-9_-]+$"
+            )
+    return data
+
+
+def validate_s113(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if not (isinstance(data, str) and data == "true" or isinstance(data, str) and data == "false"):
+        raise JsonSchemaValueException(
+            "" + (name_prefix or "data") + " must be one of ['true', 'false']"
+        )
+    return data
+
+
+def validate_s114(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (str)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
+    if isinstance(data, str):
+        data_len = len(data)
+        if data_len > 255:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be shorter than or equal to 255 characters"
+            )
+    return data
+
+
+def validate_s115(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (int)) or isinstance(data, bool):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
+    if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
+        if data < 1:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be bigger than or equal to 1"
+            )
+        if data > 100:
+            raise JsonSchemaValueException(
+                "" + (name_prefix or "data") + " must be smaller than or equal to 100"
+            )
+    return data
+
+
+def validate_s116(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -8170,7 +9076,7 @@ def validate_s109(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s110(data, custom_formats={}, name_prefix=None):
+def validate_s117(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -8186,7 +9092,7 @@ def validate_s110(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s111(data, custom_formats={}, name_prefix=None):
+def validate_s118(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if isinstance(data, str):
@@ -8195,7 +9101,7 @@ def validate_s111(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s112(data, custom_formats={}, name_prefix=None):
+def validate_s119(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (int)) or isinstance(data, bool):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be integer")
     if isinstance(data, (int, float, Decimal)) and not isinstance(data, bool):
@@ -8210,7 +9116,7 @@ def validate_s112(data, custom_formats={}, name_prefix=None):
     return data
 
 
-def validate_s113(data, custom_formats={}, name_prefix=None):
+def validate_s120(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (str)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be string")
     if not (
@@ -8623,6 +9529,177 @@ SCHEMAS = {
         },
         "type": "array",
     },
+    "Invite": {
+        "properties": {
+            "created_at": {"format": "date-time", "type": "string"},
+            "expires_at": {"format": "date-time", "type": "string"},
+            "id": {"format": "uuid", "type": "string"},
+            "invitee": {"type": "string"},
+            "inviter_username": {"type": "string"},
+            "org": {"type": "string"},
+            "role": {"enum": ["owner", "editor", "member"], "type": "string"},
+            "team": {"nullable": True, "type": "string"},
+        },
+        "required": [
+            "id",
+            "inviter_username",
+            "invitee",
+            "org",
+            "team",
+            "role",
+            "created_at",
+            "expires_at",
+        ],
+        "type": "object",
+    },
+    "InviteBulkRequest": {
+        "properties": {
+            "dry_run": {"type": "boolean"},
+            "invitees": {
+                "items": {
+                    "maxLength": 254,
+                    "minLength": 1,
+                    "pattern": "^[^\\x00]*$",
+                    "type": "string",
+                },
+                "maxItems": 100,
+                "minItems": 1,
+                "type": "array",
+            },
+            "org": {"pattern": "^[a-z0-9_]{4,30}$", "type": "string"},
+            "role": {"enum": ["owner", "editor", "member"], "type": "string"},
+            "team": {"pattern": "^[A-Za-z0-9][A-Za-z0-9_-]{0,49}$", "type": "string"},
+        },
+        "required": ["org", "invitees"],
+        "type": "object",
+    },
+    "InviteBulkResult": {
+        "properties": {
+            "invitees": {
+                "items": {
+                    "properties": {
+                        "invite": {
+                            "properties": {
+                                "created_at": {"format": "date-time", "type": "string"},
+                                "expires_at": {"format": "date-time", "type": "string"},
+                                "id": {"format": "uuid", "type": "string"},
+                                "invitee": {"type": "string"},
+                                "inviter_username": {"type": "string"},
+                                "org": {"type": "string"},
+                                "role": {"enum": ["owner", "editor", "member"], "type": "string"},
+                                "team": {"nullable": True, "type": "string"},
+                            },
+                            "required": [
+                                "id",
+                                "inviter_username",
+                                "invitee",
+                                "org",
+                                "team",
+                                "role",
+                                "created_at",
+                                "expires_at",
+                            ],
+                            "type": "object",
+                        },
+                        "invitee": {"type": "string"},
+                        "status": {
+                            "enum": [
+                                "invited",
+                                "existing_org_member",
+                                "already_invited",
+                                "invalid_email_or_docker_id",
+                            ],
+                            "type": "string",
+                        },
+                    },
+                    "required": ["invitee", "status"],
+                    "type": "object",
+                },
+                "type": "array",
+            }
+        },
+        "required": ["invitees"],
+        "type": "object",
+    },
+    "InviteBulkStatus": {
+        "properties": {
+            "invite": {
+                "properties": {
+                    "created_at": {"format": "date-time", "type": "string"},
+                    "expires_at": {"format": "date-time", "type": "string"},
+                    "id": {"format": "uuid", "type": "string"},
+                    "invitee": {"type": "string"},
+                    "inviter_username": {"type": "string"},
+                    "org": {"type": "string"},
+                    "role": {"enum": ["owner", "editor", "member"], "type": "string"},
+                    "team": {"nullable": True, "type": "string"},
+                },
+                "required": [
+                    "id",
+                    "inviter_username",
+                    "invitee",
+                    "org",
+                    "team",
+                    "role",
+                    "created_at",
+                    "expires_at",
+                ],
+                "type": "object",
+            },
+            "invitee": {"type": "string"},
+            "status": {
+                "enum": [
+                    "invited",
+                    "existing_org_member",
+                    "already_invited",
+                    "invalid_email_or_docker_id",
+                ],
+                "type": "string",
+            },
+        },
+        "required": ["invitee", "status"],
+        "type": "object",
+    },
+    "InvitePage": {
+        "properties": {
+            "count": {"minimum": 0, "type": "integer"},
+            "data": {
+                "items": {
+                    "properties": {
+                        "created_at": {"format": "date-time", "type": "string"},
+                        "expires_at": {"format": "date-time", "type": "string"},
+                        "id": {"format": "uuid", "type": "string"},
+                        "invitee": {"type": "string"},
+                        "inviter_username": {"type": "string"},
+                        "org": {"type": "string"},
+                        "role": {"enum": ["owner", "editor", "member"], "type": "string"},
+                        "team": {"nullable": True, "type": "string"},
+                    },
+                    "required": [
+                        "id",
+                        "inviter_username",
+                        "invitee",
+                        "org",
+                        "team",
+                        "role",
+                        "created_at",
+                        "expires_at",
+                    ],
+                    "type": "object",
+                },
+                "type": "array",
+            },
+            "next": {"nullable": True, "type": "string"},
+            "previous": {"nullable": True, "type": "string"},
+        },
+        "required": ["count", "next", "previous", "data"],
+        "type": "object",
+    },
+    "InviteStatus": {
+        "enum": ["invited", "existing_org_member", "already_invited", "invalid_email_or_docker_id"],
+        "type": "string",
+    },
+    "Invitee": {"maxLength": 254, "minLength": 1, "pattern": "^[^\\x00]*$", "type": "string"},
     "LayerAccess": {
         "additionalProperties": False,
         "properties": {"access": {"type": "boolean"}},
@@ -9752,20 +10829,20 @@ SCHEMAS = {
         "required": ["count", "next", "previous", "results"],
         "type": "object",
     },
-    "s100": {"default": 1, "maximum": 1000000, "minimum": 1, "type": "integer"},
-    "s101": {"default": 10, "maximum": 100, "minimum": 1, "type": "integer"},
-    "s102": {"maximum": 9007199254740991, "minimum": 1, "type": "integer"},
-    "s103": {"format": "uuid", "type": "string"},
-    "s104": {"format": "int32", "maximum": 2147483647, "minimum": 1, "type": "integer"},
-    "s105": {"maxLength": 128, "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$", "type": "string"},
-    "s106": {"enum": ["true", "false"], "type": "string"},
-    "s107": {"maxLength": 255, "type": "string"},
-    "s108": {"default": 25, "maximum": 100, "minimum": 1, "type": "integer"},
-    "s109": {"maxLength": 48, "minLength": 1, "type": "string"},
-    "s110": {"maxLength": 255, "minLength": 1, "type": "string"},
-    "s111": {"format": "date-time", "type": "string"},
-    "s112": {"default": 1, "maximum": 10000, "minimum": 1, "type": "integer"},
-    "s113": {
+    "s107": {"default": 1, "maximum": 1000000, "minimum": 1, "type": "integer"},
+    "s108": {"default": 10, "maximum": 100, "minimum": 1, "type": "integer"},
+    "s109": {"maximum": 9007199254740991, "minimum": 1, "type": "integer"},
+    "s110": {"format": "uuid", "type": "string"},
+    "s111": {"format": "int32", "maximum": 2147483647, "minimum": 1, "type": "integer"},
+    "s112": {"maxLength": 128, "minLength": 1, "pattern": "^[A-Za-z0-9_-]+$", "type": "string"},
+    "s113": {"enum": ["true", "false"], "type": "string"},
+    "s114": {"maxLength": 255, "type": "string"},
+    "s115": {"default": 25, "maximum": 100, "minimum": 1, "type": "integer"},
+    "s116": {"maxLength": 48, "minLength": 1, "type": "string"},
+    "s117": {"maxLength": 255, "minLength": 1, "type": "string"},
+    "s118": {"format": "date-time", "type": "string"},
+    "s119": {"default": 1, "maximum": 10000, "minimum": 1, "type": "integer"},
+    "s120": {
         "default": "name",
         "enum": ["name", "-name", "last_updated", "-last_updated", "pull_count", "-pull_count"],
         "type": "string",
@@ -9801,6 +10878,13 @@ COMPONENTS = {
     "ImageList": "ImageList",
     "ImageRecord": "ImageRecord",
     "ImageRecordList": "ImageRecordList",
+    "Invite": "Invite",
+    "InviteBulkRequest": "InviteBulkRequest",
+    "InviteBulkResult": "InviteBulkResult",
+    "InviteBulkStatus": "InviteBulkStatus",
+    "InvitePage": "InvitePage",
+    "InviteStatus": "InviteStatus",
+    "Invitee": "Invitee",
     "LayerAccess": "LayerAccess",
     "Namespace": "Namespace",
     "Ok": "Ok",
@@ -9997,7 +11081,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -10010,7 +11094,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "org_name",
@@ -10190,7 +11274,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -10203,7 +11287,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "username",
@@ -10491,7 +11575,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -10504,7 +11588,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "org_name",
@@ -10668,7 +11752,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -10681,7 +11765,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "namespace",
@@ -10815,7 +11899,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s102",
+                "schema": "s109",
             },
         ],
         "responses": {
@@ -10876,7 +11960,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -10889,7 +11973,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "org_name",
@@ -10984,7 +12068,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s110",
             },
         ],
         "responses": {
@@ -11027,7 +12111,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s110",
             },
         ],
         "responses": {
@@ -11077,7 +12161,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s110",
             },
         ],
         "responses": {
@@ -11096,6 +12180,223 @@ OPERATIONS = [
     {
         "body": None,
         "method": "GET",
+        "operation_id": "invites.page",
+        "parameters": [
+            {
+                "argument": "page",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s107",
+            },
+            {
+                "argument": "page_size",
+                "array": None,
+                "convert": "integer",
+                "format": None,
+                "location": "query",
+                "model": None,
+                "name": "page_size",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "s108",
+            },
+            {
+                "argument": "org_name",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "path",
+                "model": None,
+                "name": "org_name",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "Namespace",
+            },
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "InvitePage"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/orgs/{org_name}/invites",
+    },
+    {
+        "body": {
+            "fields": None,
+            "kinds": {"application/json": "json"},
+            "media_types": ["application/json"],
+            "model": "InviteBulkRequest",
+            "required": True,
+            "schema": "InviteBulkRequest",
+        },
+        "method": "POST",
+        "operation_id": "invites.bulk",
+        "parameters": [
+            {
+                "argument": "x_analytics_client_feature",
+                "array": None,
+                "convert": None,
+                "format": None,
+                "location": "header",
+                "model": None,
+                "name": "X-Analytics-Client-Feature",
+                "nullable": False,
+                "object": None,
+                "required": False,
+                "schema": "RepositoryDescription",
+            }
+        ],
+        "responses": {
+            202: {"media_types": ["application/json"], "schema": "InviteBulkResult"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            413: {"media_types": ["application/json"], "schema": "Error"},
+            415: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/invites/bulk",
+    },
+    {
+        "body": None,
+        "method": "DELETE",
+        "operation_id": "invites.cancel",
+        "parameters": [
+            {
+                "argument": "id_",
+                "array": None,
+                "convert": None,
+                "format": "uuid",
+                "location": "path",
+                "model": None,
+                "name": "id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s110",
+            }
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/invites/{id}",
+    },
+    {
+        "body": None,
+        "method": "PATCH",
+        "operation_id": "invites.resend",
+        "parameters": [
+            {
+                "argument": "id_",
+                "array": None,
+                "convert": None,
+                "format": "uuid",
+                "location": "path",
+                "model": None,
+                "name": "id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s110",
+            }
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/invites/{id}/resend",
+    },
+    {
+        "body": None,
+        "method": "POST",
+        "operation_id": "invites.accept",
+        "parameters": [
+            {
+                "argument": "id_",
+                "array": None,
+                "convert": None,
+                "format": "uuid",
+                "location": "path",
+                "model": None,
+                "name": "id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s110",
+            }
+        ],
+        "responses": {
+            200: {"media_types": ["application/json"], "schema": "OrgMember"},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            409: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/invites/{id}/accept",
+    },
+    {
+        "body": None,
+        "method": "POST",
+        "operation_id": "invites.decline",
+        "parameters": [
+            {
+                "argument": "id_",
+                "array": None,
+                "convert": None,
+                "format": "uuid",
+                "location": "path",
+                "model": None,
+                "name": "id",
+                "nullable": False,
+                "object": None,
+                "required": True,
+                "schema": "s110",
+            }
+        ],
+        "responses": {
+            204: {"media_types": [], "schema": None},
+            400: {"media_types": ["application/json"], "schema": "Error"},
+            401: {"media_types": ["application/json"], "schema": "Error"},
+            403: {"media_types": ["application/json"], "schema": "Error"},
+            404: {"media_types": ["application/json"], "schema": "Error"},
+            503: {"media_types": ["application/json"], "schema": "Error"},
+        },
+        "security": [[["bearerAuth", []]], [["legacyJwt", []]]],
+        "template": "/v2/invites/{id}/decline",
+    },
+    {
+        "body": None,
+        "method": "GET",
         "operation_id": "webhooks.page",
         "parameters": [
             {
@@ -11109,7 +12410,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -11122,7 +12423,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "namespace",
@@ -11231,7 +12532,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -11244,7 +12545,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "namespace",
@@ -11326,7 +12627,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
         ],
         "responses": {
@@ -11382,7 +12683,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
         ],
         "responses": {
@@ -11445,7 +12746,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
         ],
         "responses": {
@@ -11504,7 +12805,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
             {
                 "argument": "hook_id",
@@ -11517,7 +12818,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
         ],
         "responses": {
@@ -11580,7 +12881,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
             {
                 "argument": "hook_id",
@@ -11593,7 +12894,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
         ],
         "responses": {
@@ -11625,7 +12926,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -11638,7 +12939,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "namespace",
@@ -11677,7 +12978,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
             {
                 "argument": "hook_id",
@@ -11690,7 +12991,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
         ],
         "responses": {
@@ -11746,7 +13047,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
             {
                 "argument": "hook_id",
@@ -11759,7 +13060,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s104",
+                "schema": "s111",
             },
         ],
         "responses": {
@@ -11789,7 +13090,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s105",
+                "schema": "s112",
             }
         ],
         "responses": {
@@ -11891,7 +13192,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s106",
+                "schema": "s113",
             },
         ],
         "responses": {
@@ -11950,7 +13251,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s106",
+                "schema": "s113",
             },
         ],
         "responses": {
@@ -12001,7 +13302,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s106",
+                "schema": "s113",
             },
         ],
         "responses": {
@@ -12047,7 +13348,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s106",
+                "schema": "s113",
             },
         ],
         "responses": {
@@ -12104,7 +13405,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s106",
+                "schema": "s113",
             },
         ],
         "responses": {
@@ -12202,7 +13503,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s106",
+                "schema": "s113",
             },
         ],
         "responses": {
@@ -12446,7 +13747,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s107",
+                "schema": "s114",
             },
             {
                 "argument": "n",
@@ -12459,7 +13760,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s108",
+                "schema": "s115",
             },
             {
                 "argument": "page",
@@ -12472,7 +13773,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
         ],
         "responses": {
@@ -12551,7 +13852,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -12564,7 +13865,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
         ],
         "responses": {
@@ -12617,7 +13918,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s110",
             }
         ],
         "responses": {
@@ -12647,7 +13948,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s110",
             }
         ],
         "responses": {
@@ -12684,7 +13985,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": True,
-                "schema": "s103",
+                "schema": "s110",
             }
         ],
         "responses": {
@@ -12768,7 +14069,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -12781,7 +14082,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "namespace",
@@ -12945,7 +14246,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s109",
+                "schema": "s116",
             },
             {
                 "argument": "name",
@@ -12958,7 +14259,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s110",
+                "schema": "s117",
             },
             {
                 "argument": "actor",
@@ -12971,7 +14272,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s110",
+                "schema": "s117",
             },
             {
                 "argument": "from_",
@@ -12984,7 +14285,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s111",
+                "schema": "s118",
             },
             {
                 "argument": "to",
@@ -12997,7 +14298,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s111",
+                "schema": "s118",
             },
             {
                 "argument": "page",
@@ -13010,7 +14311,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s112",
+                "schema": "s119",
             },
             {
                 "argument": "page_size",
@@ -13023,7 +14324,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s108",
+                "schema": "s115",
             },
             {
                 "argument": "account",
@@ -13094,7 +14395,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -13107,7 +14408,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "name",
@@ -13120,7 +14421,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s107",
+                "schema": "s114",
             },
             {
                 "argument": "ordering",
@@ -13133,7 +14434,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s113",
+                "schema": "s120",
             },
             {
                 "argument": "namespace",
@@ -13280,7 +14581,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -13293,7 +14594,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "name",
@@ -13306,7 +14607,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s107",
+                "schema": "s114",
             },
             {
                 "argument": "ordering",
@@ -13319,7 +14620,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s113",
+                "schema": "s120",
             },
             {
                 "argument": "namespace",
@@ -13581,7 +14882,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -13594,7 +14895,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "name",
@@ -13607,7 +14908,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s107",
+                "schema": "s114",
             },
             {
                 "argument": "ordering",
@@ -13620,7 +14921,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s113",
+                "schema": "s120",
             },
             {
                 "argument": "username",
@@ -13661,7 +14962,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -13674,7 +14975,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "username",
@@ -13757,7 +15058,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -13770,7 +15071,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "namespace",
@@ -13880,7 +15181,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -13893,7 +15194,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
             {
                 "argument": "namespace",
@@ -14004,7 +15305,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s100",
+                "schema": "s107",
             },
             {
                 "argument": "page_size",
@@ -14017,7 +15318,7 @@ OPERATIONS = [
                 "nullable": False,
                 "object": None,
                 "required": False,
-                "schema": "s101",
+                "schema": "s108",
             },
         ],
         "responses": {

@@ -21,6 +21,7 @@ from server.services.audit_pruning import AuditPruner
 from server.services.authentication import Authentication
 from server.services.bearer import BearerTokens
 from server.services.guesses import GuessesInFlight
+from server.services.invites import InviteService
 from server.services.logins import LoginThrottle
 from server.services.mail import LogMailer, Mailer, SmtpMailer
 from server.services.org_access_tokens import OrgAccessTokenService
@@ -125,6 +126,10 @@ class Services:
     @cached_property
     def webhooks(self) -> WebhookService:
         return WebhookService(self._session, self._state.sealer)
+
+    @cached_property
+    def invites(self) -> InviteService:
+        return InviteService(self._session)
 
     @cached_property
     def outbox(self) -> Outbox:

@@ -494,3 +494,37 @@ class OrganizationAccessTokenResource(Base):
     path: Mapped[str] = mapped_column(String(286), primary_key=True)
     scopes: Mapped[str] = mapped_column(String(32))
     level: Mapped[int] = mapped_column(SmallInteger)
+
+
+class OrganizationInvite(Base):
+    """A pending invitation to join an organization (server.services.invites), by Docker ID
+    or by email address. ``invitee`` is what the owner typed (an address lower-cased);
+    ``user_id`` the account it named when it was made (a username, or a confirmed address of
+    an account), so that one account is invited once however it is named. Cancelled, declined
+    and accepted invitations are deleted; an expired one is pending no more."""
+
+    __tablename__ = "organization_invites"
+    __table_args__ = (
+        UniqueConstraint(
+            "organization_id", "invitee", name="uq_organization_invites_organization_id_invitee"
+        ),
+        UniqueConstraint(
+            "organization_id", "user_id", name="uq_organization_invites_organization_id_user_id"
+        ),
+        Index("ix_organization_invites_user_id", "user_id"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"))
+    invitee: Mapped[str] = mapped_column(String(254))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(8))
+    # A team of the organization to join with it; its deletion takes the invitation with it.
+    team_id: Mapped[int | None] = mapped_column(
+        ForeignKey("teams.id", ondelete="CASCADE"), index=True
+    )
+    inviter: Mapped[str] = mapped_column(String(30))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -4,8 +4,10 @@ cell, on both backends.
 
 Each cell gets an organization of its own, made just before the request by an administrator:
 its owner, an editor and a member (in the team ``crew``), a target user who is a member and in
-``crew`` too, a repository of the organization on which ``crew`` has ``read``, and an
-organization access token that may pull it. After the
+``crew`` too, a repository of the organization on which ``crew`` has ``read``, an
+organization access token that may pull it, and two pending invitations: of a newcomer (the
+one an owner cancels and resends) and of the stranger, into ``crew`` (the one the stranger,
+its invitee, accepts or declines: no one else may). After the
 request the test reads the organization (and whether the one org_create names exists) as the
 administrator: a read or a refused change left it as it was, an accepted change changed it.
 
@@ -60,6 +62,13 @@ EXPECTED: dict[str, tuple[int, ...]] = {
     "oat_get":             (401, 403, 403, 403, 200, 403, 200),
     "oat_update":          (401, 403, 403, 403, 200, 403, 200),
     "oat_delete":          (401, 403, 403, 403, 204, 403, 204),
+    "invites_list":        (401, 403, 403, 403, 200, 200, 200),
+    "invite_bulk":         (401, 403, 403, 403, 202, 403, 202),
+    "invite_cancel":       (401, 403, 403, 403, 204, 403, 204),
+    "invite_resend":       (401, 403, 403, 403, 204, 403, 204),
+    # The stranger is the invitee: only it may, and an administrator is no invitee.
+    "invite_accept":       (401, 200, 403, 403, 403, 403, 403),
+    "invite_decline":      (401, 204, 403, 403, 403, 403, 403),
 }
 # fmt: on
 READS = {name for name in EXPECTED if name.endswith("_list") or name in ("group_get", "oat_get")}
@@ -82,6 +91,8 @@ class Cell:
     target: Account  # a member, in crew
     newcomer: Account  # no member yet
     oat: str  # the id of an organization access token of the organization
+    invite: str  # the id of the newcomer's invitation
+    strangers_invite: str  # the id of the stranger's invitation, into crew
 
     @property
     def path(self) -> str:
@@ -172,7 +183,28 @@ class World:
             headers=admin,
         )  # fmt: skip
         assert oat.status_code == 201, oat.text
-        return Cell(name, repository, crew.json()["id"], target, newcomer, oat.json()["id"])
+        invited = self.client.post(
+            "/v2/invites/bulk",
+            json={"org": name, "invitees": [newcomer.username]},
+            headers=admin,
+        )
+        assert invited.status_code == 202, invited.text
+        strangers = self.client.post(
+            "/v2/invites/bulk",
+            json={"org": name, "invitees": [self.stranger.username], "team": CREW},
+            headers=admin,
+        )
+        assert strangers.status_code == 202, strangers.text
+        return Cell(
+            name,
+            repository,
+            crew.json()["id"],
+            target,
+            newcomer,
+            oat.json()["id"],
+            invited.json()["invitees"][0]["invite"]["id"],
+            strangers.json()["invitees"][0]["invite"]["id"],
+        )
 
     def state(self, cell: Cell) -> tuple[object, ...]:
         """What the administrator reads of the organization (and whether org_create's
@@ -185,6 +217,7 @@ class World:
             f"/v2/repositories/{cell.repository}/groups?page_size=100",
             f"/v2/orgs/{cell.sibling}/members",
             f"{cell.path}/access-tokens?page_size=100",
+            f"{cell.path}/invites?page_size=100",
         )
         answers = [self.client.get(path, headers=admin) for path in reads]
         return tuple((answer.status_code, answer.json()) for answer in answers)
@@ -220,6 +253,14 @@ def request(world: World, cell: Cell, operation: str, headers: dict[str, str]) -
         "oat_get": ("GET", f"{path}/access-tokens/{cell.oat}", None),
         "oat_update": ("PATCH", f"{path}/access-tokens/{cell.oat}", {"is_active": False}),
         "oat_delete": ("DELETE", f"{path}/access-tokens/{cell.oat}", None),
+        "invites_list": ("GET", f"{path}/invites", None),
+        "invite_bulk": ("POST", "/v2/invites/bulk", {"org": cell.name, "invitees": [
+            world.editor.username, "someone@example.com", target
+        ]}),
+        "invite_cancel": ("DELETE", f"/v2/invites/{cell.invite}", None),
+        "invite_resend": ("PATCH", f"/v2/invites/{cell.invite}/resend", None),
+        "invite_accept": ("POST", f"/v2/invites/{cell.strangers_invite}/accept", None),
+        "invite_decline": ("POST", f"/v2/invites/{cell.strangers_invite}/decline", None),
     }  # fmt: skip
     method, url, body = calls[operation]
     return client.request(method, url, json=body, headers=headers)
@@ -250,8 +291,21 @@ OPERATION_IDS = {
     "oat_get": "org_access_tokens.get",
     "oat_update": "org_access_tokens.update",
     "oat_delete": "org_access_tokens.delete",
+    "invites_list": "invites.page",
+    "invite_bulk": "invites.bulk",
+    "invite_cancel": "invites.cancel",
+    "invite_resend": "invites.resend",
+    "invite_accept": "invites.accept",
+    "invite_decline": "invites.decline",
 }
-PREFIXES = ("orgs.", "members.", "groups.", "repository_groups.", "org_access_tokens.")
+PREFIXES = (
+    "orgs.",
+    "members.",
+    "groups.",
+    "repository_groups.",
+    "org_access_tokens.",
+    "invites.",
+)
 
 
 def test_every_operation_on_organizations_is_in_the_matrix():

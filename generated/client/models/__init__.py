@@ -26,6 +26,12 @@ from .image_entry import ImageEntry
 from .image_record import ImageRecord
 from .images_get_library_x_docker_token import ImagesGetLibraryXDockerToken
 from .images_get_x_docker_token import ImagesGetXDockerToken
+from .invite import Invite
+from .invite_bulk_request import InviteBulkRequest
+from .invite_bulk_result import InviteBulkResult
+from .invite_bulk_status import InviteBulkStatus
+from .invite_page import InvitePage
+from .invite_status import InviteStatus
 from .layer_access import LayerAccess
 from .ok import Ok
 from .org_access_token import OrgAccessToken
@@ -125,6 +131,12 @@ __all__ = (
     "ImageRecord",
     "ImagesGetLibraryXDockerToken",
     "ImagesGetXDockerToken",
+    "Invite",
+    "InviteBulkRequest",
+    "InviteBulkResult",
+    "InviteBulkStatus",
+    "InvitePage",
+    "InviteStatus",
     "LayerAccess",
     "Ok",
     "OrgAccessToken",

@@ -110,8 +110,8 @@ def sync_detailed(
     """Add a user to an organization
 
      Adds the user `member` to the organization with `role` (`member` if absent). Docker
-    Hub adds members by invitation, accepted by the invitee outside its published API;
-    hubindex lets an owner add a user directly instead. Owners and administrators may.
+    Hub adds members by invitation (`POST /v2/invites/bulk`, which hubindex serves too);
+    hubindex also lets an owner add a user directly. Owners and administrators may.
 
     Args:
         org_name (str):  Example: foobar.
@@ -146,8 +146,8 @@ def sync(
     """Add a user to an organization
 
      Adds the user `member` to the organization with `role` (`member` if absent). Docker
-    Hub adds members by invitation, accepted by the invitee outside its published API;
-    hubindex lets an owner add a user directly instead. Owners and administrators may.
+    Hub adds members by invitation (`POST /v2/invites/bulk`, which hubindex serves too);
+    hubindex also lets an owner add a user directly. Owners and administrators may.
 
     Args:
         org_name (str):  Example: foobar.
@@ -177,8 +177,8 @@ async def asyncio_detailed(
     """Add a user to an organization
 
      Adds the user `member` to the organization with `role` (`member` if absent). Docker
-    Hub adds members by invitation, accepted by the invitee outside its published API;
-    hubindex lets an owner add a user directly instead. Owners and administrators may.
+    Hub adds members by invitation (`POST /v2/invites/bulk`, which hubindex serves too);
+    hubindex also lets an owner add a user directly. Owners and administrators may.
 
     Args:
         org_name (str):  Example: foobar.
@@ -211,8 +211,8 @@ async def asyncio(
     """Add a user to an organization
 
      Adds the user `member` to the organization with `role` (`member` if absent). Docker
-    Hub adds members by invitation, accepted by the invitee outside its published API;
-    hubindex lets an owner add a user directly instead. Owners and administrators may.
+    Hub adds members by invitation (`POST /v2/invites/bulk`, which hubindex serves too);
+    hubindex also lets an owner add a user directly. Owners and administrators may.
 
     Args:
         org_name (str):  Example: foobar.
