@@ -33,8 +33,9 @@ def test_the_spec_has_the_seed_operations_ping_and_confirmation():
     # management API, signing in (2), personal access tokens (5), a repository's privacy and
     # collaborators (4), webhooks (10), and organizations: their creation and deletion (2),
     # members (4), teams (9), teams' permissions on repositories (3) and access tokens (5);
-    # repository pages and stars (12), tags (4), orphan images (1) and the audit log (2).
-    assert len(_spec_operation_ids()) == 40 + 17 + 1 + 5 + 12 + 4 + 1 + 2
+    # repository pages and stars (12), tags (4), orphan images (1), the audit log (2), users'
+    # profiles (2) and invitations to organizations (6).
+    assert len(_spec_operation_ids()) == 40 + 17 + 1 + 5 + 12 + 4 + 1 + 2 + 2 + 6
 
 
 @pytest.fixture
