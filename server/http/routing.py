@@ -3,9 +3,11 @@
 Docker clients send some paths with a trailing slash and some without, and a redirect built
 from ``Host`` breaks behind proxies, so the other spelling is routed directly (see
 ``Router._spellings`` for which spellings a path may stand for). A method that no spelling
-allows is a 405 listing the methods that are (each spelling's most specific template's).
-Among templates matching one path, the most specific that has the method wins, in Starlette's
-order (``connexion.utils.sort_routes``).
+allows is a 405 listing the methods that are. Among templates matching one path, the most
+specific wins, in Starlette's order (``connexion.utils.sort_routes``); a path that is one of
+the spec's concrete paths (no parameter) belongs to that path item alone, as OpenAPI 3.0.3
+matches concrete paths before templated ones: ``DELETE /v2/invites/bulk`` is a 405, not
+``DELETE /v2/invites/{id}`` with the id ``bulk``.
 """
 
 import functools
@@ -62,7 +64,7 @@ class Router:
     def _match(self, method: str, path: str) -> Match | None:
         """The operation ``method path`` names, or None (then see :meth:`allowed`)."""
         for spelling in self._spellings(path):
-            for route in self.routes:
+            for route in self._candidates(spelling):
                 if method not in route.operations:
                     continue
                 found = route.pattern.match(spelling)
@@ -87,13 +89,11 @@ class Router:
         return [path] if self._methods(path) else [path, path + "/"]
 
     def _methods(self, path: str) -> frozenset[str]:
-        """The methods of the most specific template ``path`` matches (none: no template).
+        return frozenset().union(*(r.methods for r in self._candidates(path)))
 
-        Only that one's: ``/v2/users/login`` (``POST``) is also ``/v2/users/{username}``
-        (``GET``). A ``GET`` falls through to that template in :meth:`_match`, as in Starlette,
-        but a 405 at the concrete path lists its own methods, the ones its spec documents.
-        """
-        for route in self.routes:
-            if route.pattern.match(path):
-                return route.methods
-        return frozenset()
+    def _candidates(self, path: str) -> list[Route]:
+        """The routes ``path`` may name: the concrete one it spells, if any, else each
+        template it matches."""
+        matching = [route for route in self.routes if route.pattern.match(path)]
+        concrete = [route for route in matching if not route.parameters]
+        return concrete or matching

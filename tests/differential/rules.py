@@ -5,6 +5,12 @@ SLASHES = (
     "protocol.md, Paths and trailing slashes: serve both spellings of every path directly, no"
     " redirect; Connexion redirects (307) to the other spelling"
 )
+CONCRETE_PATHS = (
+    "OpenAPI 3.0.3, Paths Object: concrete paths are matched before their templated"
+    " counterparts, so /v2/invites/bulk and /v2/users/login are path items of their own and a"
+    " method they do not declare is a 405; Starlette, under Connexion, falls through to"
+    " /v2/invites/{id} or /v2/users/{username} for that method"
+)
 INTEGER_TEXT = (
     "protocol.md, Search (`n` or `page` out of range: 400) and OpenAPI: an integer parameter is"
     " its decimal digits; Connexion converts with Python's int(), which also takes '1_0', ' 3'"

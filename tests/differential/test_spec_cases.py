@@ -19,7 +19,12 @@ from hypothesis import HealthCheck, settings
 from tests.conftest import ROOT
 from tests.differential.conftest import Pair, Side
 from tests.differential.engines import Answer, client
-from tests.differential.rules import BODILESS_CONTENT_TYPE, CONTROL_IN_PATH, INTEGER_IN_PATH
+from tests.differential.rules import (
+    BODILESS_CONTENT_TYPE,
+    CONCRETE_PATHS,
+    CONTROL_IN_PATH,
+    INTEGER_IN_PATH,
+)
 
 schema = schemathesis.openapi.from_path(ROOT / "spec" / "openapi.yaml")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -78,6 +83,14 @@ def known_difference(case: schemathesis.Case, fast: Answer, reference: Answer) -
         return CONTROL_IN_PATH
     if fast.status == 400 and reference.status == 404 and _integer_not_digits(case):
         return INTEGER_IN_PATH
+    if (
+        fast.status == 405
+        and reference.status != 405
+        and "{" not in case.operation.path
+        and case.method.lower()
+        not in case.operation.schema.raw_schema["paths"][case.operation.path]
+    ):
+        return CONCRETE_PATHS
     return None
 
 
