@@ -623,6 +623,57 @@ REPLAYS += [
     )
     for suffix in ("", "/actions")
 ]
+
+
+def _invitation_of_foobar(index: Index) -> tuple[str, dict[str, str]]:
+    """acmecorp's invitation of foobar, made by its owner; the invitation's id, and the
+    owner's signed token."""
+    _acmecorp(index)
+    foobar(index)
+    signed = index.client.post("/v2/auth/token", json={"identifier": OTHER, "secret": PASSWORD})
+    assert signed.status_code == 200, signed.text
+    owner = _bearer(signed.json()["access_token"])
+    made = index.client.post(
+        "/v2/invites/bulk", json={"org": "acmecorp", "invitees": [USERNAME]}, headers=owner
+    )
+    assert made.status_code == 202, made.text
+    [answer] = made.json()["invitees"]
+    return str(answer["invite"]["id"]), owner
+
+
+def _invitation_accepted_by_another(index: Index) -> httpx.Response:
+    ident, owner = _invitation_of_foobar(index)
+    return index.client.post(f"/v2/invites/{ident}/accept", headers=owner)
+
+
+def _no_such_invitation(index: Index) -> httpx.Response:
+    foobar(index)
+    ident = "e36eca69-4cc8-4f17-9845-ae8c2b832691"
+    return index.client.delete(f"/v2/invites/{ident}", headers=_bearer(_signed_token(index)))
+
+
+def _invitation_accepted_by_a_member(index: Index) -> httpx.Response:
+    ident, owner = _invitation_of_foobar(index)
+    added = index.client.post(
+        "/v2/orgs/acmecorp/members", json={"member": USERNAME, "role": "member"}, headers=owner
+    )
+    assert added.status_code in (200, 201), added.text
+    return index.client.post(f"/v2/invites/{ident}/accept", headers=_bearer(_signed_token(index)))
+
+
+REPLAYS += [
+    Replay(
+        "invitation accepted by another account",
+        (response_example("InviteForbidden"),),
+        _invitation_accepted_by_another,
+    ),
+    Replay("no such invitation", (response_example("InviteNotFound"),), _no_such_invitation),
+    Replay(
+        "invitation accepted by a member already",
+        (response_example("InviteConflict"),),
+        _invitation_accepted_by_a_member,
+    ),
+]
 # Replayed by test_the_database_busy_example_is_what_a_locked_database_answers.
 BUSY_EXAMPLE = response_example("DatabaseBusy")
 
