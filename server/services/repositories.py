@@ -365,8 +365,12 @@ _delisted = DelistedImage.__table__
 def _delisting(insert: Any) -> Insert:
     """Every id of the named repository's list recorded as delisted now (one statement, run
     by a deletion before it deletes the list): server.services.orphans."""
-    listed = select(_images.c.image_id, bindparam("now", type_=_delisted.c.last_listed.type)).where(
-        _images.c.repository_id == _REPOSITORY_ID
+    # In id order: two deletions of instances that list the same ids take those ids' entries
+    # in one order, never each waiting on the other's (a deadlock on PostgreSQL).
+    listed = (
+        select(_images.c.image_id, bindparam("now", type_=_delisted.c.last_listed.type))
+        .where(_images.c.repository_id == _REPOSITORY_ID)
+        .order_by(_images.c.image_id)
     )
     statement = insert(_delisted).from_select(["image_id", "last_listed"], listed)
     return statement.on_conflict_do_update(
@@ -464,14 +468,19 @@ class DatabaseRepositoryService:
             work = partial(_delete_in, repository, tombstone_until, also)
             return await self._writer.run(work)
         parameters = _parameters(repository)
-        for written in also:
-            await self._session.execute(written.statement, written.parameters)
         images = None
         dialect = self._session.get_bind().dialect.name
         if dialect == "postgresql":
             # The row locked first, so that no image is added between the list read for the
-            # tombstone, or recorded as delisted, and the delete.
-            await self._session.execute(_LOCK_FOR_DELETE, parameters)
+            # tombstone, or recorded as delisted, and the delete; and before ``also``, whose
+            # rows referring to it take a share of its lock: two deletes that each held a share
+            # and then asked for the whole lock waited for each other (a deadlock, 503).
+            if (await self._session.execute(_LOCK_FOR_DELETE, parameters)).first() is None:
+                # Nothing to lock: the statements below would find by its name whatever
+                # another request created meanwhile, unlocked.
+                raise NotFound(f"repository {repository} not found")
+        for written in also:
+            await self._session.execute(written.statement, written.parameters)
         if tombstone_until is not None:
             images = (await self._session.execute(_IMAGES_JSON[dialect], parameters)).scalar()
         await self._session.execute(_DELIST[dialect], {**parameters, "now": _now()})
