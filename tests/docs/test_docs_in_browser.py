@@ -371,7 +371,7 @@ def test_the_published_page_shows_each_operations_python_sample(built_page: Path
         if _redoc_section(page, op) is None:
             problems.append(f"{op.operation_id}: no section")
             continue
-        shown = _sample_shown(page, op)
+        shown = _sample_shown(page, op, python[op.operation_id])
         if shown != python[op.operation_id]:
             problems.append(f"{op.operation_id}: the Python tab shows {shown!r}")
         module = op.operation_id.replace(".", "_")
