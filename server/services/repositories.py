@@ -470,15 +470,17 @@ class DatabaseRepositoryService:
         parameters = _parameters(repository)
         images = None
         dialect = self._session.get_bind().dialect.name
-        if dialect == "postgresql":
-            # The row locked first, so that no image is added between the list read for the
-            # tombstone, or recorded as delisted, and the delete; and before ``also``, whose
-            # rows referring to it take a share of its lock: two deletes that each held a share
-            # and then asked for the whole lock waited for each other (a deadlock, 503).
-            if (await self._session.execute(_LOCK_FOR_DELETE, parameters)).first() is None:
-                # Nothing to lock: the statements below would find by its name whatever
-                # another request created meanwhile, unlocked.
-                raise NotFound(f"repository {repository} not found")
+        # PostgreSQL: the row locked first, so that no image is added between the list read
+        # for the tombstone, or recorded as delisted, and the delete; and before ``also``,
+        # whose rows referring to it take a share of its lock: two deletes that each held a
+        # share and then asked for the whole lock waited for each other (a deadlock, 503).
+        # Nothing to lock is a 404 at once: the statements below would find by its name
+        # whatever another request created meanwhile, unlocked.
+        if (
+            dialect == "postgresql"
+            and (await self._session.execute(_LOCK_FOR_DELETE, parameters)).first() is None
+        ):
+            raise NotFound(f"repository {repository} not found")
         for written in also:
             await self._session.execute(written.statement, written.parameters)
         if tombstone_until is not None:
